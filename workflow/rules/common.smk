@@ -39,9 +39,7 @@ if _unknown:
 _outside = sorted(set(STUDY_AREA) - set(CITIES))
 if _outside:
     raise ValueError(f"config: study_area codes {_outside} are not in cities")
-_bad_years = [
-    y for y in config["figures"]["years"] if not FIRST_YEAR <= y <= LAST_YEAR
-]
+_bad_years = [y for y in config["figures"]["years"] if not FIRST_YEAR <= y <= LAST_YEAR]
 if _bad_years:
     raise ValueError(
         f"config: figures.years {_bad_years} are outside years.first..years.last"
@@ -52,8 +50,11 @@ RAW_YEARS = tables.years_needed(FIRST_YEAR, LAST_YEAR, FORMULAS)
 
 
 def package(*modules):
-    """Source files of package modules a rule uses: declared as inputs, so editing one reruns it."""
+    """Source files of the package modules used by a rule (declared as inputs, so an edit reruns it)."""
     return [f"src/urban_resilience/{module}.py" for module in modules]
+
+
+CONDA_ENV = "../envs/urban_resilience.yaml"
 
 
 def log_path(rule_name, suffix=""):

@@ -8,18 +8,20 @@ rule prepare_boundaries:
         code=package("boundaries"),
     output:
         "results/boundaries/cities.gpkg",
+    log:
+        log_path("prepare_boundaries"),
+    benchmark:
+        benchmark_path("prepare_boundaries")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         source=config["inputs"]["boundaries"]["source"],
         path=config["inputs"]["boundaries"]["path"],
         layer=config["inputs"]["boundaries"]["layer"],
         code_column=config["inputs"]["boundaries"]["code_column"],
         codes=CITIES,
-    log:
-        log_path("prepare_boundaries"),
-    benchmark:
-        benchmark_path("prepare_boundaries")
-    resources:
-        mem_mb=1000,
-        runtime=5,
     script:
         "../../scripts/prepare_boundaries.py"

@@ -1,0 +1,35 @@
+"""The workflow's DAG: exact job lists from dry runs, and lint cleanliness."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+
+def snakemake(root, *args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=root, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """Parse the 'Job stats' table of a dry run into {rule: count}."""
+    table = output.split("Job stats:")[1].split("total")[0]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.MULTILINE)}
+
+
+def test_dry_run_lists_the_dag(root, tmp_path):
+    result = snakemake(root, "-n", "--directory", str(root), "--forceall")
+    assert result.returncode == 0, result.stderr
+    assert job_counts(result.stdout) == {"prepare_boundaries": 1, "all": 1}
+
+
+def test_lint_is_clean(root):
+    result = snakemake(root, "--lint")
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def test_snakefmt_is_clean(root):
+    result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "."], cwd=root, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
