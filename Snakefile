@@ -10,9 +10,12 @@ configfile: "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/inputs.smk"
+include: "workflow/rules/panel.smk"
 
 
 rule all:
     default_target: True
     input:
         "results/boundaries/cities.gpkg",
+        "results/panel/indicators.csv",
+        "results/panel/data_quality.md",

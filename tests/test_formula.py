@@ -39,6 +39,12 @@ def test_lag_looks_up_the_previous_year_not_the_previous_row():
     assert two_back[("A", 2006)] == pytest.approx(21.0)
 
 
+def test_division_by_zero_inside_an_expression_makes_it_missing():
+    # found by the property test below: 1 / (1 + 1 / 0) must be missing, not 1 / inf = 0
+    data = panel([("A", 2003, 1.0, 0.0)])
+    assert math.isnan(formula.evaluate(formula.parse("gdp / (gdp + gdp / pop)"), data).iloc[0])
+
+
 def test_division_by_zero_is_missing_not_infinite():
     data = panel([("A", 2003, 10.0, 0.0), ("A", 2004, 0.0, 0.0)])
     result = formula.evaluate(formula.parse("gdp / pop"), data)

@@ -21,7 +21,10 @@ def job_counts(output: str) -> dict[str, int]:
 def test_dry_run_lists_the_dag(root, tmp_path):
     result = snakemake(root, "-n", "--directory", str(root), "--forceall")
     assert result.returncode == 0, result.stderr
-    assert job_counts(result.stdout) == {"prepare_boundaries": 1, "all": 1}
+    assert job_counts(result.stdout) == {
+        "prepare_boundaries": 1, "extract_yearbook": 18, "rasterize_cities": 1, "sample_pm25": 17,
+        "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1, "all": 1,
+    }
 
 
 def test_lint_is_clean(root):

@@ -196,6 +196,14 @@ def evaluate(node: Node, panel: pd.DataFrame) -> pd.Series:
     return result.astype(float).replace([np.inf, -np.inf], np.nan)
 
 
+def _finite(value: pd.Series | float) -> pd.Series | float:
+    """Infinite intermediate results (a division by zero) become missing at once, so that
+    ``1 / (1 / 0)`` is missing rather than 0."""
+    if isinstance(value, pd.Series):
+        return value.replace([np.inf, -np.inf], np.nan)
+    return value if np.isfinite(value) else np.nan
+
+
 def _evaluate(node: Node, panel: pd.DataFrame) -> pd.Series | float:
     if isinstance(node, Field):
         if node.name not in panel.columns:
@@ -208,14 +216,14 @@ def _evaluate(node: Node, panel: pd.DataFrame) -> pd.Series | float:
     if isinstance(node, BinOp):
         left, right = _evaluate(node.left, panel), _evaluate(node.right, panel)
         if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        if node.op == "*":
-            return left * right
-        if isinstance(right, float) and right == 0.0:
-            return left * np.nan
-        return left / right
+            result = left + right
+        elif node.op == "-":
+            result = left - right
+        elif node.op == "*":
+            result = left * right
+        else:
+            result = left / right if not (isinstance(right, float) and right == 0.0) else left * np.nan
+        return _finite(result)
     func = FUNCTIONS[node.func][0]
     first = _evaluate(node.args[0], panel)
     if isinstance(first, float):

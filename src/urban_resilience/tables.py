@@ -102,6 +102,12 @@ def years_needed(first: int, last: int, trees: dict) -> list[int]:
     return list(range(first - lag, last + 1))
 
 
+def first_year_needed(trees: dict, field: str, first: int) -> int:
+    """Earliest data year of raw ``field`` that the formulas reading it need."""
+    lags = [formula.max_lag(t) for t in trees.values() if field in formula.fields_of(t)]
+    return first - max(lags, default=0)
+
+
 _SPACES = re.compile(r"[\s\u3000]+")
 
 

@@ -47,11 +47,20 @@ if _bad_years:
 
 # Data years the raw inputs must cover (lags such as population growth reach back before FIRST_YEAR).
 RAW_YEARS = tables.years_needed(FIRST_YEAR, LAST_YEAR, FORMULAS)
+PM25_YEARS = list(
+    range(tables.first_year_needed(FORMULAS, "pm25", FIRST_YEAR), LAST_YEAR + 1)
+)
 
 
 def package(*modules):
     """Source files of the package modules used by a rule (declared as inputs, so an edit reruns it)."""
     return [f"src/urban_resilience/{module}.py" for module in modules]
+
+
+def yearbook_file(wildcards):
+    edition = int(wildcards.year) + config["inputs"]["yearbook"]["edition_offset"]
+    name = config["inputs"]["yearbook"]["filename"].format(edition=edition)
+    return f"{config['inputs']['yearbook']['directory']}/{name}"
 
 
 CONDA_ENV = "../envs/urban_resilience.yaml"

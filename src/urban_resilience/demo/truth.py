@@ -40,6 +40,10 @@ EXTRA_CITIES = {
                "pop_growth": 0.010, "district_share": 0.07, "emp_share": 0.05, "land_area": 39380.0},
 }
 
+# Fields measured for the districts under the city (raw field scope 市辖区); their 全市 column is
+# ``<field>_wholecity`` in the truth, while other fields' 市辖区 column is ``<field>_district``.
+DISTRICT_FIELDS = ("water_supply", "road_area", "buses")
+
 # Nominal growth of GDP per capita by year (China's broad pattern 2003–2019).
 BASE_GROWTH = {y: (0.13 if y <= 2008 else 0.10 if y == 2009 else 0.15 if y <= 2011 else 0.09 if y <= 2014 else 0.065)
                for y in DATA_YEARS}
@@ -162,9 +166,11 @@ def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED)
             }
             district = pop_district / pop
             for field in ("gdp", "industry_va", "tertiary_va", "fiscal_revenue", "fiscal_expenditure", "retail",
-                          "hospital_beds", "doctors", "emp_units", "water_supply", "elec_residential", "road_area",
-                          "buses", "elec_industry", "wastewater", "fai", "internet_users", "library_books"):
+                          "hospital_beds", "doctors", "emp_units", "elec_residential", "elec_industry", "wastewater",
+                          "fai", "internet_users", "library_books"):
                 values[f"{field}_district"] = values[field] * min(district * 1.4, 1.0)
+            for field in DISTRICT_FIELDS:  # these fields are about the districts; the whole city is larger
+                values[f"{field}_wholecity"] = values[field] / min(district * 1.4, 1.0)
             values["land_area_district"] = row["land_area"] * min(district * 0.5, 1.0)
             for field in ("sewage_treatment_rate", "garbage_harmless_rate", "solid_waste_util_rate"):
                 values[f"{field}_district"] = min(values[field] + 3.0, 100.0)
@@ -192,6 +198,6 @@ def finish(panel: pd.DataFrame, rates: pd.Series) -> pd.DataFrame:
     for column in panel.columns:
         if column in ("admin_code", "year"):
             continue
-        decimals = ROUNDING.get(column.removesuffix("_district"), 2)
+        decimals = ROUNDING.get(column.removesuffix("_district").removesuffix("_wholecity"), 2)
         panel[column] = panel[column].astype(float).round(decimals)
     return panel

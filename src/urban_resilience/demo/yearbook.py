@@ -137,7 +137,11 @@ DEFECT_RATE = 0.006
 
 
 def truth_key(field_name: str, scope: str) -> str:
-    """Truth column of a printed column: 市辖区 values of pair fields live in ``<field>_district``."""
+    """Truth column of a printed column (see ``truth.DISTRICT_FIELDS``)."""
+    from urban_resilience.demo.truth import DISTRICT_FIELDS
+
+    if field_name in DISTRICT_FIELDS:
+        return field_name if scope == "市辖区" else f"{field_name}_wholecity"
     if scope != "市辖区" or field_name == "green_coverage":
         return field_name
     return "pop_district" if field_name == "pop" else f"{field_name}_district"

@@ -1,0 +1,24 @@
+"""Rule extract_yearbook: one edition workbook -> long table of raw fields + cleaning log."""
+
+import pandas as pd
+
+from urban_resilience import extract, tables
+from urban_resilience.io import write_table
+from urban_resilience.logs import logged
+
+with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    extract.check_year(inp.workbook, params.year, list(params.years))
+    raw_fields = tables.read_raw_fields(inp.raw_fields)
+    names = extract.Names.build(
+        tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
+    )
+    wanted = set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])
+    values, cleaning = extract.extract_workbook(
+        inp.workbook, params.year, names, extract.FieldMap.build(raw_fields),
+        extract.Units(tables.read_units(inp.units)), wanted,
+    )
+    write_table(values, out.values)
+    write_table(cleaning, out.cleaning)
+    log.info("%s: %d values of %d cities, %d cleaning entries", inp.workbook, len(values),
+             values["admin_code"].nunique(), len(cleaning))

@@ -1,0 +1,17 @@
+"""Rule interpolate_panel: fill gaps by the configured rule, flag imputed cells, coverage tables."""
+
+from urban_resilience import panel, tables
+from urban_resilience.io import read_panel, write_table
+from urban_resilience.logs import logged
+
+with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    table = tables.read_indicators(inp.table)
+    observed = read_panel(inp.indicators)
+    filled, imputed = panel.interpolate(observed, dict(zip(table["code"], table["unit"])), params.ends, params.max_gap)
+    by_indicator, by_city = panel.coverage(imputed)
+    write_table(filled.reset_index(), out.panel)
+    write_table(imputed.reset_index(), out.imputed)
+    write_table(by_indicator, out.by_indicator)
+    write_table(by_city, out.by_city)
+    log.info("imputed %d of %d cells", int(imputed.sum().sum()), imputed.size)

@@ -1,0 +1,24 @@
+"""Reading and writing the workflow's CSV tables the same way everywhere (same inputs, same bytes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+FLOAT_FORMAT = "%.12g"
+
+
+def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
+    """A CSV written by :func:`write_table` (admin codes stay 6-digit text)."""
+    return pd.read_csv(path, dtype={"admin_code": str}, encoding="utf-8", **kwargs)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, index: bool = False) -> None:
+    """CSV in UTF-8 with '\\n' line ends and 12 significant digits, so reruns give the same bytes."""
+    frame.to_csv(path, index=index, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+
+
+def read_panel(path: str | Path) -> pd.DataFrame:
+    """A city x year table written with its (admin_code, year) index as columns."""
+    return read_table(path).set_index(["admin_code", "year"]).sort_index()

@@ -1,0 +1,250 @@
+"""From extracted raw fields and side tables to the interpolated indicator panel.
+
+- :func:`assemble` joins the yearbook extracts, the side tables (HSR stations → stations open at
+  year end; patents; exchange rates) and the PM2.5 zonal means into one city × year table of raw
+  fields, and checks coverage, conflicts and magnitudes.
+- :func:`derive` evaluates every indicator formula (lags reach into years before the panel).
+- :func:`interpolate` fills gaps by the configured rule and flags every filled cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from urban_resilience import formula
+from urban_resilience.boundaries import BoundaryError, normalise_codes
+from urban_resilience.cells import Cell, read_cell
+
+
+class PanelError(ValueError):
+    """Data that cannot be assembled or filled safely; the message names city, year and field."""
+
+
+def hsr_counts(stations: pd.DataFrame, codes: list[str], years: list[int], year_end: str,
+               source: str = "HSR station table") -> pd.DataFrame:
+    """Stations open on ``year_end`` (MM-DD) of each year, per city; 0 for a city without stations."""
+    opened = pd.to_datetime(stations["opened"], format="%Y-%m-%d", errors="coerce")
+    bad = stations.loc[opened.isna(), ["admin_code", "station_cn", "opened"]]
+    if not bad.empty:
+        row = bad.index[0]
+        raise PanelError(f"{source}, row {row + 2} (city {bad.iloc[0]['admin_code']}, station "
+                         f"{bad.iloc[0]['station_cn']}): opening date {bad.iloc[0]['opened']!r} is not a date "
+                         "YYYY-MM-DD")
+    table = pd.DataFrame({"admin_code": stations["admin_code"].astype(str), "opened": opened})
+    rows = []
+    for year in years:
+        cutoff = pd.Timestamp(f"{year}-{year_end}")
+        counts = table[table["opened"] <= cutoff].groupby("admin_code").size()
+        rows += [{"admin_code": code, "year": year, "hsr_stations": float(counts.get(code, 0))} for code in codes]
+    return pd.DataFrame(rows)
+
+
+_CODE_COLUMNS = ("行政区划代码", "admin_code", "citycode", "城市代码", "代码", "code")
+_YEAR_COLUMNS = ("年份", "year", "年度", "sgnyear")
+
+
+def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str, source: str) -> tuple[pd.DataFrame, list]:
+    """A long city-year side table (codes, years and a value column named by one of ``variants``).
+
+    Returns (admin_code, year, field) rows and cleaning-log rows for repaired or missing cells.
+    """
+    columns = {re.sub(r"[\s(（].*$", "", str(c)).lower(): c for c in table.columns}
+    code_col = next((columns[c.lower()] for c in _CODE_COLUMNS if c.lower() in columns), None)
+    year_col = next((columns[c.lower()] for c in _YEAR_COLUMNS if c.lower() in columns), None)
+    value_col = next((columns[v.lower()] for v in variants if v.lower() in columns), None)
+    for what, col, names in (("admin code", code_col, _CODE_COLUMNS), ("year", year_col, _YEAR_COLUMNS),
+                             (field, value_col, variants)):
+        if col is None:
+            raise PanelError(f"{source}: no {what} column (expected one of {', '.join(names)}; "
+                             f"found {', '.join(map(str, table.columns))})")
+    try:
+        codes = normalise_codes(table[code_col], source)
+    except BoundaryError as exc:
+        raise PanelError(str(exc)) from None
+    rows, log = [], []
+    for line, (code, year, raw) in enumerate(zip(codes, table[year_col], table[value_col]), start=2):
+        cell = read_cell(None if (isinstance(raw, float) and math.isnan(raw)) else raw)
+        if cell.action == "repaired" and cell.note == "number stored as text":
+            cell = Cell(cell.value, "ok")  # every value of a CSV file is text
+        if cell.action != "ok":
+            log.append({"file": source, "sheet": "", "cell": f"row {line}", "admin_code": code, "year": int(year),
+                        "field": field, "written": "" if raw is None else str(raw), "action": cell.action,
+                        "value": cell.value, "note": cell.note})
+        rows.append({"admin_code": code, "year": int(year), field: cell.value})
+    frame = pd.DataFrame(rows)
+    duplicated = frame[frame.duplicated(["admin_code", "year"], keep=False)]
+    if not duplicated.empty:
+        first = duplicated.iloc[0]
+        raise PanelError(f"{source}: city {first['admin_code']} year {first['year']} appears more than once")
+    return frame, log
+
+
+def check_magnitudes(long: pd.DataFrame, factor: float) -> None:
+    """Stop on a value more than ``factor`` times above or below its neighbouring years' values.
+
+    ``long``: admin_code, year, field, value, file, sheet, cell. The neighbours are the nearest
+    observed years on each side (the median of up to two); typical cause: a unit printed wrongly
+    (元 for 万元) or a shifted column.
+    """
+    for (code, field), series in long.dropna(subset=["value"]).groupby(["admin_code", "field"], sort=True):
+        series = series.sort_values("year")
+        values = series["value"].to_numpy()
+        if len(values) < 3:
+            continue
+        for i in range(len(values)):
+            neighbours = np.concatenate([values[max(0, i - 2):i][-1:], values[i + 1:i + 2]])
+            neighbours = neighbours[neighbours > 0]
+            if values[i] <= 0 or len(neighbours) == 0:
+                continue
+            ratio = values[i] / np.median(neighbours)
+            if ratio > factor or ratio < 1 / factor:
+                where = series.iloc[i]
+                raise PanelError(
+                    f"{where['file']}, sheet {where['sheet']!r}, cell {where['cell']}: city {code}, year "
+                    f"{int(where['year'])}, field {field}: {values[i]:g} is {ratio:.3g} times its neighbouring "
+                    f"years' {np.median(neighbours):g}; expected within a factor of {factor:g} — check the unit "
+                    "printed in the header")
+
+
+def assemble(yearbook: pd.DataFrame, extra: list[pd.DataFrame], codes: list[str], years: list[int],
+             fields: list[str]) -> pd.DataFrame:
+    """One row per configured city and raw year, one column per raw field (NaN where missing).
+
+    ``yearbook`` is the long extract of all editions; ``extra`` are wide frames (admin_code, year,
+    field columns) from side tables and rasters. A field given by two sources with different values
+    is an error; so is a configured city or year absent from every source.
+    """
+    wide = yearbook.pivot_table(index=["admin_code", "year"], columns="field", values="value", aggfunc="first",
+                                dropna=False)
+    frames = [wide.reset_index()] + [frame for frame in extra]
+    index = pd.MultiIndex.from_product([sorted(codes), years], names=["admin_code", "year"])
+    panel = pd.DataFrame(index=index)
+    sources: dict[str, int] = {}
+    for number, frame in enumerate(frames):
+        frame = frame[frame["admin_code"].isin(codes) & frame["year"].isin(years)].set_index(["admin_code", "year"])
+        for column in frame.columns:
+            values = frame[column].astype(float).reindex(index)
+            if column in panel:
+                both = panel[column].notna() & values.notna()
+                differ = both & ~np.isclose(panel[column], values, rtol=1e-9)
+                if differ.any():
+                    code, year = differ[differ].index[0]
+                    raise PanelError(f"field {column} for city {code}, year {year} comes from two sources with "
+                                     f"conflicting values {panel.at[(code, year), column]:g} and "
+                                     f"{values[(code, year)]:g}")
+                panel[column] = panel[column].fillna(values)
+            else:
+                panel[column] = values
+                sources[column] = number
+    missing_fields = sorted(set(fields) - set(panel.columns))
+    if missing_fields:
+        raise PanelError(f"raw field(s) {', '.join(missing_fields)} come from no input")
+    panel = panel[sorted(fields)]
+    for code in codes:
+        if panel.loc[code].isna().all().all():
+            raise PanelError(f"city {code} is in the config but absent from every source")
+    for year in years:
+        if panel.xs(year, level="year").isna().all().all():
+            raise PanelError(f"year {year} is needed but absent from every source")
+    return panel
+
+
+def derive(raw: pd.DataFrame, trees: dict, years: list[int]) -> pd.DataFrame:
+    """Evaluate every indicator formula on the raw panel; keep the panel ``years``."""
+    values = {code: formula.evaluate(tree, raw) for code, tree in trees.items()}
+    frame = pd.DataFrame(values, index=raw.index)
+    return frame[frame.index.get_level_values("year").isin(years)]
+
+
+def fill_series(values: np.ndarray, ends: str, max_gap: int, bounds: tuple[float, float]) -> tuple[np.ndarray, str]:
+    """Fill one yearly series. Returns (filled values, "" or a description of why it cannot be filled).
+
+    Interior gaps: straight line between the observed neighbours. Ends: ``nearest_trend`` continues
+    the line through the two nearest observed years (clipped to ``bounds``), ``nearest`` repeats the
+    nearest observed value, ``none`` leaves them missing. Runs longer than ``max_gap`` are refused.
+    """
+    observed = np.flatnonzero(~np.isnan(values))
+    if len(observed) == 0:
+        return values, "no observed year"
+    filled = values.copy()
+    positions = np.arange(len(values))
+    missing = np.isnan(values)
+    runs = _runs(missing)
+    for start, stop in runs:
+        if stop - start > max_gap:
+            return values, f"{stop - start} consecutive missing years (max_gap is {max_gap})"
+    inner = (positions > observed[0]) & (positions < observed[-1]) & missing
+    filled[inner] = np.interp(positions[inner], observed, values[observed])
+    outer = missing & ~inner
+    if outer.any():
+        if ends == "none":
+            return values, "missing at the start or end and interpolation.ends is none"
+        for side, anchor, second in ((positions < observed[0], observed[0], observed[1] if len(observed) > 1 else None),
+                                     (positions > observed[-1], observed[-1],
+                                      observed[-2] if len(observed) > 1 else None)):
+            if not side.any():
+                continue
+            if ends == "nearest" or second is None:
+                filled[side] = values[anchor]
+            else:
+                slope = (values[anchor] - values[second]) / (anchor - second)
+                filled[side] = np.clip(values[anchor] + slope * (positions[side] - anchor), *bounds)
+    return filled, ""
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, flag in enumerate(list(mask) + [False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str, max_gap: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(filled panel, boolean imputed flags) of the same shape; raise naming city, indicator, years.
+
+    Extrapolated ends are kept within [0, 100] for % indicators and at or above 0 for indicators
+    whose observed values are never negative.
+    """
+    filled = indicators.copy()
+    problems = []
+    years = indicators.index.get_level_values("year")
+    for code, block in indicators.groupby(level="admin_code", sort=True):
+        block_years = block.index.get_level_values("year").to_numpy()
+        for column in indicators.columns:
+            values = block[column].to_numpy(dtype=float)
+            observed = values[~np.isnan(values)]
+            low = 0.0 if len(observed) and observed.min() >= 0 else -np.inf
+            high = 100.0 if units.get(column) == "%" and len(observed) and observed.max() <= 100 else np.inf
+            result, problem = fill_series(values, ends, max_gap, (low, high))
+            if problem:
+                gap_years = block_years[np.isnan(values)].tolist()
+                problems.append(f"city {code}, indicator {column}: {problem} (missing years {gap_years})")
+                continue
+            filled.loc[block.index, column] = result
+    if problems:
+        raise PanelError("cannot fill the indicator panel:\n  " + "\n  ".join(problems[:20])
+                         + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""))
+    imputed = indicators.isna() & filled.notna()
+    assert len(years) == len(filled)
+    return filled, imputed
+
+
+def coverage(imputed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of observed (not imputed) cells per indicator and per city."""
+    by_indicator = pd.DataFrame({"cells": len(imputed), "imputed": imputed.sum(axis=0).astype(int)})
+    by_indicator["observed_share"] = 1 - by_indicator["imputed"] / by_indicator["cells"]
+    per_city = imputed.groupby(level="admin_code").agg(["sum", "count"])
+    by_city = pd.DataFrame({
+        "cells": per_city.xs("count", axis=1, level=1).sum(axis=1).astype(int),
+        "imputed": per_city.xs("sum", axis=1, level=1).sum(axis=1).astype(int),
+    })
+    by_city["observed_share"] = 1 - by_city["imputed"] / by_city["cells"]
+    return by_indicator.rename_axis("indicator").reset_index(), by_city.reset_index()

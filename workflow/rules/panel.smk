@@ -1,0 +1,181 @@
+# Raw inputs -> raw panel -> indicators -> interpolated panel (issue 3), and PM2.5 sampling.
+
+
+rule extract_yearbook:
+    """One edition's workbook -> tidy long table of raw fields and a cleaning log."""
+    input:
+        workbook=yearbook_file,
+        raw_fields=config["tables"]["raw_fields"],
+        cities=config["tables"]["cities"],
+        units=config["tables"]["units"],
+        admin_codes=config["tables"]["admin_codes"],
+        code=package("extract", "cells", "tables"),
+    output:
+        values="results/extracted/yearbook_{year}.csv",
+        cleaning="results/extracted/cleaning_{year}.csv",
+    log:
+        log_path("extract_yearbook", "_{year}"),
+    benchmark:
+        benchmark_path("extract_yearbook", "_{year}")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        year=lambda wildcards: int(wildcards.year),
+        years=RAW_YEARS,
+    script:
+        "../../scripts/extract_yearbook.py"
+
+
+rule rasterize_cities:
+    """Cell -> city zone raster on the PM2.5 grid, computed once and reused for every year."""
+    input:
+        boundaries="results/boundaries/cities.gpkg",
+        grid=config["inputs"]["pm25"]["filename"].format(year=FIRST_YEAR),
+        code=package("pm25"),
+    output:
+        "results/pm25/zones.npz",
+    log:
+        log_path("rasterize_cities"),
+    benchmark:
+        benchmark_path("rasterize_cities")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../../scripts/rasterize_cities.py"
+
+
+rule sample_pm25:
+    """One year's PM2.5 grid -> mean, valid cells and valid share per city."""
+    input:
+        grid=config["inputs"]["pm25"]["filename"],
+        zones="results/pm25/zones.npz",
+        code=package("pm25"),
+    output:
+        "results/pm25/pm25_{year}.csv",
+    log:
+        log_path("sample_pm25", "_{year}"),
+    benchmark:
+        benchmark_path("sample_pm25", "_{year}")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        year=lambda wildcards: int(wildcards.year),
+    script:
+        "../../scripts/sample_pm25.py"
+
+
+rule assemble_panel:
+    """Yearbook extracts + side tables + PM2.5 means -> one city x year table of raw fields."""
+    input:
+        yearbook=expand("results/extracted/yearbook_{year}.csv", year=RAW_YEARS),
+        pm25=expand("results/pm25/pm25_{year}.csv", year=PM25_YEARS),
+        hsr_stations=config["inputs"]["hsr_stations"],
+        patents=config["inputs"]["patents"],
+        exchange_rates=config["inputs"]["exchange_rates"],
+        raw_fields=config["tables"]["raw_fields"],
+        code=package("panel", "cells"),
+    output:
+        panel="results/panel/raw_panel.csv",
+        cleaning="results/panel/cleaning_side_tables.csv",
+    log:
+        log_path("assemble_panel"),
+    benchmark:
+        benchmark_path("assemble_panel")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        codes=CITIES,
+        years=RAW_YEARS,
+        year_end=config["hsr"]["year_end"],
+        magnitude_factor=config["extraction"]["magnitude_factor"],
+    script:
+        "../../scripts/assemble_panel.py"
+
+
+rule derive_indicators:
+    """Evaluate every indicator formula of the indicator table on the raw panel."""
+    input:
+        panel="results/panel/raw_panel.csv",
+        indicators=config["tables"]["indicators"],
+        raw_fields=config["tables"]["raw_fields"],
+        code=package("panel", "formula", "tables"),
+    output:
+        "results/panel/indicators_observed.csv",
+    log:
+        log_path("derive_indicators"),
+    benchmark:
+        benchmark_path("derive_indicators")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        years=list(range(FIRST_YEAR, LAST_YEAR + 1)),
+    script:
+        "../../scripts/derive_indicators.py"
+
+
+rule interpolate_panel:
+    """Fill gaps per city and indicator; flag every filled cell; coverage tables."""
+    input:
+        indicators="results/panel/indicators_observed.csv",
+        table=config["tables"]["indicators"],
+        code=package("panel"),
+    output:
+        panel="results/panel/indicators.csv",
+        imputed="results/panel/imputed.csv",
+        by_indicator="results/panel/coverage_by_indicator.csv",
+        by_city="results/panel/coverage_by_city.csv",
+    log:
+        log_path("interpolate_panel"),
+    benchmark:
+        benchmark_path("interpolate_panel")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        ends=config["interpolation"]["ends"],
+        max_gap=config["interpolation"]["max_gap"],
+    script:
+        "../../scripts/interpolate_panel.py"
+
+
+rule summarise_data_quality:
+    """Human-readable summary of every cleaning decision and of the imputation coverage."""
+    input:
+        cleaning=expand("results/extracted/cleaning_{year}.csv", year=RAW_YEARS),
+        side="results/panel/cleaning_side_tables.csv",
+        by_indicator="results/panel/coverage_by_indicator.csv",
+        by_city="results/panel/coverage_by_city.csv",
+        code=package("quality"),
+    output:
+        log="results/panel/cleaning_log.csv",
+        summary="results/panel/data_quality.md",
+    log:
+        log_path("summarise_data_quality"),
+    benchmark:
+        benchmark_path("summarise_data_quality")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+    script:
+        "../../scripts/summarise_data_quality.py"
