@@ -86,9 +86,9 @@ def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str, s
 def check_magnitudes(long: pd.DataFrame, factor: float) -> None:
     """Stop on a value more than ``factor`` times above or below its neighbouring years' values.
 
-    ``long``: admin_code, year, field, value, file, sheet, cell. The neighbours are the nearest
-    observed years on each side (the median of up to two); typical cause: a unit printed wrongly
-    (元 for 万元) or a shifted column.
+    ``long``: admin_code, year, field, value, file, sheet, cell. The reference is the median of up
+    to three observed years on each side, so one wrong year does not make its neighbours look
+    wrong; typical cause: a unit printed wrongly (元 for 万元) or a shifted column.
     """
     for (code, field), series in long.dropna(subset=["value"]).groupby(["admin_code", "field"], sort=True):
         series = series.sort_values("year")
@@ -96,7 +96,7 @@ def check_magnitudes(long: pd.DataFrame, factor: float) -> None:
         if len(values) < 3:
             continue
         for i in range(len(values)):
-            neighbours = np.concatenate([values[max(0, i - 2):i][-1:], values[i + 1:i + 2]])
+            neighbours = np.concatenate([values[max(0, i - 3):i], values[i + 1:i + 4]])
             neighbours = neighbours[neighbours > 0]
             if values[i] <= 0 or len(neighbours) == 0:
                 continue

@@ -1,0 +1,153 @@
+"""Panel assembly, derivation and interpolation: hand-computed cases and bad input."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from urban_resilience import formula, panel
+from urban_resilience.io import read_panel, read_table
+from urban_resilience.panel import PanelError
+
+STATIONS = pd.DataFrame({
+    "admin_code": ["430700", "430700", "420100", "420100"],
+    "station_cn": ["常德", "桃源", "汉口", "武汉"],
+    "opened": ["2019-12-26", "2019-12-26", "2009-04-01", "2009-12-26"],
+})
+
+
+def test_hsr_counts_stations_open_at_year_end():
+    counts = panel.hsr_counts(STATIONS, ["420100", "430700", "420800"], [2008, 2009, 2019], "12-31")
+    table = counts.set_index(["admin_code", "year"])["hsr_stations"]
+    assert table[("420100", 2008)] == 0 and table[("420100", 2009)] == 2 and table[("420100", 2019)] == 2
+    assert table[("430700", 2019)] == 2 and table[("420800", 2019)] == 0
+    # with a 25 December cut-off the Changde openings of 26 Dec 2019 count from 2020 only
+    early = panel.hsr_counts(STATIONS, ["430700"], [2019], "12-25")
+    assert early["hsr_stations"].tolist() == [0.0]
+
+
+def test_hsr_date_that_does_not_parse():
+    bad = STATIONS.copy()
+    bad.loc[2, "opened"] = "2009年4月"
+    with pytest.raises(PanelError, match=r"stations.csv, row 4 \(city 420100, station 汉口\): opening date '2009年4月'"):
+        panel.hsr_counts(bad, ["420100"], [2009], "12-31", "stations.csv")
+
+
+def test_city_year_side_table_layouts():
+    table = pd.DataFrame({"城市代码": ["4201", "420100.0", "4301"], "地区": ["武汉", "武汉", "长沙"],
+                          "年份": ["2003", "2004", "2003"], "专利授权数（件）": ["120", "", "95"]})
+    frame, log = panel.read_city_year_table(table, ["专利授权量", "专利授权数"], "patents", "p.csv")
+    assert frame["admin_code"].tolist() == ["420100", "420100", "430100"]
+    assert frame["year"].tolist() == [2003, 2004, 2003]
+    assert frame["patents"].fillna(-1).tolist() == [120.0, -1, 95.0]
+    assert [(r["cell"], r["action"]) for r in log] == [("row 3", "missing")]
+    with pytest.raises(PanelError, match="p.csv: no patents column"):
+        panel.read_city_year_table(table.drop(columns="专利授权数（件）"), ["专利授权量"], "patents", "p.csv")
+    twice = pd.concat([table, table.iloc[[0]]])
+    with pytest.raises(PanelError, match="city 420100 year 2003 appears more than once"):
+        panel.read_city_year_table(twice, ["专利授权数"], "patents", "p.csv")
+
+
+def long_series(values, field="gdp", code="420100"):
+    return pd.DataFrame({"admin_code": code, "year": range(2003, 2003 + len(values)), "field": field,
+                         "value": values, "file": "中国城市统计年鉴.xlsx", "sheet": "2-3",
+                         "cell": [f"C{i}" for i in range(len(values))]})
+
+
+def test_a_value_of_the_wrong_magnitude_stops_the_run():
+    growing = [100.0 * 1.15**i for i in range(10)]
+    panel.check_magnitudes(long_series(growing), 20)
+    wrong = list(growing)
+    wrong[5] *= 10000  # printed in 元 instead of 万元
+    with pytest.raises(PanelError, match=r"cell C5: city 420100, year 2008, field gdp: .* times its neighbouring"):
+        panel.check_magnitudes(long_series(wrong), 20)
+
+
+def test_assemble_conflicts_and_absences():
+    yearbook = long_series([1.0, 2.0])
+    other = pd.DataFrame({"admin_code": ["420100"], "year": [2003], "gdp": [1.5]})
+    with pytest.raises(PanelError, match="field gdp for city 420100, year 2003 comes from two sources"):
+        panel.assemble(yearbook, [other], ["420100"], [2003, 2004], ["gdp"])
+    same = other.assign(gdp=1.0)
+    result = panel.assemble(yearbook, [same], ["420100"], [2003, 2004], ["gdp"])
+    assert result["gdp"].tolist() == [1.0, 2.0]
+    with pytest.raises(PanelError, match="city 430100 is in the config but absent from every source"):
+        panel.assemble(yearbook, [], ["420100", "430100"], [2003, 2004], ["gdp"])
+    with pytest.raises(PanelError, match="year 2005 is needed but absent from every source"):
+        panel.assemble(yearbook, [], ["420100"], [2003, 2004, 2005], ["gdp"])
+    with pytest.raises(PanelError, match="raw field.*pop come from no input"):
+        panel.assemble(yearbook, [], ["420100"], [2003, 2004], ["gdp", "pop"])
+
+
+def test_derive_uses_the_year_before_the_panel():
+    index = pd.MultiIndex.from_product([["A"], [2002, 2003, 2004]], names=["admin_code", "year"])
+    raw = pd.DataFrame({"pop": [100.0, 110.0, 121.0]}, index=index)
+    tree = formula.parse("(pop - lag(pop)) / lag(pop) * 100")
+    result = panel.derive(raw, {"x14": tree}, [2003, 2004])
+    assert result["x14"].tolist() == pytest.approx([10.0, 10.0])
+
+
+NAN = math.nan
+
+
+@pytest.mark.parametrize("values, ends, bounds, expected", [
+    ([1.0, NAN, NAN, 4.0], "nearest_trend", (0, np.inf), [1.0, 2.0, 3.0, 4.0]),
+    ([NAN, 2.0, 4.0, NAN], "nearest_trend", (0, np.inf), [0.0, 2.0, 4.0, 6.0]),
+    ([NAN, 2.0, 4.0, NAN], "nearest", (0, np.inf), [2.0, 2.0, 4.0, 4.0]),
+    # the trend backwards from (1.0, 0.5) gives 2.0 and 1.5; the bound 1.2 clips them
+    ([NAN, NAN, 1.0, 0.5], "nearest_trend", (0, 1.2), [1.2, 1.2, 1.0, 0.5]),
+    ([NAN, 3.0, NAN, NAN], "nearest_trend", (0, np.inf), [3.0, 3.0, 3.0, 3.0]),  # one observation: nearest
+])
+def test_fill_series_by_hand(values, ends, bounds, expected):
+    filled, problem = panel.fill_series(np.array(values), ends, 3, bounds)
+    assert problem == ""
+    assert filled.tolist() == pytest.approx(expected)
+
+
+def test_fill_series_refuses_long_gaps_and_none_ends():
+    assert panel.fill_series(np.array([1.0, NAN, NAN, NAN, NAN, 2.0]), "nearest_trend", 3, (0, np.inf))[1] == \
+        "4 consecutive missing years (max_gap is 3)"
+    assert "interpolation.ends is none" in panel.fill_series(np.array([NAN, 1.0, 2.0]), "none", 3, (0, np.inf))[1]
+    assert panel.fill_series(np.array([NAN, NAN]), "nearest", 3, (0, np.inf))[1] == "no observed year"
+
+
+def test_interpolate_names_city_indicator_and_years():
+    index = pd.MultiIndex.from_product([["420100", "430100"], range(2003, 2009)], names=["admin_code", "year"])
+    frame = pd.DataFrame({"x1": [1.0, 2, 3, 4, 5, 6, 1, NAN, NAN, NAN, NAN, 6]}, index=index)
+    with pytest.raises(PanelError, match=r"city 430100, indicator x1: 4 consecutive missing years .*"
+                                         r"\[2004, 2005, 2006, 2007\]"):
+        panel.interpolate(frame, {"x1": "%"}, "nearest_trend", 3)
+    filled, imputed = panel.interpolate(frame, {"x1": "%"}, "nearest_trend", 4)
+    assert filled.loc["430100", "x1"].tolist() == pytest.approx([1, 2, 3, 4, 5, 6])
+    assert imputed["x1"].sum() == 4
+    by_indicator, by_city = panel.coverage(imputed)
+    assert by_indicator.to_dict("records") == [{"indicator": "x1", "cells": 12, "imputed": 4,
+                                                "observed_share": pytest.approx(8 / 12)}]
+    assert by_city["imputed"].tolist() == [0, 4]
+
+
+def test_demo_run_imputes_every_cell_the_manifest_marks_missing(demo_run, resources):
+    manifest = pd.read_csv(resources / "demo" / "MANIFEST.csv", dtype={"admin_code": str}, keep_default_na=False)
+    raw = read_panel(demo_run / "results" / "panel" / "raw_panel.csv")
+    imputed = read_panel(demo_run / "results" / "panel" / "imputed.csv")
+    filled = read_panel(demo_run / "results" / "panel" / "indicators.csv")
+    indicators = pd.read_csv(resources / "indicators.csv")
+    trees = {row.code: formula.parse(row.formula) for row in indicators.itertuples()}
+    missing = manifest[(manifest["expected"] == "missing") & manifest["field"].isin(raw.columns)
+                       & manifest["admin_code"].isin(raw.index.get_level_values(0))]
+    assert len(missing) > 20
+    for row in missing.itertuples():
+        year = int(row.data_year)
+        assert math.isnan(raw.at[(row.admin_code, year), row.field])
+        for code, tree in trees.items():
+            uses = row.field in formula.fields_of(tree)
+            if uses and (row.admin_code, year) in imputed.index and formula.max_lag(tree) == 0:
+                assert imputed.at[(row.admin_code, year), code], (row.admin_code, year, row.field, code)
+    assert not filled.isna().any().any()
+    assert imputed.sum().sum() == (read_panel(demo_run / "results" / "panel" / "indicators_observed.csv")
+                                   .isna().sum().sum())
+    quality = (demo_run / "results" / "panel" / "data_quality.md").read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in quality and "| repaired | comma as decimal point |" in quality
+    pm25 = read_table(demo_run / "results" / "pm25" / "pm25_2010.csv")
+    assert len(pm25) == 28 and pm25["valid_share"].between(0.5, 1).all() and pm25["pm25"].between(20, 100).all()
