@@ -11,6 +11,7 @@ configfile: "config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/inputs.smk"
 include: "workflow/rules/panel.smk"
+include: "workflow/rules/index.smk"
 
 
 rule all:
@@ -19,3 +20,6 @@ rule all:
         "results/boundaries/cities.gpkg",
         "results/panel/indicators.csv",
         "results/panel/data_quality.md",
+        "results/index/weights.csv",
+        "results/index/scores.csv",
+        "results/obstacles/top5_frequency.csv",

@@ -23,7 +23,8 @@ def test_dry_run_lists_the_dag(root, tmp_path):
     assert result.returncode == 0, result.stderr
     assert job_counts(result.stdout) == {
         "prepare_boundaries": 1, "extract_yearbook": 18, "rasterize_cities": 1, "sample_pm25": 17,
-        "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1, "all": 1,
+        "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1, "standardise_indicators": 1,
+        "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "all": 1,
     }
 
 

@@ -102,6 +102,12 @@ def years_needed(first: int, last: int, trees: dict) -> list[int]:
     return list(range(first - lag, last + 1))
 
 
+def dataset_label(dataset: dict) -> str:
+    """Label written into every user-facing table, e.g. ``demo-synthetic (SYNTHETIC)``."""
+    name = str(dataset.get("name", ""))
+    return f"{name} (SYNTHETIC)" if dataset.get("synthetic", False) else name
+
+
 def first_year_needed(trees: dict, field: str, first: int) -> int:
     """Earliest data year of raw ``field`` that the formulas reading it need."""
     lags = [formula.max_lag(t) for t in trees.values() if field in formula.fields_of(t)]

@@ -44,6 +44,15 @@ EXTRA_CITIES = {
 # ``<field>_wholecity`` in the truth, while other fields' 市辖区 column is ``<field>_district``.
 DISTRICT_FIELDS = ("water_supply", "road_area", "buses")
 
+# Heavy-industry cities with far higher electricity / wastewater per unit of industrial value added
+# (log multipliers). Real intensities are strongly right-skewed; that skew is why the paper's
+# x8 and x9 get tiny entropy weights.
+HEAVY_INDUSTRY = {"360500": (1.6, 0.6), "420200": (0.9, 1.5), "420700": (1.1, 1.0), "430300": (0.8, 0.4),
+                  "360300": (0.5, 1.2)}
+# One-off jumps of registered population (boundary changes, hukou reforms), years after which the
+# higher level persists; they give population growth (x14) its outliers.
+POPULATION_JUMPS = {**{("430300", y): 1.07 for y in range(2010, 2020)}, **{("420100", y): 1.05 for y in range(2016, 2020)}}
+
 # Nominal growth of GDP per capita by year (China's broad pattern 2003–2019).
 BASE_GROWTH = {y: (0.13 if y <= 2008 else 0.10 if y == 2009 else 0.15 if y <= 2011 else 0.09 if y <= 2014 else 0.065)
                for y in DATA_YEARS}
@@ -106,6 +115,8 @@ def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED)
         z = city_effects[code]
         u = (np.tanh(z) + 1) / 2  # in (0, 1)
         gdppc = 5000.0 + 20000.0 * level**1.3
+        # heavy right tail of industrial pollution and energy intensity: a few heavy-industry cities
+        heavy = HEAVY_INDUSTRY.get(code, (0.0, 0.0))
         city_growth = 0.01 * z[0]
         ar_pop = 0.0
         for year in DATA_YEARS:
@@ -114,13 +125,13 @@ def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED)
             if year > 2002:
                 gdppc *= np.exp(BASE_GROWTH[year] + city_growth + rng.normal(0, 0.01))
             ar_pop = 0.6 * ar_pop + rng.normal(0, 0.002)
-            pop = row["pop"] * np.exp(ar_pop)
+            pop = row["pop"] * np.exp(ar_pop) * POPULATION_JUMPS.get((code, year), 1.0)
             urbanisation = 1 + 0.006 * t
             pop_district = pop * min(row["district_share"] * urbanisation, 0.95)
             noise = lambda sd=0.03: float(np.exp(rng.normal(0, sd)))  # noqa: E731
             gdp = gdppc * pop
             s_ind = np.clip(0.30 + 0.15 * u[1] + (0.006 * t if year <= 2011 else 0.054 - 0.008 * (year - 2011)), 0.2, 0.6)
-            s_ter = np.clip(0.30 + 0.10 * level + (0.0 if year <= 2012 else 0.01 * (year - 2012)) + rng.normal(0, 0.005),
+            s_ter = np.clip(0.33 + 0.05 * level + (0.0 if year <= 2012 else 0.01 * (year - 2012)) + rng.normal(0, 0.005),
                             0.25, 0.93 - s_ind)
             industry_va = gdp * s_ind
             rev_share = min(0.045 + 0.02 * level + 0.002 * t, 0.12) * noise()
@@ -153,14 +164,16 @@ def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED)
                 "internet_users": pop * 4800 / (1 + np.exp(-(0.28 * (t - 12) + 1.0 * level + 0.3 * np.tanh(z[1])))) / 10000 * noise(),
                 "water_supply": pop_district * (60 + 60 * level + 20 * np.tanh(z[2]) + 0.5 * t) * noise(),
                 "elec_residential": pop * 150 * np.exp(0.6 * level) * np.exp(0.09 * t) * noise(),
-                "elec_industry": industry_va / 10000 * 1800 * np.exp(0.3 * np.tanh(z[3])) * np.exp(-0.05 * t) * noise(),
+                "elec_industry": industry_va / 10000 * 1800 * np.exp(0.3 * np.tanh(z[3]) + heavy[0]) * np.exp(-0.05 * t)
+                * noise(),
                 "road_area": pop_district * (6 + 6 * level + 0.5 * t) * noise(),
                 "buses": pop_district * (6 + 8 * level + 0.35 * t) * noise(),
-                "wastewater": industry_va / 10000 * 35 * np.exp(0.4 * np.tanh(z[4])) * np.exp(-0.12 * t) * noise(),
+                "wastewater": industry_va / 10000 * 35 * np.exp(0.4 * np.tanh(z[4]) + heavy[1]) * np.exp(-0.12 * t)
+                * noise(),
                 "solid_waste_util_rate": _cap(55 + 20 * u[5] + 1.5 * t + rng.normal(0, 2), 99.5, rng),
                 "sewage_treatment_rate": _cap(15 + 25 * level + 5 * t + rng.normal(0, 3), 98.5, rng),
                 "garbage_harmless_rate": min(40 + 30 * u[6] + 4 * t + rng.normal(0, 3), 100.0),
-                "green_coverage": _cap(28 + 8 * u[7] + 0.6 * t + rng.normal(0, 1), 46.0, rng),
+                "green_coverage": _cap(33 + 4 * u[7] + 0.45 * t + rng.normal(0, 0.8), 46.0, rng),
                 "patents": pop * 0.25 * np.exp(2.2 * level + 0.3 * np.tanh(z[0])) * np.exp(0.19 * t) * noise(0.08),
                 "land_area": row["land_area"],
             }

@@ -1,0 +1,187 @@
+"""The index: a hand-computed case, an independent implementation, identities and properties."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.stats import entropy as scipy_entropy
+
+from urban_resilience import index
+from urban_resilience.index import IndexComputationError
+
+CITIES, YEARS = ["A", "B", "C"], [2003, 2004]
+INDEX = pd.MultiIndex.from_product([CITIES, YEARS], names=["admin_code", "year"])
+# 3 cities x 2 years x 3 indicators; x2 is a cost indicator
+HAND = pd.DataFrame({"x1": [10, 20, 30, 40, 50, 60], "x2": [5, 4, 3, 2, 1, 1], "x3": [1, 1, 1, 1, 1, 3]},
+                    index=INDEX, dtype=float)
+DIRECTIONS = {"x1": "+", "x2": "-", "x3": "+"}
+DIMENSIONS = {"x1": "economic", "x2": "ecological", "x3": "economic"}
+
+
+def weights_table(weights: pd.Series, years=YEARS) -> pd.DataFrame:
+    return pd.DataFrame([(y, c, w) for y in years for c, w in weights.items()], columns=["year", "indicator", "weight"])
+
+
+def test_hand_computed_case():
+    standardised, ranges = index.standardise_pooled(HAND, DIRECTIONS)
+    # x1: (v − 10) / 50;  x2 (cost): (5 − v) / 4;  x3: (v − 1) / 2
+    assert standardised["x1"].tolist() == pytest.approx([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    assert standardised["x2"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75, 1.0, 1.0])
+    assert standardised["x3"].tolist() == pytest.approx([0, 0, 0, 0, 0, 1.0])
+    assert ranges[["min", "max"]].to_numpy().tolist() == [[10, 60], [1, 5], [1, 3]]
+    # shift 0: p(x1) = k/15 (k = 0..5), p(x2) = (0, 1, 2, 3, 4, 4)/14, p(x3) = (0, …, 0, 1); k = 1/ln 6
+    weights = index.entropy_weights(standardised, shift=0.0)
+    assert weights["entropy"].tolist() == pytest.approx([0.8314454838586238, 0.8441150748420817, 0.0])
+    assert weights["weight"].tolist() == pytest.approx([0.12726479662673118, 0.11769879414417991, 0.755036409229089])
+    scores = index.scores(standardised, weights_table(weights["weight"]), DIMENSIONS)
+    assert scores.at[("A", 2003), "total"] == pytest.approx(0.0)
+    assert scores.at[("C", 2004), "total"] == pytest.approx(1.0)
+    assert scores.at[("B", 2004), "total"] == pytest.approx(0.6 * 0.12726479662673118 + 0.75 * 0.11769879414417991)
+    assert scores.at[("B", 2004), "ecological"] == pytest.approx(0.75 * 0.11769879414417991)
+    obstacles = index.obstacle_degrees(standardised, weights_table(weights["weight"]))
+    # city A in 2003 is at the worst value everywhere: obstacle degrees equal the weights
+    assert (obstacles.loc[("A", 2003)] / 100).tolist() == pytest.approx(weights["weight"].tolist())
+    # city C in 2003: x' = (0.8, 1, 0), so the gaps are 0.2·w1 and 1·w3; in 2004 C is ideal everywhere
+    w1, w3 = 0.12726479662673118, 0.755036409229089
+    assert obstacles.loc[("C", 2003)].tolist() == pytest.approx(
+        [100 * 0.2 * w1 / (0.2 * w1 + w3), 0.0, 100 * w3 / (0.2 * w1 + w3)])
+    assert obstacles.loc[("C", 2004)].isna().all()
+    assert len(index.obstacle_ranks(obstacles)) == 5 * 3
+
+
+def test_entropy_matches_scipy_on_strictly_positive_data():
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame(rng.lognormal(size=(60, 5)), index=pd.MultiIndex.from_product(
+        [[f"c{i}" for i in range(12)], range(2010, 2015)], names=["admin_code", "year"]),
+        columns=[f"x{j}" for j in range(5)])
+    standardised, _ = index.standardise_pooled(data, {c: "+" for c in data.columns})
+    shift = 0.0001
+    ours = index.entropy_weights(standardised, shift)
+    shifted = standardised.to_numpy() + shift
+    reference_e = np.array([scipy_entropy(col) / math.log(len(col)) for col in shifted.T])
+    reference_w = (1 - reference_e) / (1 - reference_e).sum()
+    assert ours["entropy"].to_numpy() == pytest.approx(reference_e, rel=1e-12)
+    assert ours["weight"].to_numpy() == pytest.approx(reference_w, rel=1e-12)
+
+
+def test_per_year_entropy_and_critic_and_equal():
+    standardised, _ = index.standardise_pooled(HAND, DIRECTIONS)
+    by_year = index.entropy_weights_by_year(standardised, 0.0001)
+    assert by_year.groupby("year")["weight"].sum().tolist() == pytest.approx([1.0, 1.0])
+    for year in YEARS:
+        block = standardised.xs(year, level="year", drop_level=False) + 0.0001
+        e = np.array([scipy_entropy(c) / math.log(3) for c in block.to_numpy().T])
+        assert by_year[by_year.year == year]["entropy"].to_numpy() == pytest.approx(e)
+    critic = index.critic_weights(standardised)
+    values = standardised.to_numpy()
+    expected = []
+    for j in range(3):  # C_j = σ_j Σ_k (1 − r_jk), written out with loops
+        sigma = values[:, j].std(ddof=1)
+        expected.append(sigma * sum(1 - np.corrcoef(values[:, j], values[:, k])[0, 1] for k in range(3)))
+    assert critic["weight"].to_numpy() == pytest.approx(np.array(expected) / sum(expected))
+    assert index.equal_weights(standardised)["weight"].tolist() == pytest.approx([1 / 3] * 3)
+    summary, table = index.weight_vectors(standardised, "entropy_per_year", 0.0001)
+    assert summary["weight"].sum() == pytest.approx(1.0) and len(table) == 6
+
+
+def test_constant_or_missing_indicator_is_an_error_naming_it():
+    constant = HAND.assign(x2=7.0)
+    with pytest.raises(IndexComputationError, match=r"indicator\(s\) x2 take one value"):
+        index.standardise_pooled(constant, DIRECTIONS)
+    missing = HAND.copy()
+    missing.iloc[2, 0] = np.nan
+    with pytest.raises(IndexComputationError, match=r"indicator\(s\) x1 have missing values"):
+        index.standardise_pooled(missing, DIRECTIONS)
+
+
+def test_ranks_and_top_factor_frequency():
+    obstacles = pd.DataFrame({"x1": [50.0, 10.0], "x2": [30.0, 60.0], "x3": [20.0, 30.0]},
+                             index=pd.MultiIndex.from_tuples([("A", 2003), ("B", 2003)], names=["admin_code", "year"]))
+    ranks = index.obstacle_ranks(obstacles)
+    assert ranks[ranks.admin_code == "A"]["indicator"].tolist() == ["x1", "x2", "x3"]
+    assert ranks[ranks.admin_code == "B"]["rank"].tolist() == [1, 2, 3]
+    assert ranks[ranks.admin_code == "B"]["indicator"].tolist() == ["x2", "x3", "x1"]
+    top1 = index.top_factor_frequency(ranks, 1)
+    assert top1[["indicator", "cities"]].values.tolist() == [["x1", 1], ["x2", 1]]
+    top2 = index.top_factor_frequency(ranks, 2)
+    assert dict(zip(top2["indicator"], top2["cities"])) == {"x2": 2, "x1": 1, "x3": 1}
+
+
+# ------------------------------------------------------------------ properties on random panels
+
+positive_panels = arrays(np.float64, (12, 4), elements=st.floats(0.5, 1000, allow_nan=False)).filter(
+    lambda a: (np.ptp(a, axis=0) > 1e-3).all())
+PANEL_INDEX = pd.MultiIndex.from_product([["p", "q", "r", "s"], [2001, 2002, 2003]], names=["admin_code", "year"])
+DIRS4 = {"x1": "+", "x2": "-", "x3": "+", "x4": "+"}
+DIMS4 = {"x1": "economic", "x2": "ecological", "x3": "social", "x4": "institutional"}
+
+
+def full_index(panel: pd.DataFrame, shift=0.0001):
+    standardised, _ = index.standardise_pooled(panel, DIRS4)
+    weights = index.entropy_weights(standardised, shift)["weight"]
+    table = weights_table(weights, sorted(panel.index.get_level_values("year").unique()))
+    return standardised, weights, index.scores(standardised, table, DIMS4), index.obstacle_degrees(standardised, table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_panels)
+def test_identities(values):
+    panel = pd.DataFrame(values, index=PANEL_INDEX, columns=list(DIRS4))
+    standardised, weights, scores, obstacles = full_index(panel)
+    assert weights.sum() == pytest.approx(1.0)
+    dimension_weights = weights.groupby(pd.Series(DIMS4)).sum()
+    assert dimension_weights.sum() == pytest.approx(1.0)
+    defined = obstacles.dropna()
+    assert len(defined) >= len(panel) - 1  # at most one city-year can be ideal everywhere
+    assert defined.sum(axis=1).to_numpy() == pytest.approx(np.full(len(defined), 100.0))
+    assert (defined.to_numpy() >= -1e-12).all()
+    gap = (standardised.rsub(1.0) * weights).sum(axis=1)
+    assert gap.to_numpy() == pytest.approx(1.0 - scores["total"].to_numpy())
+    assert scores["total"].between(-1e-12, 1 + 1e-12).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(positive_panels, st.lists(st.floats(0.001, 1000), min_size=4, max_size=4), st.randoms(use_true_random=False))
+def test_scores_do_not_depend_on_units_or_row_order(values, factors, random):
+    panel = pd.DataFrame(values, index=PANEL_INDEX, columns=list(DIRS4))
+    _, _, scores, _ = full_index(panel)
+    rescaled = panel * np.array(factors)  # e.g. 万元 -> 元, % -> share
+    order = list(range(len(panel)))
+    random.shuffle(order)
+    _, _, scores2, _ = full_index(rescaled.iloc[order])
+    assert scores2.loc[scores.index].to_numpy() == pytest.approx(scores.to_numpy(), rel=1e-9, abs=1e-12)
+
+
+def test_cost_direction_reverses_ranks():
+    values = pd.DataFrame({"x1": [3.0, 1.0, 2.0, 5.0], "x2": [1.0, 2.0, 3.0, 4.0]},
+                          index=pd.MultiIndex.from_product([["a", "b", "c", "d"], [2003]],
+                                                           names=["admin_code", "year"]))
+    single = values[["x1"]]
+    benefit, _ = index.standardise_pooled(single, {"x1": "+"})
+    cost, _ = index.standardise_pooled(single, {"x1": "-"})
+    table = weights_table(pd.Series({"x1": 1.0}), [2003])
+    up = index.scores(benefit, table, {"x1": "economic"})["total"]
+    down = index.scores(cost, table, {"x1": "economic"})["total"]
+    assert up.rank().tolist() == [3.0, 1.0, 2.0, 4.0]
+    assert down.rank().tolist() == [2.0, 4.0, 3.0, 1.0]
+
+
+def test_demo_run_tables(demo_run):
+    from urban_resilience.io import read_table
+
+    weights = read_table(demo_run / "results" / "index" / "weights.csv")
+    assert weights["weight"].sum() == pytest.approx(1.0)
+    assert weights.groupby("dimension")["weight"].sum().sum() == pytest.approx(1.0)
+    assert (weights["dataset"] == "demo-synthetic (SYNTHETIC)").all()
+    scores = read_table(demo_run / "results" / "index" / "scores.csv")
+    assert len(scores) == 28 * 17
+    dims = ["economic", "ecological", "social", "infrastructure", "institutional"]
+    assert scores[dims].sum(axis=1).to_numpy() == pytest.approx(scores["total"].to_numpy())
+    degrees = read_table(demo_run / "results" / "obstacles" / "obstacle_degrees.csv").set_index(["admin_code", "year"])
+    assert degrees.sum(axis=1).to_numpy() == pytest.approx(100.0)
+    top5 = read_table(demo_run / "results" / "obstacles" / "top5_frequency.csv")
+    assert top5.groupby("year")["cities"].sum().unique().tolist() == [28 * 5]
