@@ -8,10 +8,15 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/inputs.smk"
 include: "workflow/rules/panel.smk"
 include: "workflow/rules/index.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:
@@ -23,3 +28,9 @@ rule all:
         "results/index/weights.csv",
         "results/index/scores.csv",
         "results/obstacles/top5_frequency.csv",
+        "results/analysis/growth_rates.csv",
+        "results/analysis/moran_global.csv",
+        "results/analysis/inequality.csv",
+        "results/figures/dimension_means.png",
+        "results/figures/maps.png",
+        "results/figures/obstacles.png",

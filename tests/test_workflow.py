@@ -24,7 +24,9 @@ def test_dry_run_lists_the_dag(root, tmp_path):
     assert job_counts(result.stdout) == {
         "prepare_boundaries": 1, "extract_yearbook": 18, "rasterize_cities": 1, "sample_pm25": 17,
         "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1, "standardise_indicators": 1,
-        "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "all": 1,
+        "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "analyse_scores": 1,
+        "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1, "plot_maps": 1, "plot_obstacles": 1,
+        "all": 1,
     }
 
 
@@ -37,3 +39,16 @@ def test_snakefmt_is_clean(root):
     result = subprocess.run([sys.executable, "-m", "snakefmt", "--check", "."], cwd=root, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_report_has_every_category_and_the_synthetic_banner(demo_run):
+    from conftest import run_snakemake
+
+    result = run_snakemake(demo_run, "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (demo_run / "results" / "report.html").read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in html
+    for category in ("Index", "Obstacles", "Disparity", "Spatial", "Data quality"):
+        assert category in html
+    for caption_fragment in ("Fisher", "Benjamini", "obstacle degree", "ddof = 1"):  # ASCII: the HTML escapes the rest
+        assert caption_fragment in html

@@ -22,3 +22,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, index: bool = False) -> N
 def read_panel(path: str | Path) -> pd.DataFrame:
     """A city x year table written with its (admin_code, year) index as columns."""
     return read_table(path).set_index(["admin_code", "year"]).sort_index()
+
+
+def read_scores(path: str | Path, cities_path: str | Path, study_area: list[str]) -> pd.DataFrame:
+    """Scores of the study-area cities, with the city table's capital flag."""
+    from urban_resilience.tables import read_cities
+
+    scores = read_table(path)
+    capital = read_cities(cities_path)[["admin_code", "capital"]] if cities_path else None
+    if capital is not None:
+        scores = scores.merge(capital, on="admin_code", how="left", validate="many_to_one")
+    return scores[scores["admin_code"].isin(list(study_area))].reset_index(drop=True)

@@ -63,6 +63,14 @@ def yearbook_file(wildcards):
     return f"{config['inputs']['yearbook']['directory']}/{name}"
 
 
+EXTRA_FORMATS = sorted(set(config["figures"]["formats"]) - {"png"})
+
+
+def extra_formats(*names):
+    """Publication copies of figures (SVG/PDF) besides the PNG shown in the report."""
+    return [f"results/figures/{name}.{ext}" for name in names for ext in EXTRA_FORMATS]
+
+
 CONDA_ENV = "../envs/urban_resilience.yaml"
 
 

@@ -164,7 +164,11 @@ rule summarise_data_quality:
         by_city="results/panel/coverage_by_city.csv",
         code=package("quality"),
     output:
-        log="results/panel/cleaning_log.csv",
+        log=report(
+            "results/panel/cleaning_log.csv",
+            category="Data quality",
+            caption="../report/cleaning.rst",
+        ),
         summary="results/panel/data_quality.md",
     log:
         log_path("summarise_data_quality"),

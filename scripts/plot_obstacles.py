@@ -1,0 +1,17 @@
+"""Rule plot_obstacles: heat map of obstacle degrees in the last year."""
+
+from pathlib import Path
+
+from urban_resilience import figures, tables
+from urban_resilience.io import read_table
+from urban_resilience.logs import logged
+
+with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    figures.setup_fonts()
+    degrees = read_table(inp.degrees)
+    degrees = degrees[degrees["admin_code"].isin(params.study_area)]
+    figure = figures.obstacle_heatmap(degrees, tables.read_cities(inp.cities), params.year,
+                                      params.figures["language"], params.synthetic)
+    figures.save(figure, [out.heatmap] + [p for p in out.extra if Path(p).stem == Path(out.heatmap).stem])
+    log.info("obstacle heat map for %d", params.year)

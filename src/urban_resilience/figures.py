@@ -1,0 +1,227 @@
+"""Figures: matplotlib with a bundled CJK font, fixed metadata so reruns give the same bytes."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.colors import BoundaryNorm  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from urban_resilience.analysis import MEASURES, TIERS  # noqa: E402
+from urban_resilience.labels import city_name, label  # noqa: E402
+
+CJK_FAMILY = "Noto Sans CJK SC"
+DIMENSION_COLOURS = {"economic": "#1b9e77", "ecological": "#66a61e", "social": "#7570b3",
+                     "infrastructure": "#d95f02", "institutional": "#e7298a", "total": "#333333"}
+TIER_COLOURS = {"low": "#d7191c", "lower-middle": "#fdae61", "middle": "#ffffbf", "upper-middle": "#a6d96a",
+                "high": "#1a9641"}
+LISA_COLOURS = {"high-high": "#d7191c", "low-low": "#2c7bb6", "high-low": "#fdae61", "low-high": "#abd9e9",
+                "not significant": "#eeeeee"}
+
+
+def cjk_font_path() -> Path:
+    """The Noto Sans CJK collection shipped by the noto-cjk-sans-otc package (OFL-1.1)."""
+    return Path(str(files("noto_cjk_sans_otc") / "NotoSansCJK-Regular.ttc"))
+
+
+def setup_fonts() -> str:
+    """Register the CJK font with matplotlib and make it the default; return its family name."""
+    path = cjk_font_path()
+    if not path.exists():
+        raise FileNotFoundError(f"CJK font not found at {path}; reinstall the package (pip install -e .)")
+    font_manager.fontManager.addfont(str(path))
+    plt.rcParams.update({
+        "font.family": "sans-serif", "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False,
+        "svg.hashsalt": "urban-resilience", "figure.dpi": 100, "savefig.dpi": 150, "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+    return CJK_FAMILY
+
+
+def save(fig: plt.Figure, paths: list[str]) -> None:
+    """Save to each path by its suffix with metadata that does not change between runs."""
+    metadata = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None},
+                ".pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
+    for path in paths:
+        fig.savefig(path, metadata=metadata[Path(path).suffix], bbox_inches="tight")
+    plt.close(fig)
+
+
+def mark_synthetic(fig: plt.Figure, synthetic: bool, language: str) -> None:
+    if synthetic:
+        fig.text(0.995, 0.005, label("synthetic", language), ha="right", va="bottom", fontsize=7, color="#b2182b")
+
+
+def dimension_means(means: pd.DataFrame, language: str, synthetic: bool) -> plt.Figure:
+    """Fig. 1: yearly mean of each dimension (left) and of the total (right)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 2]})
+    for measure in MEASURES[:-1]:
+        left.plot(means["year"], means[measure], marker="o", ms=3, color=DIMENSION_COLOURS[measure],
+                  label=label(measure, language))
+    right.plot(means["year"], means["total"], marker="o", ms=3, color=DIMENSION_COLOURS["total"])
+    left.set_title(label("fig_means", language), fontsize=11)
+    right.set_title(label("total", language), fontsize=11)
+    for axis in (left, right):
+        axis.set_xlabel(label("year", language))
+        axis.set_ylabel(label("mean", language))
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.grid(alpha=0.3)
+    left.legend(fontsize=8, frameon=False)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def class_breaks(values: pd.Series, classes: int, user: list[float] | None) -> np.ndarray:
+    """Upper class bounds: the user's, or Fisher–Jenks over the values pooled across all years."""
+    if user:
+        return np.array(sorted(user), dtype=float)
+    import warnings
+
+    import mapclassify
+
+    with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is exact, just slower
+        warnings.simplefilter("ignore", UserWarning)
+        return np.asarray(mapclassify.FisherJenks(values.to_numpy(dtype=float), k=classes).bins)
+
+
+def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int, user_breaks: dict,
+                language: str, synthetic: bool) -> plt.Figure:
+    """Fig. 2: rows = the five dimensions and the total, columns = ``years``; each row has one set
+    of class breaks for all years, so colours compare across time."""
+    fig, axes = plt.subplots(len(MEASURES), len(years), figsize=(3.0 * len(years) + 1.6, 2.6 * len(MEASURES)),
+                             squeeze=False)
+    for r, measure in enumerate(MEASURES):
+        breaks = class_breaks(scores[measure], classes, user_breaks.get(measure))
+        edges = np.concatenate([[scores[measure].min()], breaks])
+        edges[-1] = max(edges[-1], scores[measure].max())
+        cmap = plt.get_cmap("YlGnBu", len(breaks))
+        norm = BoundaryNorm(edges, cmap.N)
+        for c, year in enumerate(years):
+            ax = axes[r][c]
+            data = boundaries.merge(scores[scores["year"] == year][["admin_code", measure]], on="admin_code")
+            data.plot(column=measure, cmap=cmap, norm=norm, ax=ax, edgecolor="white", linewidth=0.3)
+            ax.set_axis_off()
+            if r == 0:
+                ax.set_title(str(year), fontsize=12)
+            if c == 0:
+                ax.text(-0.06, 0.5, label(measure, language), transform=ax.transAxes, rotation=90, ha="right",
+                        va="center", fontsize=11)
+        handles = [Patch(facecolor=cmap(i), edgecolor="#999999", label=f"{edges[i]:.3f}–{edges[i + 1]:.3f}")
+                   for i in range(len(breaks))]
+        axes[r][-1].legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False)
+    fig.suptitle(label("fig_maps", language), fontsize=13)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dict, title: str, language: str,
+                 synthetic: bool, panels: list[tuple[str, pd.DataFrame]] | None = None) -> plt.Figure:
+    """Maps of a categorical column (tiers, LISA clusters), one panel per (title, frame)."""
+    panels = panels or [(title, categories)]
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4.4), squeeze=False)
+    for ax, (panel_title, frame) in zip(axes[0], panels):
+        data = boundaries.merge(frame[["admin_code", column]], on="admin_code")
+        data.plot(color=data[column].map(colours), ax=ax, edgecolor="white", linewidth=0.4)
+        for _, row in data.iterrows():
+            point = row.geometry.representative_point()
+            ax.text(point.x, point.y, city_name(row, language), fontsize=5.5, ha="center", va="center")
+        ax.set_axis_off()
+        ax.set_title(panel_title, fontsize=10)
+    handles = [Patch(facecolor=colours[key], edgecolor="#999999", label=label(key, language)) for key in colours]
+    axes[0][-1].legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
+    if len(panels) > 1:
+        fig.suptitle(title, fontsize=12)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, language: str,
+                     synthetic: bool) -> plt.Figure:
+    """Cities (rows, in code order: province by province) × indicators (columns) for one year, in %."""
+    block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns="year")
+    names = cities.set_index("admin_code").loc[block.index].apply(lambda r: city_name(r, language), axis=1)
+    fig, ax = plt.subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
+    image = ax.imshow(block.to_numpy(), cmap="OrRd", aspect="auto")
+    ax.set_xticks(range(block.shape[1]), block.columns, fontsize=7, rotation=90)
+    ax.set_yticks(range(block.shape[0]), names, fontsize=7)
+    ax.set_title(label("fig_obstacles", language, year=year), fontsize=11)
+    fig.colorbar(image, ax=ax, label=label("obstacle", language), fraction=0.03)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) -> plt.Figure:
+    """Theil (between + within provinces) and Dagum Gini (within + net between + transvariation)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    years = inequality["year"]
+    left.stackplot(years, inequality["theil_between"], inequality["theil_within"],
+                   labels=[label("theil_between", language), label("theil_within", language)],
+                   colors=["#d95f02", "#7570b3"], alpha=0.8)
+    left.set_title(label("theil", language), fontsize=11)
+    parts = ["gini_within", "gini_net_between", "gini_transvariation"]
+    right.stackplot(years, *[inequality[p] for p in parts], labels=[label(p, language) for p in parts],
+                    colors=["#1b9e77", "#d95f02", "#7570b3"], alpha=0.8)
+    right.plot(years, inequality["gini"], color="black", lw=1, label=label("gini", language))
+    right.set_title(label("gini", language) + " (Dagum)", fontsize=11)
+    for axis in (left, right):
+        axis.set_xlabel(label("year", language))
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.legend(fontsize=7, frameon=False, loc="upper left")
+        axis.grid(alpha=0.3)
+    fig.suptitle(label("fig_inequality", language), fontsize=12)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: str, synthetic: bool) -> plt.Figure:
+    """One small panel per city: its total over the years against the study-area mean (grey)."""
+    codes = sorted(scores["admin_code"].unique())
+    columns = 7
+    rows = int(np.ceil(len(codes) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2.0 * columns, 1.55 * rows), sharex=True, sharey=True,
+                             squeeze=False)
+    mean = scores.groupby("year")["total"].mean()
+    table = cities.set_index("admin_code")
+    for ax, code in zip(axes.flat, codes):
+        block = scores[scores["admin_code"] == code]
+        ax.plot(mean.index, mean.values, color="#bbbbbb", lw=1)
+        ax.plot(block["year"], block["total"], color=DIMENSION_COLOURS["total"], lw=1.3)
+        ax.set_title(city_name(table.loc[code], language), fontsize=8)
+        ax.tick_params(labelsize=6)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    for ax in axes.flat[len(codes):]:
+        ax.set_axis_off()
+    fig.suptitle(f"{label('fig_cities', language)} ({label('grey_mean', language)})", fontsize=11)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def density_curves(kde: pd.DataFrame, years: list[int], language: str, synthetic: bool) -> plt.Figure:
+    """Kernel density of city totals for the chosen years."""
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(years)))
+    for colour, year in zip(colours, years):
+        block = kde[kde["year"] == year]
+        ax.plot(block["total"], block["density"], color=colour, label=str(year))
+    ax.set_xlabel(label("total", language))
+    ax.set_ylabel(label("density", language))
+    ax.set_title(label("fig_kde", language), fontsize=11)
+    ax.legend(frameon=False, fontsize=8)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,48 @@
+"""Labels of figures and tables in Chinese (zh) or English (en)."""
+
+from __future__ import annotations
+
+LABELS = {
+    "zh": {
+        "economic": "经济韧性", "ecological": "生态韧性", "social": "社会韧性", "infrastructure": "基础设施韧性",
+        "institutional": "制度韧性", "total": "总韧性", "year": "年份", "mean": "均值", "score": "韧性指数",
+        "density": "核密度", "study_area_mean": "研究区均值", "obstacle": "障碍度 (%)",
+        "low": "低韧性", "lower-middle": "较低韧性", "middle": "中等韧性", "upper-middle": "较高韧性", "high": "高韧性",
+        "high-high": "高-高", "low-low": "低-低", "high-low": "高-低", "low-high": "低-高",
+        "not significant": "不显著",
+        "theil": "泰尔指数", "theil_between": "省际差异", "theil_within": "省内差异",
+        "gini": "基尼系数", "gini_within": "组内差异", "gini_net_between": "组间净差异", "gini_transvariation": "超变密度",
+        "fig_means": "长江中游城市群城市韧性维度均值", "fig_maps": "城市韧性空间分布",
+        "fig_obstacles": "障碍度（{year}年）", "fig_tiers": "城市韧性等级（{year}年，参照值 {reference}）",
+        "fig_lisa": "总韧性局部空间自相关（LISA，FDR 校正）", "fig_inequality": "城市韧性差异及其分解",
+        "fig_cities": "各城市总韧性", "fig_kde": "城市总韧性核密度",
+        "synthetic": "合成演示数据，非真实统计", "reference_mean": "研究区年均值", "grey_mean": "灰线：研究区均值",
+    },
+    "en": {
+        "economic": "Economic", "ecological": "Ecological", "social": "Social", "infrastructure": "Infrastructure",
+        "institutional": "Institutional", "total": "Total", "year": "Year", "mean": "Mean", "score": "Resilience",
+        "density": "Density", "study_area_mean": "Study-area mean", "obstacle": "Obstacle degree (%)",
+        "low": "Low", "lower-middle": "Lower-middle", "middle": "Middle", "upper-middle": "Upper-middle", "high": "High",
+        "high-high": "High-high", "low-low": "Low-low", "high-low": "High-low", "low-high": "Low-high",
+        "not significant": "Not significant",
+        "theil": "Theil index", "theil_between": "Between provinces", "theil_within": "Within provinces",
+        "gini": "Gini", "gini_within": "Within", "gini_net_between": "Net between", "gini_transvariation": "Transvariation",
+        "fig_means": "Mean resilience by dimension", "fig_maps": "Spatial pattern of urban resilience",
+        "fig_obstacles": "Obstacle degrees ({year})", "fig_tiers": "Resilience tiers ({year}, reference {reference})",
+        "fig_lisa": "Local Moran clusters of total resilience (LISA, FDR-adjusted)",
+        "fig_inequality": "Disparity of resilience and its decomposition", "fig_cities": "Total resilience by city",
+        "fig_kde": "Kernel density of city totals", "synthetic": "SYNTHETIC DEMO DATA — not real statistics",
+        "reference_mean": "study-area mean of the year", "grey_mean": "grey line: study-area mean",
+    },
+}
+
+
+def label(key: str, language: str, **values) -> str:
+    """The label ``key`` in ``language`` (falls back to the key itself), formatted with ``values``."""
+    text = LABELS[language].get(key, key)
+    return text.format(**values) if values else text
+
+
+def city_name(row, language: str) -> str:
+    """Short city name: 武汉 (without 市) or Wuhan."""
+    return row["name_cn"].removesuffix("市") if language == "zh" else row["name_en"].split(" (")[0]

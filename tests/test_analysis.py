@@ -1,0 +1,183 @@
+"""Analyses: the paper's statistics by hand, inequality decompositions, Moran's I, figures, fonts."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from urban_resilience import analysis
+
+# The paper's published means (2003 -> 2019, 17 years) and growth rates (METHOD.md §6)
+PAPER = [("total", 0.0411, 0.1229, 0.0708), ("economic", 0.0099, 0.0267, 0.0636),
+         ("ecological", 0.0114, 0.0206, 0.0374), ("social", 0.0070, 0.0217, 0.0737),
+         ("infrastructure", 0.0062, 0.0456, 0.1328), ("institutional", 0.0066, 0.0083, 0.0150)]
+
+
+def test_growth_rate_of_the_papers_pair():
+    assert analysis.growth_rate(0.0411, 0.1229, 17) == pytest.approx(0.0708, abs=1e-4)
+
+
+@pytest.mark.parametrize("measure, first, last, published", PAPER)
+def test_published_growth_rates_fit_the_formula_within_rounding(measure, first, last, published):
+    # the paper rounded the means to 4 decimals: the published rate must be reachable from means
+    # within ±0.00005 of the printed ones (a 1/17 exponent, for example, is not)
+    low = analysis.growth_rate(first + 5e-5, last - 5e-5, 17)
+    high = analysis.growth_rate(first - 5e-5, last + 5e-5, 17)
+    assert low - 5e-5 <= published <= high + 5e-5
+    wrong_exponent = (last / first) ** (1 / 17) - 1
+    if measure == "total":
+        assert not (low - 5e-5 <= wrong_exponent <= high + 5e-5)
+
+
+def scores_frame():
+    rows = []
+    values = {"A": (0.20, 0.40), "B": (0.10, 0.20), "C": (0.05, 0.10), "D": (0.30, 0.50), "E": (0.10, 0.30)}
+    meta = {"A": ("Hubei", True), "B": ("Hubei", False), "C": ("Hubei", False), "D": ("Hunan", True),
+            "E": ("Hunan", False)}
+    for code, (first, last) in values.items():
+        for year, total in ((2003, first), (2004, (first + last) / 2), (2005, last)):
+            row = {"admin_code": code, "name_cn": code, "name_en": code, "province_en": meta[code][0],
+                   "capital": meta[code][1], "year": year, "total": total}
+            row.update({d: total / 5 for d in analysis.MEASURES[:-1]})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_growth_table_and_primacy_by_hand():
+    scores = scores_frame()
+    growth = analysis.growth_table(scores).set_index(["unit", "measure"])["growth_rate"]
+    assert growth[("Hubei", "total")] == pytest.approx((0.70 / 0.35) ** 0.5 - 1)
+    assert growth[("capitals", "total")] == pytest.approx((0.90 / 0.50) ** 0.5 - 1)
+    assert growth[("B B", "total")] == pytest.approx(2**0.5 - 1)
+    primacy = analysis.primacy(scores).set_index(["province_en", "year"])
+    assert primacy.at[("Hubei", 2003), "primacy"] == pytest.approx(0.20 / 0.10)
+    assert primacy.at[("Hunan", 2005), "primacy"] == pytest.approx(0.50 / 0.30)
+    assert primacy.at[("Hunan", 2005), "second_city"] == "E"
+
+
+def test_dispersion_by_hand():
+    by_year, by_province = analysis.dispersion(scores_frame())
+    first = by_year[by_year["year"] == 2003].iloc[0]
+    values = np.array([0.20, 0.10, 0.05, 0.30, 0.10])
+    assert first["total_std"] == pytest.approx(values.std(ddof=1))
+    assert first["total_cv"] == pytest.approx(values.std(ddof=1) / values.mean())
+    hubei = by_province.set_index("province_en").at["Hubei", "total_mean"]
+    assert hubei == pytest.approx(np.mean([np.mean([0.20, 0.10, 0.05]), np.mean([0.3, 0.15, 0.075]),
+                                           np.mean([0.40, 0.20, 0.10])]))
+
+
+def test_tier_boundaries_are_exact():
+    r = 0.1214
+    totals = np.array([0.7, 0.7001, 0.8999, 0.9, 1.0, 1.0999, 1.1, 1.2999, 1.3]) * r
+    tiers = analysis.tier((totals - r) / r)
+    assert tiers.tolist() == ["low", "lower-middle", "lower-middle", "middle", "middle", "middle",
+                              "upper-middle", "upper-middle", "high"]
+    classified = analysis.classify(scores_frame(), 0.25)
+    # D in 2003: (0.30 − 0.25) / 0.25 = +20 %
+    assert classified.loc[(classified.admin_code == "D") & (classified.year == 2003), "tier"].item() == "upper-middle"
+    mean_reference = analysis.classify(scores_frame(), "study_area_mean")
+    assert mean_reference.groupby("year")["reference"].first().tolist() == pytest.approx([0.15, 0.225, 0.30])
+
+
+def test_theil_decomposition_by_hand():
+    y = np.array([1.0, 2.0, 3.0, 6.0, 8.0])
+    g = np.array(["a", "a", "b", "b", "b"])
+    mu = y.mean()
+    total = np.mean(y / mu * np.log(y / mu))
+    between = sum((g == k).mean() * y[g == k].mean() / mu * np.log(y[g == k].mean() / mu) for k in "ab")
+    within = sum(y[g == k].sum() / y.sum() * np.mean(y[g == k] / y[g == k].mean() * np.log(y[g == k] / y[g == k].mean()))
+                 for k in "ab")
+    result = analysis.theil_decomposition(y, g)
+    assert result["theil"] == pytest.approx(total)
+    assert result["between"] == pytest.approx(between)
+    assert result["within"] == pytest.approx(within)
+
+
+def test_dagum_gini_identity_and_pysal():
+    from inequality.gini import Gini
+
+    rng = np.random.default_rng(3)
+    y = rng.lognormal(size=30)
+    g = np.repeat(["Hubei", "Hunan", "Jiangxi"], 10)
+    parts = analysis.dagum_gini(y, g)
+    assert parts["gini"] == pytest.approx(Gini(y).g)
+    assert parts["within"] + parts["net_between"] + parts["transvariation"] == pytest.approx(parts["gini"])
+    # one group: everything is within; groups that do not overlap: no transvariation
+    one = analysis.dagum_gini(y, np.zeros(30))
+    assert one["within"] == pytest.approx(one["gini"]) and one["net_between"] == 0
+    apart = analysis.dagum_gini(np.array([1.0, 2.0, 10.0, 12.0]), np.array(["a", "a", "b", "b"]))
+    assert apart["transvariation"] == pytest.approx(0.0)
+    # by hand for apart: unordered |differences| 1, 9, 11, 8, 10, 2 sum to 41; G = 2·41 / (2·16·6.25)
+    assert apart["gini"] == pytest.approx(82 / 200)
+
+
+def test_moran_by_hand():
+    from libpysal.weights import W
+
+    # four cities on a line, row-standardised contiguity: I = 0.4 (worked out in the comment below)
+    # z = (−1.5, −0.5, 0.5, 1.5), Σz² = 5, Σ w z z = 2.0, S0 = n  ->  I = 2.0 / 5
+    w = W({0: [1], 1: [0, 2], 2: [1, 3], 3: [2]})
+    w.transform = "r"
+    scores = pd.DataFrame([{"admin_code": c, "year": 2003, **{m: v for m in analysis.MEASURES}}
+                           for c, v in zip("abcd", [1.0, 2.0, 3.0, 4.0])])
+    moran, lisa = analysis.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
+    assert moran["moran_i"].iloc[0] == pytest.approx(0.4)
+    assert moran["expected_i"].iloc[0] == pytest.approx(-1 / 3)
+    assert set(lisa["quadrant"]) <= {"high-high", "low-low", "high-low", "low-high"}
+    again, _ = analysis.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
+    assert again["p_sim"].tolist() == moran["p_sim"].tolist()  # seeded
+
+
+def test_kernel_density_integrates_to_one():
+    kde = analysis.kernel_density(scores_frame(), [2003, 2005], points=400)
+    for _, block in kde.groupby("year"):
+        assert np.trapezoid(block["density"], block["total"]) == pytest.approx(1.0, abs=0.05)
+
+
+def test_cjk_font_is_found_and_renders_without_missing_glyphs(tmp_path):
+    from matplotlib import font_manager
+
+    from urban_resilience import figures
+
+    family = figures.setup_fonts()
+    found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert found.endswith("NotoSansCJK-Regular.ttc")
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a "Glyph … missing from font" warning fails the test
+        fig, ax = plt.subplots()
+        ax.set_title("长江中游城市群 襄阳 鹰潭 景德镇 韧性 −0.25")
+        figures.save(fig, [str(tmp_path / "cjk.png")])
+
+
+def test_figures_are_byte_identical_when_redrawn(tmp_path):
+    from urban_resilience import figures
+
+    figures.setup_fonts()
+    means = analysis.yearly_means(scores_frame())
+    outputs = []
+    for run in ("a", "b"):
+        paths = [str(tmp_path / f"{run}.{ext}") for ext in ("png", "svg", "pdf")]
+        figures.save(figures.dimension_means(means, "zh", True), paths)
+        outputs.append([open(p, "rb").read() for p in paths])
+    assert outputs[0] == outputs[1]
+
+
+def test_demo_run_analysis_outputs(demo_run):
+    from urban_resilience.io import read_table
+
+    results = demo_run / "results"
+    growth = read_table(results / "analysis" / "growth_rates.csv")
+    assert set(growth["level"]) == {"study area", "province", "capital", "city"}
+    tiers = read_table(results / "analysis" / "tiers.csv")
+    assert len(tiers) == 28 * 17 and set(tiers["tier"]) <= set(analysis.TIERS)
+    inequality = read_table(results / "analysis" / "inequality.csv")
+    parts = inequality[["gini_within", "gini_net_between", "gini_transvariation"]].sum(axis=1)
+    assert parts.to_numpy() == pytest.approx(inequality["gini"].to_numpy())
+    for name in ("dimension_means", "maps", "tiers", "lisa", "obstacles", "inequality", "city_totals",
+                 "kernel_density"):
+        assert (results / "figures" / f"{name}.png").stat().st_size > 10_000
+        assert (results / "figures" / f"{name}.svg").exists()
