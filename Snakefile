@@ -19,6 +19,18 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 
 
+# Rules that take a fraction of a second run on the submit host, never as cluster jobs.
+localrules:
+    all,
+    derive_indicators,
+    interpolate_panel,
+    summarise_data_quality,
+    standardise_indicators,
+    compute_weights,
+    compute_scores,
+    compute_obstacles,
+
+
 rule all:
     default_target: True
     input:

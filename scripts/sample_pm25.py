@@ -6,7 +6,7 @@ from urban_resilience.logs import logged
 
 with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     inp = snakemake.input  # noqa: F821
-    ids, meta = pm25.read_zones(inp.zones)
+    ids, meta = pm25.read_zones(inp.zones, inp.zones_meta)
     frame = pm25.zonal_means(inp.grid, ids, meta, snakemake.params.year)  # noqa: F821
     write_table(frame, snakemake.output[0])  # noqa: F821
     log.info("%s: %d cities, lowest valid share %.3f", inp.grid, len(frame), frame["valid_share"].min())

@@ -43,3 +43,27 @@ def demo_run(tmp_path_factory) -> Path:
     result = run_snakemake(workdir, "--cores", "2")
     assert result.returncode == 0, result.stderr[-3000:]
     return workdir
+
+
+SMALL_CONFIG = ["--configfile", "tests/small_config.yaml"]
+NOT_COMPARED = ("logs", "benchmarks")
+
+
+def output_digests(results: Path) -> dict[str, str]:
+    """sha256 of every output, except logs, benchmarks and the report (they carry times)."""
+    import hashlib
+
+    return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(results.rglob("*")) if p.is_file()
+            and p.relative_to(results).parts[0] not in NOT_COMPARED and p.name != "report.html"}
+
+
+@pytest.fixture(scope="session")
+def small_reference(tmp_path_factory) -> tuple[Path, dict[str, str], dict[Path, bytes]]:
+    """The small configuration run once locally: (work folder, output digests right after the run,
+    raw input bytes from before the run). Tests may change the folder afterwards."""
+    workdir = copy_repo(tmp_path_factory.mktemp("small") / "repo")
+    raw = {p: p.read_bytes() for p in (workdir / "resources").rglob("*") if p.is_file()}
+    result = run_snakemake(workdir, "--cores", "2", *SMALL_CONFIG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir, output_digests(workdir / "results"), raw

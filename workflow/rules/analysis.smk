@@ -10,7 +10,7 @@ rule analyse_scores:
         top5="results/obstacles/top5_frequency.csv",
         top1="results/obstacles/top1_frequency.csv",
         dimensions="results/obstacles/obstacle_dimensions.csv",
-        code=package("analysis"),
+        code=package_code("analyse_scores.py"),
     output:
         means=report(
             "results/analysis/means_by_year.csv",
@@ -69,7 +69,7 @@ rule analyse_spatial:
     input:
         scores="results/index/scores.csv",
         boundaries="results/boundaries/cities.gpkg",
-        code=package("analysis"),
+        code=package_code("analyse_spatial.py"),
     output:
         moran=report(
             "results/analysis/moran_global.csv",
@@ -101,7 +101,7 @@ rule analyse_inequality:
     """Theil (between/within provinces) and Dagum Gini decompositions; kernel densities."""
     input:
         scores="results/index/scores.csv",
-        code=package("analysis"),
+        code=package_code("analyse_inequality.py"),
     output:
         inequality=report(
             "results/analysis/inequality.csv",

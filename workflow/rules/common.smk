@@ -1,8 +1,10 @@
 # Shared set-up: validate the config and the reference tables before any job runs, and derive
 # the lists (cities, years) the rules fan out over.
+from pathlib import Path
+
 from snakemake.utils import validate
 
-from urban_resilience import tables
+from urban_resilience import modules, tables
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -52,9 +54,10 @@ PM25_YEARS = list(
 )
 
 
-def package(*modules):
-    """Source files of the package modules used by a rule (declared as inputs, so an edit reruns it)."""
-    return [f"src/urban_resilience/{module}.py" for module in modules]
+def package_code(script):
+    """Package source files imported (transitively) by a rule's script. They are declared as
+    inputs, so editing a module reruns exactly the jobs whose scripts use it."""
+    return modules.dependencies(Path("scripts") / script, Path("src"))
 
 
 def yearbook_file(wildcards):

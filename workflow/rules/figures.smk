@@ -9,7 +9,7 @@ rule plot_trends:
         inequality="results/analysis/inequality.csv",
         kde="results/analysis/kernel_density.csv",
         cities=config["tables"]["cities"],
-        code=package("figures", "labels"),
+        code=package_code("plot_trends.py"),
     output:
         means=report(
             "results/figures/dimension_means.png",
@@ -58,7 +58,7 @@ rule plot_maps:
         boundaries="results/boundaries/cities.gpkg",
         tiers="results/analysis/tiers.csv",
         lisa="results/analysis/lisa.csv",
-        code=package("figures", "labels"),
+        code=package_code("plot_maps.py"),
     output:
         maps=report(
             "results/figures/maps.png",
@@ -99,7 +99,7 @@ rule plot_obstacles:
     input:
         degrees="results/obstacles/obstacle_degrees.csv",
         cities=config["tables"]["cities"],
-        code=package("figures", "labels"),
+        code=package_code("plot_obstacles.py"),
     output:
         heatmap=report(
             "results/figures/obstacles.png",

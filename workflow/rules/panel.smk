@@ -9,7 +9,7 @@ rule extract_yearbook:
         cities=config["tables"]["cities"],
         units=config["tables"]["units"],
         admin_codes=config["tables"]["admin_codes"],
-        code=package("extract", "cells", "tables"),
+        code=package_code("extract_yearbook.py"),
     output:
         values="results/extracted/yearbook_{year}.csv",
         cleaning="results/extracted/cleaning_{year}.csv",
@@ -33,10 +33,13 @@ rule rasterize_cities:
     """Cell -> city zone raster on the PM2.5 grid, computed once and reused for every year."""
     input:
         boundaries="results/boundaries/cities.gpkg",
-        grid=config["inputs"]["pm25"]["filename"].format(year=FIRST_YEAR),
-        code=package("pm25"),
+        # only the grid's geometry is used: a new raster of that year must not redo every year's
+        # sampling (sample_pm25 stops if a grid's georeferencing differs from these zones')
+        grid=ancient(config["inputs"]["pm25"]["filename"].format(year=FIRST_YEAR)),
+        code=package_code("rasterize_cities.py"),
     output:
-        "results/pm25/zones.npz",
+        ids="results/pm25/zones.npy",
+        meta="results/pm25/zones.json",
     log:
         log_path("rasterize_cities"),
     benchmark:
@@ -54,8 +57,9 @@ rule sample_pm25:
     """One year's PM2.5 grid -> mean, valid cells and valid share per city."""
     input:
         grid=config["inputs"]["pm25"]["filename"],
-        zones="results/pm25/zones.npz",
-        code=package("pm25"),
+        zones="results/pm25/zones.npy",
+        zones_meta="results/pm25/zones.json",
+        code=package_code("sample_pm25.py"),
     output:
         "results/pm25/pm25_{year}.csv",
     log:
@@ -82,7 +86,7 @@ rule assemble_panel:
         patents=config["inputs"]["patents"],
         exchange_rates=config["inputs"]["exchange_rates"],
         raw_fields=config["tables"]["raw_fields"],
-        code=package("panel", "cells"),
+        code=package_code("assemble_panel.py"),
     output:
         panel="results/panel/raw_panel.csv",
         cleaning="results/panel/cleaning_side_tables.csv",
@@ -110,7 +114,7 @@ rule derive_indicators:
         panel="results/panel/raw_panel.csv",
         indicators=config["tables"]["indicators"],
         raw_fields=config["tables"]["raw_fields"],
-        code=package("panel", "formula", "tables"),
+        code=package_code("derive_indicators.py"),
     output:
         "results/panel/indicators_observed.csv",
     log:
@@ -133,7 +137,7 @@ rule interpolate_panel:
     input:
         indicators="results/panel/indicators_observed.csv",
         table=config["tables"]["indicators"],
-        code=package("panel"),
+        code=package_code("interpolate_panel.py"),
     output:
         panel="results/panel/indicators.csv",
         imputed="results/panel/imputed.csv",
@@ -162,7 +166,7 @@ rule summarise_data_quality:
         side="results/panel/cleaning_side_tables.csv",
         by_indicator="results/panel/coverage_by_indicator.csv",
         by_city="results/panel/coverage_by_city.csv",
-        code=package("quality"),
+        code=package_code("summarise_data_quality.py"),
     output:
         log=report(
             "results/panel/cleaning_log.csv",
