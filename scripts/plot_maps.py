@@ -1,18 +1,11 @@
 """Rule plot_maps: choropleths, tier map and LISA cluster map."""
 
-from pathlib import Path
-
 import geopandas as gpd
 
 from urban_resilience import figures
 from urban_resilience.io import read_scores, read_table
 from urban_resilience.labels import label
 from urban_resilience.logs import logged
-
-
-def paths(png, extra):
-    stem = Path(png).stem
-    return [png] + [p for p in extra if Path(p).stem == stem]
 
 
 with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
@@ -23,17 +16,17 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     boundaries = boundaries[boundaries["admin_code"].isin(params.study_area)]
     scores = read_scores(inp.scores, None, params.study_area)
     figures.save(figures.choropleths(boundaries, scores, years, params.figures["classes"],
-                                     params.figures["breaks"], language, synthetic), paths(out.maps, out.extra))
+                                     params.figures["breaks"], language, synthetic), figures.output_paths(out.maps, out.extra))
     tiers = read_table(inp.tiers)
     last = int(tiers["year"].max())
     reference = (label("reference_mean", language) if params.reference == "study_area_mean"
                  else f"{params.reference:g}")
     figures.save(figures.category_map(boundaries, tiers[tiers["year"] == last], "tier", figures.TIER_COLOURS,
                                       label("fig_tiers", language, year=last, reference=reference), language,
-                                      synthetic), paths(out.tiers, out.extra))
+                                      synthetic), figures.output_paths(out.tiers, out.extra))
     lisa = read_table(inp.lisa)
     lisa = lisa[lisa["measure"] == "total"]
     panels = [(str(year), lisa[lisa["year"] == year]) for year in years]
     figures.save(figures.category_map(boundaries, lisa, "cluster", figures.LISA_COLOURS, label("fig_lisa", language),
-                                      language, synthetic, panels), paths(out.lisa, out.extra))
+                                      language, synthetic, panels), figures.output_paths(out.lisa, out.extra))
     log.info("maps for %s in %s", years, language)

@@ -1,7 +1,5 @@
 """Rule plot_obstacles: heat map of obstacle degrees in the last year."""
 
-from pathlib import Path
-
 from urban_resilience import figures, tables
 from urban_resilience.io import read_table
 from urban_resilience.logs import logged
@@ -13,5 +11,5 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     degrees = degrees[degrees["admin_code"].isin(params.study_area)]
     figure = figures.obstacle_heatmap(degrees, tables.read_cities(inp.cities), params.year,
                                       params.figures["language"], params.synthetic)
-    figures.save(figure, [out.heatmap] + [p for p in out.extra if Path(p).stem == Path(out.heatmap).stem])
+    figures.save(figure, figures.output_paths(out.heatmap, out.extra))
     log.info("obstacle heat map for %d", params.year)

@@ -1,6 +1,5 @@
 """Analyses: the paper's statistics by hand, inequality decompositions, Moran's I, figures, fonts."""
 
-import math
 import warnings
 
 import numpy as np

@@ -1,7 +1,6 @@
 """Workflow operations on a small configuration: exact partial rebuilds, byte-identical reruns,
 resuming after SIGKILL, raw inputs left untouched."""
 
-import hashlib
 import os
 import signal
 import subprocess

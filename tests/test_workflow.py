@@ -4,7 +4,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 
 def snakemake(root, *args, timeout=300):

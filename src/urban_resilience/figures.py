@@ -16,7 +16,7 @@ from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from urban_resilience.analysis import MEASURES, TIERS  # noqa: E402
+from urban_resilience.analysis import MEASURES  # noqa: E402
 from urban_resilience.labels import city_name, label  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -54,6 +54,12 @@ def save(fig: plt.Figure, paths: list[str]) -> None:
     for path in paths:
         fig.savefig(path, metadata=metadata[Path(path).suffix], bbox_inches="tight")
     plt.close(fig)
+
+
+def output_paths(png: str, extra: list[str]) -> list[str]:
+    """The PNG and its publication copies (same stem, other suffixes) among a rule's outputs."""
+    stem = Path(png).stem
+    return [png] + [path for path in extra if Path(path).stem == stem]
 
 
 def mark_synthetic(fig: plt.Figure, synthetic: bool, language: str) -> None:
