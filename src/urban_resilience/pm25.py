@@ -90,8 +90,9 @@ def zones(boundaries: gpd.GeoDataFrame, grid_path: str) -> tuple[np.ndarray, dic
         out_shape=shape, transform=transform, fill=0, dtype="int32", all_touched=False,
     )
     meta = {"codes": codes, "window": [int(window.col_off), int(window.row_off), shape[1], shape[0]],
+            "city_cells": np.bincount(ids.ravel(), minlength=len(codes) + 1)[1:].tolist(),
             "transform": list(transform)[:6], "crs": crs.to_string(), "rule": "cell centre in polygon"}
-    empty = [code for code in codes if not (ids == number[code]).any()]
+    empty = [code for code, cells in zip(codes, meta["city_cells"]) if cells == 0]
     if empty:
         raise RasterError(f"{grid_path}: no grid cell centre falls inside city {', '.join(empty)}; "
                           "the grid is too coarse for these polygons")
@@ -128,19 +129,21 @@ def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int) -> pd.Da
                               "were computed on; all years must share one grid")
         values = src.read(1, window=windows.Window(col_off, row_off, width, height), masked=False)
         nodata = src.nodata
-    valid = np.isfinite(values) & (values >= 0) & (values <= MAX_PLAUSIBLE)
-    if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
-        valid &= values != nodata
+    inside = ids.ravel() > 0  # the same every year; cheap next to reading the grid
+    zone = ids.ravel()[inside].astype(np.intp)  # bincount's own index type: converted once
+    cell_values = values.ravel()[inside]
+    # NaN fails both comparisons; a negative nodata value (the usual −999) fails the first
+    valid = (cell_values >= 0) & (cell_values <= MAX_PLAUSIBLE)
+    if nodata is not None and not math.isnan(nodata) and 0 <= nodata <= MAX_PLAUSIBLE:
+        valid &= cell_values != nodata
     n = len(meta["codes"]) + 1
-    inside = ids > 0
-    cells = np.bincount(ids[inside], minlength=n)
-    use = inside & valid
-    count = np.bincount(ids[use], minlength=n)
-    total = np.bincount(ids[use], weights=values[use].astype("float64"), minlength=n)
+    zone, cell_values = zone[valid], cell_values[valid].astype(np.float64)
+    count = np.bincount(zone, minlength=n)
+    total = np.bincount(zone, weights=cell_values, minlength=n)
     frame = pd.DataFrame({
         "admin_code": meta["codes"], "year": year,
         "pm25": np.divide(total[1:], count[1:], out=np.full(n - 1, np.nan), where=count[1:] > 0),
-        "valid_cells": count[1:], "city_cells": cells[1:],
+        "valid_cells": count[1:], "city_cells": meta["city_cells"],
     })
     frame["valid_share"] = frame["valid_cells"] / frame["city_cells"]
     empty = frame.loc[frame["valid_cells"] == 0, "admin_code"].tolist()
