@@ -76,6 +76,11 @@ def test_tier_boundaries_are_exact():
     classified = analysis.classify(scores_frame(), 0.25)
     # D in 2003: (0.30 − 0.25) / 0.25 = +20 %
     assert classified.loc[(classified.admin_code == "D") & (classified.year == 2003), "tier"].item() == "upper-middle"
+    # five more cities outside the study area, each with total 1.0: the reference is the mean of all ten
+    others = scores_frame().assign(admin_code=lambda f: "Z" + f["admin_code"], total=1.0)
+    national = analysis.classify(scores_frame(), "cities_mean", pd.concat([scores_frame(), others]))
+    assert national.groupby("year")["reference"].first().tolist() == pytest.approx(
+        [(0.75 + 5) / 10, (1.125 + 5) / 10, (1.5 + 5) / 10])
     mean_reference = analysis.classify(scores_frame(), "study_area_mean")
     assert mean_reference.groupby("year")["reference"].first().tolist() == pytest.approx([0.15, 0.225, 0.30])
 

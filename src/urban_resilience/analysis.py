@@ -88,11 +88,16 @@ def tier(deviation: np.ndarray | pd.Series) -> np.ndarray:
     return np.select([d <= -0.3, d < -0.1, d < 0.1, d < 0.3], list(TIERS[:4]), default=TIERS[4])
 
 
-def classify(scores: pd.DataFrame, reference: float | str) -> pd.DataFrame:
-    """Tier of every city-year; the reference is the year's study-area mean total or a number."""
+def classify(scores: pd.DataFrame, reference: float | str, all_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tier of every city-year of ``scores`` (the study area). The reference is the year's mean
+    total of the study area (``study_area_mean``), of all configured cities (``cities_mean``,
+    from ``all_scores``; the paper's national mean), or a number."""
     frame = scores[["admin_code", "name_cn", "name_en", "province_en", "year", "total"]].copy()
     if reference == "study_area_mean":
         frame["reference"] = frame.groupby("year")["total"].transform("mean")
+    elif reference == "cities_mean":
+        frame["reference"] = frame["year"].map((all_scores if all_scores is not None else scores)
+                                               .groupby("year")["total"].mean())
     else:
         frame["reference"] = float(reference)
     frame["deviation"] = (frame["total"] - frame["reference"]) / frame["reference"]

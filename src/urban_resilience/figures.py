@@ -139,9 +139,10 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
     for ax, (panel_title, frame) in zip(axes[0], panels):
         data = boundaries.merge(frame[["admin_code", column]], on="admin_code")
         data.plot(color=data[column].map(colours), ax=ax, edgecolor="white", linewidth=0.4)
-        for _, row in data.iterrows():
-            point = row.geometry.representative_point()
-            ax.text(point.x, point.y, city_name(row, language), fontsize=5.5, ha="center", va="center")
+        if len(data) <= 60:  # names stay readable up to about this many units
+            for _, row in data.iterrows():
+                point = row.geometry.representative_point()
+                ax.text(point.x, point.y, city_name(row, language), fontsize=5.5, ha="center", va="center")
         ax.set_axis_off()
         ax.set_title(panel_title, fontsize=10)
     handles = [Patch(facecolor=colours[key], edgecolor="#999999", label=label(key, language)) for key in colours]

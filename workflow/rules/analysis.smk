@@ -59,6 +59,7 @@ rule analyse_scores:
         runtime=5,
     params:
         study_area=STUDY_AREA,
+        cities=CITIES,
         reference=config["classification"]["reference"],
     script:
         "../../scripts/analyse_scores.py"

@@ -16,7 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resources", type=Path, default=Path("resources"), help="folder with the reference tables")
     parser.add_argument("--out", type=Path, default=None, help="where to write (default: RESOURCES/demo)")
     parser.add_argument("--check", action="store_true", help="regenerate in a temporary folder and compare with --out")
+    parser.add_argument("--national", type=Path, default=None, metavar="DIR",
+                        help="write the national-scale dataset and its config.yaml to DIR (outside the repository)")
     args = parser.parse_args(argv)
+    if args.national:
+        from urban_resilience.demo.national import generate_national
+
+        manifest = generate_national(args.national, args.resources)
+        print(f"wrote the national synthetic dataset to {args.national} ({len(manifest)} injected defects); "
+              f"run: snakemake --cores 2 --configfile {args.national / 'config.yaml'}")
+        return 0
     out = args.out or args.resources / "demo"
     if not args.check:
         manifest = generate(out, args.resources)

@@ -99,6 +99,12 @@ def _cap(value: float, ceiling: float, rng: np.random.Generator) -> float:
 
 
 def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The demo's true raw fields: the 28 cities (calibrated on real magnitudes) and the three
+    other yearbook cities, see :func:`panel_from_base`."""
+    return panel_from_base(population_and_employment(magnitudes, cities), LEVEL, seed)
+
+
+def panel_from_base(base: pd.DataFrame, levels: dict[str, float], seed: int = SEED) -> pd.DataFrame:
     """The true raw fields (canonical units) for every yearbook city and data year 2002–2019.
 
     Values are rounded as a yearbook prints them, so the printed (defect-free) value *is* the
@@ -106,12 +112,12 @@ def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED)
     holding the 市辖区 value of fields printed as 全市/市辖区 pairs, and ``land_area``.
     """
     rng = np.random.default_rng(seed)
-    base = population_and_employment(magnitudes, cities)
-    codes = sorted(base["admin_code"].unique())
+    base = base.set_index(["admin_code", "year"]).sort_index()
+    codes = sorted(base.index.get_level_values("admin_code").unique())
     city_effects = {code: rng.normal(size=8) for code in codes}  # fixed per city
     records = []
     for code in codes:
-        level = LEVEL[code]
+        level = levels[code]
         z = city_effects[code]
         u = (np.tanh(z) + 1) / 2  # in (0, 1)
         gdppc = 5000.0 + 20000.0 * level**1.3
@@ -121,7 +127,7 @@ def true_panel(magnitudes: pd.DataFrame, cities: pd.DataFrame, seed: int = SEED)
         ar_pop = 0.0
         for year in DATA_YEARS:
             t = year - 2002
-            row = base[(base.admin_code == code) & (base.year == year)].iloc[0]
+            row = base.loc[(code, year)]
             if year > 2002:
                 gdppc *= np.exp(BASE_GROWTH[year] + city_growth + rng.normal(0, 0.01))
             ar_pop = 0.6 * ar_pop + rng.normal(0, 0.002)

@@ -205,8 +205,10 @@ def choose_defect(value: float, decimals: int, zero_means_missing: bool, rng: np
 
 
 def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_fields: pd.DataFrame,
-                  path: str, file_label: str, rng: np.random.Generator) -> list[dict]:
-    """Write one edition's workbook to ``path``; return its manifest rows."""
+                  path: str, file_label: str, rng: np.random.Generator,
+                  provinces: list[tuple[str, str, str]] = PROVINCES) -> list[dict]:
+    """Write one edition's workbook to ``path``; return its manifest rows. ``provinces`` are
+    (code, Chinese name, English name) in the order the yearbook prints them."""
     from urban_resilience.demo.truth import ROUNDING
 
     year = edition - 1
@@ -262,7 +264,7 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
                 total = values.mean() if column.unit == "%" else values.sum()
                 sheet.cell(row=row, column=col_index, value=format_number(total / divisor, ROUNDING.get(column.field, 2)))
         row += 1
-        for province_code, province_cn, province_en in PROVINCES:
+        for province_code, province_cn, province_en in provinces:
             sheet.cell(row=row, column=1, value=province_cn)
             sheet.cell(row=row, column=2, value=province_en)
             row += 1
@@ -307,9 +309,10 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
 def _names(code: str, cities: pd.DataFrame) -> tuple[str, str]:
     from urban_resilience.demo.truth import EXTRA_CITIES
 
-    if code in EXTRA_CITIES:
+    known = cities[cities["admin_code"] == code]
+    if known.empty:
         return EXTRA_CITIES[code]["name_cn"], EXTRA_CITIES[code]["name_en"]
-    row = cities[cities["admin_code"] == code].iloc[0]
+    row = known.iloc[0]
     return row["name_cn"], row["name_en"].split(" (")[0]
 
 
