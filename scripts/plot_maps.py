@@ -13,13 +13,13 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     figures.setup_fonts()
     language, synthetic, years = params.figures["language"], params.synthetic, params.figures["years"]
     boundaries = gpd.read_file(inp.boundaries)
-    boundaries = boundaries[boundaries["admin_code"].isin(params.study_area)]
+    boundaries = figures.for_drawing(boundaries[boundaries["admin_code"].isin(params.study_area)])
     scores = read_scores(inp.scores, None, params.study_area)
     figures.save(figures.choropleths(boundaries, scores, years, params.figures["classes"],
                                      params.figures["breaks"], language, synthetic), figures.output_paths(out.maps, out.extra))
     tiers = read_table(inp.tiers)
     last = int(tiers["year"].max())
-    reference = (label("reference_mean", language) if params.reference == "study_area_mean"
+    reference = (label(f"reference_{params.reference}", language) if isinstance(params.reference, str)
                  else f"{params.reference:g}")
     figures.save(figures.category_map(boundaries, tiers[tiers["year"] == last], "tier", figures.TIER_COLOURS,
                                       label("fig_tiers", language, year=last, reference=reference), language,

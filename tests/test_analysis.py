@@ -185,3 +185,23 @@ def test_demo_run_analysis_outputs(demo_run):
                  "kernel_density"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 10_000
         assert (results / "figures" / f"{name}.svg").exists()
+
+
+@pytest.mark.parametrize("seed, classes", [(0, 5), (1, 3), (2, 7)])
+def test_fisher_jenks_matches_mapclassify(seed, classes):
+    import mapclassify
+
+    from urban_resilience import figures
+
+    values = np.round(np.random.default_rng(seed).lognormal(size=60), 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # mapclassify: "Numba not installed"
+        reference = mapclassify.FisherJenks(values, k=classes).bins
+    assert figures.fisher_jenks(values, classes) == pytest.approx(np.asarray(reference))
+
+
+def test_fisher_jenks_by_hand():
+    from urban_resilience import figures
+
+    # two obvious groups and one outlier
+    assert figures.fisher_jenks(np.array([1.0, 1.1, 0.9, 5.0, 5.2, 20.0]), 3).tolist() == [1.1, 5.2, 20.0]

@@ -202,8 +202,9 @@ def spatial_weights(boundaries, kind: str, k: int):
 
 
 def moran_by_year(scores: pd.DataFrame, w, codes: list[str], permutations: int, seed: int,
-                  alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(global Moran's I per year and measure, local Moran / LISA per city, year and measure).
+                  alpha: float, local_measures: tuple[str, ...] = ("total",)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(global Moran's I per year and measure, local Moran / LISA per city and year for the
+    ``local_measures``, by default the total).
 
     Pseudo p-values come from ``permutations`` conditional permutations with a fixed seed; local
     significance is judged after the Benjamini–Hochberg false discovery rate at ``alpha``.
@@ -229,6 +230,8 @@ def moran_by_year(scores: pd.DataFrame, w, codes: list[str], permutations: int, 
             global_rows.append({"year": year, "measure": measure, "moran_i": moran.I, "expected_i": moran.EI,
                                 "z_norm": moran.z_norm, "p_norm": moran.p_norm, "p_sim": moran.p_sim,
                                 "permutations": permutations})
+            if measure not in local_measures:
+                continue
             local = Moran_Local(y, w, permutations=permutations, seed=seed)
             threshold = fdr(local.p_sim, alpha)
             significant = local.p_sim <= threshold

@@ -309,6 +309,12 @@ def extract_sheet(sheet, file: str, year: int, names: Names, fields: FieldMap, u
         code, how = names.resolve(str(first))
         if how == "province":
             continue
+        if all(value is None or str(value).strip() == "" for value in row[2:]):
+            # a heading (e.g. a province or group name that is also a city's name) or a city with
+            # nothing printed: no values to take; logged so that it is not silent
+            log.append(_log(file, sheet.title, f"A{index + 1}", code or "", year, "", str(first).strip(),
+                            "empty_row", math.nan, "row has a name but no values"))
+            continue
         if how == "unknown":
             close = names.close_matches(str(first))
             raise ExtractionError(f"{where}, cell A{index + 1}: city name {str(first).strip()!r} matches no name or "

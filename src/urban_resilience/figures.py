@@ -87,17 +87,56 @@ def dimension_means(means: pd.DataFrame, language: str, synthetic: bool) -> plt.
     return fig
 
 
+def for_drawing(boundaries, tolerance: float = 0.01):
+    """Polygons simplified for maps (shared borders stay shared: GEOS coverage simplification).
+    0.01° is about 1 km, invisible at the scale of these maps; sampling uses the full polygons."""
+    import shapely
+
+    simplified = boundaries.copy()
+    simplified["geometry"] = shapely.coverage_simplify(boundaries.geometry.values, tolerance)
+    return simplified
+
+
 def class_breaks(values: pd.Series, classes: int, user: list[float] | None) -> np.ndarray:
     """Upper class bounds: the user's, or Fisher–Jenks over the values pooled across all years."""
     if user:
         return np.array(sorted(user), dtype=float)
-    import warnings
+    return fisher_jenks(values.to_numpy(dtype=float), classes)
 
-    import mapclassify
 
-    with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is exact, just slower
-        warnings.simplefilter("ignore", UserWarning)
-        return np.asarray(mapclassify.FisherJenks(values.to_numpy(dtype=float), k=classes).bins)
+def fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
+    """Upper bounds of the Fisher–Jenks optimal classes: the partition of the sorted values into
+    ``classes`` runs that minimises the total within-class sum of squared deviations.
+
+    Exact dynamic programme, vectorised over the class starts (mapclassify's own version is a
+    pure-Python loop unless numba is installed; the tests compare the two).
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    classes = min(classes, len(np.unique(x)))
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def ssd(starts: np.ndarray, end: int) -> np.ndarray:  # cost of x[start..end] for each start
+        count = end - starts + 1
+        total = s1[end + 1] - s1[starts]
+        return (s2[end + 1] - s2[starts]) - total * total / count
+
+    cost = (s2[1:] - s1[1:] ** 2 / np.arange(1, n + 1))  # one class: x[0..i]
+    start = np.zeros((classes, n), dtype=int)
+    for c in range(1, classes):
+        new = np.full(n, np.inf)
+        for i in range(c, n):
+            starts = np.arange(c, i + 1)  # the last class is x[start..i]
+            candidates = cost[starts - 1] + ssd(starts, i)
+            best = int(np.argmin(candidates))
+            new[i], start[c, i] = candidates[best], starts[best]
+        cost = new
+    bounds, end = [], n - 1
+    for c in range(classes - 1, -1, -1):
+        bounds.append(x[end])
+        end = start[c, end] - 1
+    return np.array(bounds[::-1])
 
 
 def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int, user_breaks: dict,

@@ -16,7 +16,8 @@ LABELS = {
         "fig_obstacles": "障碍度（{year}年）", "fig_tiers": "城市韧性等级（{year}年，参照值 {reference}）",
         "fig_lisa": "总韧性局部空间自相关（LISA，FDR 校正）", "fig_inequality": "城市韧性差异及其分解",
         "fig_cities": "各城市总韧性", "fig_kde": "城市总韧性核密度",
-        "synthetic": "合成演示数据，非真实统计", "reference_mean": "研究区年均值", "grey_mean": "灰线：研究区均值",
+        "synthetic": "合成演示数据，非真实统计", "reference_study_area_mean": "研究区年均值",
+        "reference_cities_mean": "全部城市年均值", "grey_mean": "灰线：研究区均值",
     },
     "en": {
         "economic": "Economic", "ecological": "Ecological", "social": "Social", "infrastructure": "Infrastructure",
@@ -32,7 +33,8 @@ LABELS = {
         "fig_lisa": "Local Moran clusters of total resilience (LISA, FDR-adjusted)",
         "fig_inequality": "Disparity of resilience and its decomposition", "fig_cities": "Total resilience by city",
         "fig_kde": "Kernel density of city totals", "synthetic": "SYNTHETIC DEMO DATA — not real statistics",
-        "reference_mean": "study-area mean of the year", "grey_mean": "grey line: study-area mean",
+        "reference_study_area_mean": "study-area mean of the year",
+        "reference_cities_mean": "mean of all cities of the year", "grey_mean": "grey line: study-area mean",
     },
 }
 

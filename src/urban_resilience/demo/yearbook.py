@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 PROVINCES = [("360000", "江西省", "Jiangxi"), ("420000", "湖北省", "Hubei"), ("430000", "湖南省", "Hunan")]
+MUNICIPALITIES = {"11", "12", "31", "50"}  # Beijing, Tianjin, Shanghai, Chongqing
 
 
 @dataclass(frozen=True)
@@ -265,9 +266,10 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
                 sheet.cell(row=row, column=col_index, value=format_number(total / divisor, ROUNDING.get(column.field, 2)))
         row += 1
         for province_code, province_cn, province_en in provinces:
-            sheet.cell(row=row, column=1, value=province_cn)
-            sheet.cell(row=row, column=2, value=province_en)
-            row += 1
+            if province_code[:2] not in MUNICIPALITIES:  # a municipality is printed once, as a city
+                sheet.cell(row=row, column=1, value=province_cn)
+                sheet.cell(row=row, column=2, value=province_en)
+                row += 1
             members = sorted(c for c in data.index if c[:2] == province_code[:2])
             for code in members:
                 name_cn, name_en = _names(code, cities)

@@ -1,0 +1,122 @@
+"""Benchmark: the whole workflow, measured in one run on this machine, with ratios.
+
+    python bench/bench_workflow.py                        # the demo data (28 cities)
+    python bench/bench_workflow.py --configfile /tmp/national/config.yaml   # national scale
+        (make it first: python -m urban_resilience.demo --national /tmp/national)
+
+It copies the repository to a temporary folder and measures there:
+1. a clean full run (wall time; peak memory of the largest job from Snakemake's benchmark files);
+2. a dry run and a no-op rerun of the finished workflow (target: no-op <= 2 x dry run);
+3. a partial rebuild after editing one edition workbook (target: <= 0.5 x clean run);
+4. each stage's wall time and peak memory (from results/benchmarks/);
+5. the floor: the same DAG with every rule script replaced by one that only imports what the
+   real script imports and creates its outputs — Snakemake's own per-job cost plus imports
+   (target for the demo: clean run <= 1.3 x floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+IGNORE = shutil.ignore_patterns(".git", ".snakemake", "results", ".venv", "__pycache__", "*.egg-info",
+                                ".pytest_cache", ".hypothesis")
+STUB = '''"""Import-only stand-in for a rule script (benchmark floor)."""
+{imports}
+from pathlib import Path
+
+for path in snakemake.output:  # noqa: F821
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).touch()
+for path in snakemake.log:  # noqa: F821
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).touch()
+'''
+
+
+def snakemake(workdir: Path, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def stub_scripts(workdir: Path) -> None:
+    for script in (workdir / "scripts").glob("*.py"):
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        imports = [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        script.write_text(STUB.format(imports="\n".join(imports)), encoding="utf-8")
+
+
+def stage_table(results: Path) -> pd.DataFrame:
+    rows = []
+    for path in sorted((results / "benchmarks").glob("*.tsv")):
+        frame = pd.read_csv(path, sep="\t")
+        rule = path.stem.split("_20")[0].split("_19")[0]
+        rows.append({"rule": rule, "seconds": frame["s"].iloc[0], "max_rss_mb": frame["max_rss"].iloc[0]})
+    table = pd.DataFrame(rows)
+    return table.groupby("rule").agg(jobs=("seconds", "size"), seconds=("seconds", "sum"),
+                                     max_rss_mb=("max_rss_mb", "max")).sort_values("seconds", ascending=False)
+
+
+def edit_one_workbook(workdir: Path, configfile: str | None) -> None:
+    """Rewrite one yearbook cell, as a user fixing a typo would (in the copy's or the config's folder)."""
+    import yaml
+    from openpyxl import load_workbook
+
+    config = yaml.safe_load((workdir / "config.yaml").read_text(encoding="utf-8"))
+    if configfile:
+        config.update(yaml.safe_load(Path(configfile).read_text(encoding="utf-8")))
+    folder = Path(config["inputs"]["yearbook"]["directory"])
+    folder = folder if folder.is_absolute() else workdir / folder
+    book = sorted(folder.glob("*.xlsx"))[len(list(folder.glob("*.xlsx"))) // 2]
+    workbook = load_workbook(book)
+    sheet = workbook.worksheets[0]
+    for row in sheet.iter_rows():
+        if isinstance(row[2].value, (int, float)):
+            row[2].value = row[2].value * 1.001
+            break
+    workbook.save(book)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--configfile", default=None, help="extra config file (e.g. the national one)")
+    args = parser.parse_args()
+    extra = ["--configfile", args.configfile] if args.configfile else []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "repo"
+        shutil.copytree(ROOT, work, ignore=IGNORE)
+        clean = snakemake(work, *extra)
+        stages = stage_table(work / "results")
+        dry = snakemake(work, "-n", *extra)
+        noop = snakemake(work, *extra)
+        edit_one_workbook(work, args.configfile)
+        partial = snakemake(work, *extra)
+        floor_dir = Path(tmp) / "floor"
+        shutil.copytree(ROOT, floor_dir, ignore=IGNORE)
+        stub_scripts(floor_dir)
+        floor = snakemake(floor_dir, *extra)
+    print(f"machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores; "
+          f"config: {args.configfile or 'config.yaml (demo)'}")
+    print(f"clean full run     {clean:7.1f} s")
+    print(f"dry run (done)     {dry:7.1f} s")
+    print(f"no-op rerun        {noop:7.1f} s   no-op / dry run = {noop / dry:.2f}  (target <= 2)")
+    print(f"partial rebuild    {partial:7.1f} s   partial / clean = {partial / clean:.2f}  (target <= 0.5)")
+    print(f"import-only floor  {floor:7.1f} s   clean / floor   = {clean / floor:.2f}  (target <= 1.3 for the demo)")
+    print(f"largest job memory {stages['max_rss_mb'].max():7.0f} MB (target < 2048)")
+    print("stages (sum of job wall times, largest job's peak memory):")
+    print(stages.to_string(float_format=lambda v: f"{v:.1f}"))
+
+
+if __name__ == "__main__":
+    main()
