@@ -222,3 +222,11 @@ def test_province_rows_totals_and_footnotes_are_dropped(tmp_path, setup):
                      ["注：本表不含县级市。"]]
     long, _ = run(book(tmp_path / "x.xlsx", {"2-1": rows}), setup, {"gdp", "pop"})
     assert set(long["admin_code"]) == {"420100"} and np.allclose(long["value"], [1.0, 2.0])
+
+
+def test_a_heading_named_like_a_city_is_not_a_duplicate(tmp_path, setup):
+    # a group heading without values that carries a city's name, then the city's own row
+    rows = HEADER + [["武汉市", "Wuhan"], ["  武汉市", "Wuhan", 1.0, 1.0, 2.0, 1.0]]
+    long, log = run(book(tmp_path / "x.xlsx", {"2-1": rows}), setup, {"gdp", "pop"})
+    assert long["value"].tolist() == [1.0, 2.0]
+    assert log.loc[log["action"] == "empty_row", "cell"].tolist() == ["A3"]

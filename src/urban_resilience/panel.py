@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -88,26 +89,44 @@ def check_magnitudes(long: pd.DataFrame, factor: float) -> None:
 
     ``long``: admin_code, year, field, value, file, sheet, cell. The reference is the median of up
     to three observed years on each side, so one wrong year does not make its neighbours look
-    wrong; typical cause: a unit printed wrongly (元 for 万元) or a shifted column.
+    wrong; typical cause: a unit printed wrongly (元 for 万元) or a shifted column. Vectorised:
+    one row per city and field, one column per year.
     """
-    for (code, field), series in long.dropna(subset=["value"]).groupby(["admin_code", "field"], sort=True):
-        series = series.sort_values("year")
-        values = series["value"].to_numpy()
-        if len(values) < 3:
-            continue
-        for i in range(len(values)):
-            neighbours = np.concatenate([values[max(0, i - 3):i], values[i + 1:i + 4]])
-            neighbours = neighbours[neighbours > 0]
-            if values[i] <= 0 or len(neighbours) == 0:
-                continue
-            ratio = values[i] / np.median(neighbours)
-            if ratio > factor or ratio < 1 / factor:
-                where = series.iloc[i]
-                raise PanelError(
-                    f"{where['file']}, sheet {where['sheet']!r}, cell {where['cell']}: city {code}, year "
-                    f"{int(where['year'])}, field {field}: {values[i]:g} is {ratio:.3g} times its neighbouring "
-                    f"years' {np.median(neighbours):g}; expected within a factor of {factor:g} — check the unit "
-                    "printed in the header")
+    observed = long.dropna(subset=["value"])
+    observed = observed[observed["value"] > 0]
+    if observed.empty:
+        return
+    table = observed.pivot_table(index=["admin_code", "field"], columns="year", values="value", aggfunc="first")
+    values = table.to_numpy(dtype=float)
+    # compress each series to its observed years (neighbours are observed years, not calendar years)
+    order = np.argsort(np.isnan(values), axis=1, kind="stable")
+    packed = np.take_along_axis(values, order, axis=1)
+    length = (~np.isnan(values)).sum(axis=1)
+    width = packed.shape[1]
+    shifted = []
+    for offset in (-3, -2, -1, 1, 2, 3):
+        copy = np.full_like(packed, np.nan)
+        if offset < 0:
+            copy[:, -offset:] = packed[:, :offset]
+        else:
+            copy[:, :-offset] = packed[:, offset:]
+        shifted.append(copy)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN neighbours: no reference
+        reference = np.nanmedian(np.stack(shifted), axis=0)
+    ratio = packed / reference
+    position = np.arange(width)[None, :]
+    bad = (length[:, None] >= 3) & (position < length[:, None]) & ((ratio > factor) | (ratio < 1 / factor))
+    if not bad.any():
+        return
+    row, column = map(int, np.argwhere(bad)[0])
+    year = table.columns[order[row, column]]
+    code, field = table.index[row]
+    where = observed[(observed["admin_code"] == code) & (observed["field"] == field) & (observed["year"] == year)].iloc[0]
+    raise PanelError(
+        f"{where['file']}, sheet {where['sheet']!r}, cell {where['cell']}: city {code}, year {int(year)}, field "
+        f"{field}: {packed[row, column]:g} is {ratio[row, column]:.3g} times its neighbouring years' "
+        f"{reference[row, column]:g}; expected within a factor of {factor:g} — check the unit printed in the header")
 
 
 def assemble(yearbook: pd.DataFrame, extra: list[pd.DataFrame], codes: list[str], years: list[int],
@@ -213,27 +232,34 @@ def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str, max_
     Extrapolated ends are kept within [0, 100] for % indicators and at or above 0 for indicators
     whose observed values are never negative.
     """
-    filled = indicators.copy()
+    indicators = indicators.sort_index()
+    codes = indicators.index.get_level_values("admin_code").unique()
+    years = indicators.index.get_level_values("year").unique()
+    if len(codes) * len(years) != len(indicators):
+        raise PanelError("the indicator panel must have every configured year for every city")
+    cube = indicators.to_numpy(dtype=float).reshape(len(codes), len(years), indicators.shape[1])
+    result = cube.copy()
     problems = []
-    years = indicators.index.get_level_values("year")
-    for code, block in indicators.groupby(level="admin_code", sort=True):
-        block_years = block.index.get_level_values("year").to_numpy()
-        for column in indicators.columns:
-            values = block[column].to_numpy(dtype=float)
+    for k, column in enumerate(indicators.columns):
+        percent = units.get(column) == "%"
+        for i, code in enumerate(codes):
+            values = cube[i, :, k]
+            if not np.isnan(values).any():
+                continue
             observed = values[~np.isnan(values)]
             low = 0.0 if len(observed) and observed.min() >= 0 else -np.inf
-            high = 100.0 if units.get(column) == "%" and len(observed) and observed.max() <= 100 else np.inf
-            result, problem = fill_series(values, ends, max_gap, (low, high))
+            high = 100.0 if percent and len(observed) and observed.max() <= 100 else np.inf
+            series, problem = fill_series(values, ends, max_gap, (low, high))
             if problem:
-                gap_years = block_years[np.isnan(values)].tolist()
-                problems.append(f"city {code}, indicator {column}: {problem} (missing years {gap_years})")
+                problems.append(f"city {code}, indicator {column}: {problem} "
+                                f"(missing years {list(years[np.isnan(values)])})")
                 continue
-            filled.loc[block.index, column] = result
+            result[i, :, k] = series
+    filled = pd.DataFrame(result.reshape(len(indicators), -1), index=indicators.index, columns=indicators.columns)
     if problems:
         raise PanelError("cannot fill the indicator panel:\n  " + "\n  ".join(problems[:20])
                          + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""))
     imputed = indicators.isna() & filled.notna()
-    assert len(years) == len(filled)
     return filled, imputed
 
 

