@@ -18,6 +18,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from urban_resilience.demo.truth import DISTRICT_FIELDS, EXTRA_CITIES, ROUNDING
+
 PROVINCES = [("360000", "江西省", "Jiangxi"), ("420000", "湖北省", "Hubei"), ("430000", "湖南省", "Hunan")]
 MUNICIPALITIES = {"11", "12", "31", "50"}  # Beijing, Tianjin, Shanghai, Chongqing
 
@@ -139,8 +141,6 @@ DEFECT_RATE = 0.006
 
 def truth_key(field_name: str, scope: str) -> str:
     """Truth column of a printed column (see ``truth.DISTRICT_FIELDS``)."""
-    from urban_resilience.demo.truth import DISTRICT_FIELDS
-
     if field_name in DISTRICT_FIELDS:
         return field_name if scope == "市辖区" else f"{field_name}_wholecity"
     if scope != "市辖区" or field_name == "green_coverage":
@@ -210,8 +210,6 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
                   provinces: list[tuple[str, str, str]] = PROVINCES) -> list[dict]:
     """Write one edition's workbook to ``path``; return its manifest rows. ``provinces`` are
     (code, Chinese name, English name) in the order the yearbook prints them."""
-    from urban_resilience.demo.truth import ROUNDING
-
     year = edition - 1
     data = truth[truth["year"] == year].set_index("admin_code")
     zero_missing = dict(zip(raw_fields["field"], raw_fields["zero_means_missing"]))
@@ -309,8 +307,6 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
 
 
 def _names(code: str, cities: pd.DataFrame) -> tuple[str, str]:
-    from urban_resilience.demo.truth import EXTRA_CITIES
-
     known = cities[cities["admin_code"] == code]
     if known.empty:
         return EXTRA_CITIES[code]["name_cn"], EXTRA_CITIES[code]["name_en"]
