@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from urban_resilience import tables
+
 WGS84 = "EPSG:4326"
 _A = 6378245.0  # semi-major axis of Krasovsky 1940, used by the GCJ-02 formulas
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -113,7 +115,10 @@ def file_polygons(path: str, codes: list[str], code_column: str, layer: str = ""
         raise BoundaryError(f"{path}: the layer has no CRS; set it (e.g. EPSG:4326 or EPSG:4490) and try again")
     if code_column not in frame.columns:
         raise BoundaryError(f"{path}: no column {code_column!r} (columns: {', '.join(map(str, frame.columns))})")
-    frame["admin_code"] = normalise_codes(frame[code_column], path)
+    try:
+        frame["admin_code"] = tables.normalise_codes(frame[code_column], path)
+    except tables.TableError as exc:
+        raise BoundaryError(str(exc)) from None
     duplicated = sorted(set(frame["admin_code"][frame["admin_code"].duplicated()]))
     if duplicated:
         raise BoundaryError(f"{path}: admin code(s) {', '.join(duplicated)} appear in more than one feature")
@@ -122,16 +127,6 @@ def file_polygons(path: str, codes: list[str], code_column: str, layer: str = ""
         raise BoundaryError(f"{path}: no polygon for admin code(s) {', '.join(missing)}")
     frame = frame[frame["admin_code"].isin(codes)].to_crs(WGS84)
     return gpd.GeoDataFrame(frame[["admin_code", "geometry"]].sort_values("admin_code"), crs=WGS84)
-
-
-def normalise_codes(values: pd.Series, source: str) -> pd.Series:
-    """Admin codes given as int, float (420100.0) or text → 6-digit text; 4-digit 4201 → 420100."""
-    text = values.astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
-    text = text.where(text.str.len() != 4, text + "00")
-    bad = text[~text.str.fullmatch(r"[1-8]\d{5}")]
-    if not bad.empty:
-        raise BoundaryError(f"{source}: {bad.iloc[0]!r} is not a 6-digit admin code")
-    return text
 
 
 def city_boundaries(source: str, codes: list[str], cities: pd.DataFrame, path: str = "",

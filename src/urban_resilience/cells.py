@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 MISSING_MARKERS = {"", "-", "--", "—", "——", "–", "…", "……", "...", "#VALUE!", "#DIV/0!", "#N/A", "#REF!",
                    "#NUM!", "#NAME?", "NA", "N/A", "n.a.", "nan", "NaN", "null", "无", "空"}
+PLAIN_TEXT_NUMBER = "number stored as text"
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d{1,2}$")
 _COMMA_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -35,8 +36,12 @@ class Cell:
     note: str = ""
 
 
-def read_cell(raw: object, zero_means_missing: bool = False) -> Cell:
-    """Interpret one printed cell (see the module docstring for the rules)."""
+def read_cell(raw: object, zero_means_missing: bool = False, text_file: bool = False) -> Cell:
+    """Interpret one printed cell (see the module docstring for the rules).
+
+    ``text_file``: the value comes from a CSV, where every value is text, so a plain number
+    written as text is ``ok`` rather than a repair.
+    """
     if raw is None:
         return Cell(math.nan, "missing", "blank cell")
     if isinstance(raw, bool):
@@ -53,11 +58,12 @@ def read_cell(raw: object, zero_means_missing: bool = False) -> Cell:
     if text.startswith("="):
         return Cell(math.nan, "missing", f"formula left as text {text!r}")
     value, note = _repair(text)
+    action = "ok" if text_file and note == PLAIN_TEXT_NUMBER else "repaired"
     if value is None:
         return Cell(math.nan, "missing", f"cannot read {text!r} as one number")
     if value == 0 and zero_means_missing:
         return Cell(math.nan, "missing", "0 stands for 'not reported' in this field")
-    return Cell(value, "repaired", note)
+    return Cell(value, action, "" if action == "ok" else note)
 
 
 def _repair(text: str) -> tuple[float | None, str]:
@@ -88,4 +94,4 @@ def _repair(text: str) -> tuple[float | None, str]:
         notes.append("stray punctuation")
     if not _NUMBER.match(cleaned):
         return None, ""
-    return float(cleaned), ", ".join(notes) or "number stored as text"
+    return float(cleaned), ", ".join(notes) or PLAIN_TEXT_NUMBER

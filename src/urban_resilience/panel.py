@@ -16,9 +16,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from urban_resilience import formula
-from urban_resilience.boundaries import BoundaryError, normalise_codes
-from urban_resilience.cells import Cell, read_cell
+from urban_resilience import formula, tables
+from urban_resilience.cells import read_cell
 
 
 class PanelError(ValueError):
@@ -63,14 +62,12 @@ def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str, s
             raise PanelError(f"{source}: no {what} column (expected one of {', '.join(names)}; "
                              f"found {', '.join(map(str, table.columns))})")
     try:
-        codes = normalise_codes(table[code_col], source)
-    except BoundaryError as exc:
+        codes = tables.normalise_codes(table[code_col], source)
+    except tables.TableError as exc:
         raise PanelError(str(exc)) from None
     rows, log = [], []
     for line, (code, year, raw) in enumerate(zip(codes, table[year_col], table[value_col]), start=2):
-        cell = read_cell(None if (isinstance(raw, float) and math.isnan(raw)) else raw)
-        if cell.action == "repaired" and cell.note == "number stored as text":
-            cell = Cell(cell.value, "ok")  # every value of a CSV file is text
+        cell = read_cell(None if (isinstance(raw, float) and math.isnan(raw)) else raw, text_file=True)
         if cell.action != "ok":
             log.append({"file": source, "sheet": "", "cell": f"row {line}", "admin_code": code, "year": int(year),
                         "field": field, "written": "" if raw is None else str(raw), "action": cell.action,

@@ -102,6 +102,16 @@ def years_needed(first: int, last: int, trees: dict) -> list[int]:
     return list(range(first - lag, last + 1))
 
 
+def normalise_codes(values: pd.Series, source: str) -> pd.Series:
+    """Admin codes given as int, float (420100.0) or text → 6-digit text; 4-digit 4201 → 420100."""
+    text = values.astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
+    text = text.where(text.str.len() != 4, text + "00")
+    bad = text[~text.str.fullmatch(r"[1-8]\d{5}")]
+    if not bad.empty:
+        raise TableError(f"{source}: {bad.iloc[0]!r} is not a 6-digit admin code")
+    return text
+
+
 def dataset_label(dataset: dict) -> str:
     """Label written into every user-facing table, e.g. ``demo-synthetic (SYNTHETIC)``."""
     name = str(dataset.get("name", ""))

@@ -233,7 +233,7 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
         sheet.merge_cells(start_row=head1, end_row=head2, start_column=1, end_column=1)
         sheet.merge_cells(start_row=head1, end_row=head2, start_column=2, end_column=2)
         col = 3
-        layout = []  # (column index, Column, scope, unit, divisor)
+        layout = []  # (column index, Column, scope, divisor)
         for column in table.columns:
             unit, divisor = column.unit_by_edition.get(edition, (column.unit, 1.0))
             text = header_text(column, edition, unit, not unit_line)
@@ -244,7 +244,7 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
             for offset, scope in enumerate(column.scopes):
                 label = SCOPE_EN[scope] if edition >= ENGLISH_FROM else scope
                 sheet.cell(row=head2, column=col + offset, value=("  " if offset == 0 and edition % 4 == 0 else "") + label)
-                layout.append((col + offset, column, scope, unit, divisor))
+                layout.append((col + offset, column, scope, divisor))
             if divisor != 1.0:
                 manifest.append(_manifest_row(edition, file_label, sheet.title, f"{get_column_letter(col)}{head1}", "", year,
                                               column.field, "", "unit_drift", text, "", f"values in {unit}, converted to {column.unit}"))
@@ -256,7 +256,7 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
         # all-cities total row
         sheet.cell(row=row, column=1, value="城市合计")
         sheet.cell(row=row, column=2, value="Total")
-        for col_index, column, scope, unit, divisor in layout:
+        for col_index, column, scope, divisor in layout:
             key = truth_key(column.field, scope)
             if key in data.columns:
                 values = data[key]
@@ -277,7 +277,7 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
                 if name_defect:
                     manifest.append(_manifest_row(edition, file_label, sheet.title, f"A{row}", code, year, "", "",
                                                   name_defect, name, "", f"resolve to {code}"))
-                for col_index, column, scope, unit, divisor in layout:
+                for col_index, column, scope, divisor in layout:
                     key = truth_key(column.field, scope)
                     if key not in data.columns:
                         continue
