@@ -1,5 +1,9 @@
 """Shared fixtures: paths of the repository and its committed resources."""
 
+import hashlib
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +20,6 @@ def root() -> Path:
 def resources() -> Path:
     return ROOT / "resources"
 
-
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 
 COPY_IGNORE = shutil.ignore_patterns(".git", ".snakemake", "results", ".venv", "__pycache__", "*.egg-info",
                                      ".pytest_cache", ".hypothesis")
@@ -51,8 +51,6 @@ NOT_COMPARED = ("logs", "benchmarks")
 
 def output_digests(results: Path) -> dict[str, str]:
     """sha256 of every output, except logs, benchmarks and the report (they carry times)."""
-    import hashlib
-
     return {str(p.relative_to(results)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(results.rglob("*")) if p.is_file()
             and p.relative_to(results).parts[0] not in NOT_COMPARED and p.name != "report.html"}
