@@ -158,7 +158,7 @@ def test_required_field_missing_from_an_edition(tmp_path, setup):
 
 def test_unknown_city_lists_close_matches(tmp_path, setup):
     path = book(tmp_path / "x.xlsx", {"2-1": HEADER + [["武汗市", "Wuhan", 1.0, 1.0, 2.0, 1.0]]})
-    with pytest.raises(ExtractionError, match=r"cell A3: city name '武汗市' matches no name.*close matches: 武汉"):
+    with pytest.raises(ExtractionError, match=r"cell A3: city name '武汗市' matches no name.*close matches: 武汉 \(420100\)"):
         run(path, setup, {"gdp", "pop"})
 
 

@@ -73,8 +73,10 @@ class Names:
         return None, "unknown"
 
     def close_matches(self, printed: str) -> list[str]:
-        keys = list(self.aliases) + list(self.national)
-        return difflib.get_close_matches(tables.city_key(printed), keys, n=5, cutoff=0.4)
+        """Up to five known names close to ``printed``, each once, with its admin code."""
+        known = {**self.national, **self.aliases}  # the city table wins for a name in both
+        keys = difflib.get_close_matches(tables.city_key(printed), list(known), n=5, cutoff=0.4)
+        return [f"{key} ({known[key]})" for key in keys]
 
 
 @dataclass(frozen=True)
