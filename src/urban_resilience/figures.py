@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -47,13 +48,22 @@ def setup_fonts() -> str:
     return CJK_FAMILY
 
 
-def save(fig: plt.Figure, paths: list[str]) -> None:
+def save(fig: Figure, paths: list[str]) -> None:
     """Save to each path by its suffix with metadata that does not change between runs."""
     metadata = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None},
                 ".pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
     for path in paths:
         fig.savefig(path, metadata=metadata[Path(path).suffix], bbox_inches="tight")
-    plt.close(fig)
+
+
+def subplots(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None, **kwargs):
+    """A figure and its axes outside pyplot's state: its canvas renders only when saved.
+
+    (A pyplot figure's Agg canvas renders the whole figure at every ``draw_idle()``, which
+    geopandas calls after each map panel; for 18 panels that was most of a map job's time.)
+    """
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def output_paths(png: str, extra: list[str]) -> list[str]:
@@ -62,14 +72,14 @@ def output_paths(png: str, extra: list[str]) -> list[str]:
     return [png] + [path for path in extra if Path(path).stem == stem]
 
 
-def mark_synthetic(fig: plt.Figure, synthetic: bool, language: str) -> None:
+def mark_synthetic(fig: Figure, synthetic: bool, language: str) -> None:
     if synthetic:
         fig.text(0.995, 0.005, label("synthetic", language), ha="right", va="bottom", fontsize=7, color="#b2182b")
 
 
-def dimension_means(means: pd.DataFrame, language: str, synthetic: bool) -> plt.Figure:
+def dimension_means(means: pd.DataFrame, language: str, synthetic: bool) -> Figure:
     """Fig. 1: yearly mean of each dimension (left) and of the total (right)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (left, right) = subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 2]})
     for measure in MEASURES[:-1]:
         left.plot(means["year"], means[measure], marker="o", ms=3, color=DIMENSION_COLOURS[measure],
                   label=label(measure, language))
@@ -140,10 +150,10 @@ def fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
 
 
 def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int, user_breaks: dict,
-                language: str, synthetic: bool) -> plt.Figure:
+                language: str, synthetic: bool) -> Figure:
     """Fig. 2: rows = the five dimensions and the total, columns = ``years``; each row has one set
     of class breaks for all years, so colours compare across time."""
-    fig, axes = plt.subplots(len(MEASURES), len(years), figsize=(3.0 * len(years) + 1.6, 2.6 * len(MEASURES)),
+    fig, axes = subplots(len(MEASURES), len(years), figsize=(3.0 * len(years) + 1.6, 2.6 * len(MEASURES)),
                              squeeze=False)
     for r, measure in enumerate(MEASURES):
         breaks = class_breaks(scores[measure], classes, user_breaks.get(measure))
@@ -171,10 +181,10 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
 
 
 def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dict, title: str, language: str,
-                 synthetic: bool, panels: list[tuple[str, pd.DataFrame]] | None = None) -> plt.Figure:
+                 synthetic: bool, panels: list[tuple[str, pd.DataFrame]] | None = None) -> Figure:
     """Maps of a categorical column (tiers, LISA clusters), one panel per (title, frame)."""
     panels = panels or [(title, categories)]
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4.4), squeeze=False)
+    fig, axes = subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4.4), squeeze=False)
     for ax, (panel_title, frame) in zip(axes[0], panels):
         data = boundaries.merge(frame[["admin_code", column]], on="admin_code")
         data.plot(color=data[column].map(colours), ax=ax, edgecolor="white", linewidth=0.4)
@@ -194,11 +204,11 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
 
 
 def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, language: str,
-                     synthetic: bool) -> plt.Figure:
+                     synthetic: bool) -> Figure:
     """Cities (rows, in code order: province by province) × indicators (columns) for one year, in %."""
     block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns="year")
     names = cities.set_index("admin_code").loc[block.index].apply(lambda r: city_name(r, language), axis=1)
-    fig, ax = plt.subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
+    fig, ax = subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
     image = ax.imshow(block.to_numpy(), cmap="OrRd", aspect="auto")
     ax.set_xticks(range(block.shape[1]), block.columns, fontsize=7, rotation=90)
     ax.set_yticks(range(block.shape[0]), names, fontsize=7)
@@ -209,9 +219,9 @@ def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, lan
     return fig
 
 
-def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) -> plt.Figure:
+def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) -> Figure:
     """Theil (between + within provinces) and Dagum Gini (within + net between + transvariation)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (left, right) = subplots(1, 2, figsize=(10, 3.8))
     years = inequality["year"]
     left.stackplot(years, inequality["theil_between"], inequality["theil_within"],
                    labels=[label("theil_between", language), label("theil_within", language)],
@@ -233,12 +243,12 @@ def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) 
     return fig
 
 
-def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: str, synthetic: bool) -> plt.Figure:
+def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: str, synthetic: bool) -> Figure:
     """One small panel per city: its total over the years against the study-area mean (grey)."""
     codes = sorted(scores["admin_code"].unique())
     columns = 7
     rows = int(np.ceil(len(codes) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(2.0 * columns, 1.55 * rows), sharex=True, sharey=True,
+    fig, axes = subplots(rows, columns, figsize=(2.0 * columns, 1.55 * rows), sharex=True, sharey=True,
                              squeeze=False)
     mean = scores.groupby("year")["total"].mean()
     table = cities.set_index("admin_code")
@@ -257,9 +267,9 @@ def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: s
     return fig
 
 
-def density_curves(kde: pd.DataFrame, years: list[int], language: str, synthetic: bool) -> plt.Figure:
+def density_curves(kde: pd.DataFrame, years: list[int], language: str, synthetic: bool) -> Figure:
     """Kernel density of city totals for the chosen years."""
-    fig, ax = plt.subplots(figsize=(6, 3.8))
+    fig, ax = subplots(figsize=(6, 3.8))
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(years)))
     for colour, year in zip(colours, years):
         block = kde[kde["year"] == year]
