@@ -14,7 +14,8 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
                  figures.output_paths(out.means, out.extra))
     scores = read_scores(inp.scores, None, params.study_area)
     cities = tables.read_cities(inp.cities)
-    figures.save(figures.city_small_multiples(scores, cities, language, synthetic), figures.output_paths(out.cities, out.extra))
+    figures.save(figures.city_small_multiples(scores, cities, language, synthetic),
+                 figures.output_paths(out.cities, out.extra), trim=False)
     figures.save(figures.inequality_panels(read_table(inp.inequality), language, synthetic),
                  figures.output_paths(out.inequality, out.extra))
     figures.save(figures.density_curves(read_table(inp.kde), params.figures["years"], language, synthetic),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from urban_resilience import analysis
+from urban_resilience import analysis, disparities, spatial
 
 # The paper's published means (2003 -> 2019, 17 years) and growth rates (METHOD.md §6)
 PAPER = [("total", 0.0411, 0.1229, 0.0708), ("economic", 0.0099, 0.0267, 0.0636),
@@ -93,7 +93,7 @@ def test_theil_decomposition_by_hand():
     between = sum((g == k).mean() * y[g == k].mean() / mu * np.log(y[g == k].mean() / mu) for k in "ab")
     within = sum(y[g == k].sum() / y.sum() * np.mean(y[g == k] / y[g == k].mean() * np.log(y[g == k] / y[g == k].mean()))
                  for k in "ab")
-    result = analysis.theil_decomposition(y, g)
+    result = disparities.theil_decomposition(y, g)
     assert result["theil"] == pytest.approx(total)
     assert result["between"] == pytest.approx(between)
     assert result["within"] == pytest.approx(within)
@@ -105,13 +105,13 @@ def test_dagum_gini_identity_and_pysal():
     rng = np.random.default_rng(3)
     y = rng.lognormal(size=30)
     g = np.repeat(["Hubei", "Hunan", "Jiangxi"], 10)
-    parts = analysis.dagum_gini(y, g)
+    parts = disparities.dagum_gini(y, g)
     assert parts["gini"] == pytest.approx(Gini(y).g)
     assert parts["within"] + parts["net_between"] + parts["transvariation"] == pytest.approx(parts["gini"])
     # one group: everything is within; groups that do not overlap: no transvariation
-    one = analysis.dagum_gini(y, np.zeros(30))
+    one = disparities.dagum_gini(y, np.zeros(30))
     assert one["within"] == pytest.approx(one["gini"]) and one["net_between"] == 0
-    apart = analysis.dagum_gini(np.array([1.0, 2.0, 10.0, 12.0]), np.array(["a", "a", "b", "b"]))
+    apart = disparities.dagum_gini(np.array([1.0, 2.0, 10.0, 12.0]), np.array(["a", "a", "b", "b"]))
     assert apart["transvariation"] == pytest.approx(0.0)
     # by hand for apart: unordered |differences| 1, 9, 11, 8, 10, 2 sum to 41; G = 2·41 / (2·16·6.25)
     assert apart["gini"] == pytest.approx(82 / 200)
@@ -126,16 +126,47 @@ def test_moran_by_hand():
     w.transform = "r"
     scores = pd.DataFrame([{"admin_code": c, "year": 2003, **{m: v for m in analysis.MEASURES}}
                            for c, v in zip("abcd", [1.0, 2.0, 3.0, 4.0])])
-    moran, lisa = analysis.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
+    moran, lisa = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
     assert moran["moran_i"].iloc[0] == pytest.approx(0.4)
     assert moran["expected_i"].iloc[0] == pytest.approx(-1 / 3)
     assert set(lisa["quadrant"]) <= {"high-high", "low-low", "high-low", "low-high"}
-    again, _ = analysis.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
+    again, _ = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
     assert again["p_sim"].tolist() == moran["p_sim"].tolist()  # seeded
 
 
+def test_permuted_moran_matches_exact_distribution_and_esda():
+    from itertools import permutations
+
+    from esda.moran import Moran
+    from libpysal.weights import W, lat2W
+
+    # four cities on a line: all 24 relabellings give the exact permutation distribution of I
+    line = W({0: [1], 1: [0, 2], 2: [1, 3], 3: [2]})
+    line.transform = "r"
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    z = y - y.mean()
+    exact = np.array([z[list(p)] @ (line.sparse @ z[list(p)]) / (z @ z) for p in permutations(range(4))])
+    assert exact.max() == pytest.approx(0.4)  # the observed order is the most clustered one
+    simulated = spatial.permuted_moran(y, line, 20000, seed=3)
+    for value in np.unique(exact.round(12)):  # each value of I appears as often as it should
+        assert np.mean(simulated.round(12) == value) == pytest.approx(np.mean(exact.round(12) == value), abs=0.01)
+    # observed I = 0.4 is reached by 2 of 24 relabellings: p = (2/24 · 20000 + 1) / 20001
+    assert spatial.pseudo_p_value(0.4, simulated) == pytest.approx(2 / 24, abs=0.01)
+    # 5 x 5 lattice, random values: the same null distribution as esda's one-at-a-time permutations
+    lattice = lat2W(5, 5)
+    lattice.transform = "r"
+    values = np.random.default_rng(7).normal(size=25)
+    np.random.seed(7)
+    reference = Moran(values, lattice, permutations=4999)
+    ours = spatial.permuted_moran(values, lattice, 4999, seed=7)
+    assert ours.mean() == pytest.approx(reference.EI_sim, abs=0.005)
+    assert ours.std() == pytest.approx(reference.seI_sim, rel=0.05)
+    assert spatial.pseudo_p_value(reference.I, ours) == pytest.approx(reference.p_sim, abs=0.02)
+    assert np.array_equal(ours, spatial.permuted_moran(values, lattice, 4999, seed=7))  # seeded
+
+
 def test_kernel_density_integrates_to_one():
-    kde = analysis.kernel_density(scores_frame(), [2003, 2005], points=400)
+    kde = disparities.kernel_density(scores_frame(), [2003, 2005], points=400)
     for _, block in kde.groupby("year"):
         assert np.trapezoid(block["density"], block["total"]) == pytest.approx(1.0, abs=0.05)
 
