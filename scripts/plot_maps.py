@@ -16,7 +16,8 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     boundaries = figures.for_drawing(boundaries[boundaries["admin_code"].isin(params.study_area)])
     scores = read_scores(inp.scores, None, params.study_area)
     figures.save(figures.choropleths(boundaries, scores, years, params.figures["classes"],
-                                     params.figures["breaks"], language, synthetic), figures.output_paths(out.maps, out.extra))
+                                     params.figures["breaks"], language, synthetic),
+                 figures.output_paths(out.maps, out.extra), trim=False)
     tiers = read_table(inp.tiers)
     last = int(tiers["year"].max())
     reference = (label(f"reference_{params.reference}", language) if isinstance(params.reference, str)

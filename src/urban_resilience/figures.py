@@ -67,6 +67,16 @@ def subplots(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
+def fixed_margins(fig: Figure, left: float, right: float, top: float, bottom: float, wspace: float,
+                  hspace: float) -> None:
+    """Margins in inches (gaps as fractions of the mean panel size), for figures with many panels:
+    tight_layout measures every tick and label of every panel, which takes seconds there. Save such
+    figures with ``trim=False``."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                        wspace=wspace, hspace=hspace)
+
+
 def output_paths(png: str, extra: list[str]) -> list[str]:
     """The PNG and its publication copies (same stem, other suffixes) among a rule's outputs."""
     stem = Path(png).stem
@@ -177,7 +187,7 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
         axes[r][-1].legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False)
     fig.suptitle(label("fig_maps", language), fontsize=13)
     mark_synthetic(fig, synthetic, language)
-    fig.tight_layout()
+    fixed_margins(fig, left=0.45, right=1.35, top=0.8, bottom=0.25, wspace=0.02, hspace=0.08)
     return fig
 
 
@@ -264,11 +274,7 @@ def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: s
         ax.set_axis_off()
     fig.suptitle(f"{label('fig_cities', language)} ({label('grey_mean', language)})", fontsize=11)
     mark_synthetic(fig, synthetic, language)
-    # fixed margins in inches: tight_layout over dozens of axes costs seconds and finds the same;
-    # save it with trim=False
-    width, height = fig.get_size_inches()
-    fig.subplots_adjust(left=0.4 / width, right=1 - 0.1 / width, bottom=0.45 / height, top=1 - 0.6 / height,
-                        wspace=0.08, hspace=0.45)
+    fixed_margins(fig, left=0.4, right=0.1, top=0.6, bottom=0.45, wspace=0.08, hspace=0.45)
     return fig
 
 
