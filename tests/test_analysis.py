@@ -99,6 +99,18 @@ def test_theil_decomposition_by_hand():
     assert result["within"] == pytest.approx(within)
 
 
+def test_theil_matches_pysal():
+    from inequality.theil import TheilD
+
+    rng = np.random.default_rng(5)
+    y, g = rng.lognormal(size=60), rng.choice(["a", "b", "c", "d"], size=60)
+    reference = TheilD(y, g)
+    result = disparities.theil_decomposition(y, g)
+    assert result["theil"] == pytest.approx(float(np.ravel(reference.T)[0]))
+    assert result["between"] == pytest.approx(float(np.ravel(reference.bg)[0]))
+    assert result["within"] == pytest.approx(float(np.ravel(reference.wg)[0]))
+
+
 def test_dagum_gini_identity_and_pysal():
     from inequality.gini import Gini
 
@@ -165,10 +177,19 @@ def test_permuted_moran_matches_exact_distribution_and_esda():
     assert np.array_equal(ours, spatial.permuted_moran(values, lattice, 4999, seed=7))  # seeded
 
 
-def test_kernel_density_integrates_to_one():
-    kde = disparities.kernel_density(scores_frame(), [2003, 2005], points=400)
-    for _, block in kde.groupby("year"):
+def test_kernel_density_integrates_to_one_and_matches_scipy():
+    from scipy.stats import gaussian_kde
+
+    frame = scores_frame()
+    kde = disparities.kernel_density(frame, [2003, 2005], points=400)
+    for year, block in kde.groupby("year"):
         assert np.trapezoid(block["density"], block["total"]) == pytest.approx(1.0, abs=0.05)
+        reference = gaussian_kde(frame.loc[frame["year"] == year, "total"])(block["total"])
+        np.testing.assert_allclose(block["density"], reference, rtol=1e-10, atol=1e-12)
+    # by hand: one point at 0 and one at 2 -> s = √2, h = √2 · 2^(−1/5); f(1) = 2 φ(1/h) / (2 h)
+    density, h = disparities.gaussian_density(np.array([0.0, 2.0]), np.array([1.0]))
+    assert h == pytest.approx(np.sqrt(2) * 2 ** -0.2)
+    assert density[0] == pytest.approx(np.exp(-0.5 / h**2) / (np.sqrt(2 * np.pi) * h))
 
 
 def test_cjk_font_is_found_and_renders_without_missing_glyphs(tmp_path):

@@ -178,7 +178,7 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
             data.plot(column=measure, cmap=cmap, norm=norm, ax=ax, edgecolor="white", linewidth=0.3)
             ax.set_axis_off()
             if r == 0:
-                ax.set_title(str(year), fontsize=12)
+                ax.set_title(str(year), fontsize=12, y=1.0)  # fixed y: no per-panel overlap search
             if c == 0:
                 ax.text(-0.06, 0.5, label(measure, language), transform=ax.transAxes, rotation=90, ha="right",
                         va="center", fontsize=11)
@@ -204,7 +204,7 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
                 point = row.geometry.representative_point()
                 ax.text(point.x, point.y, city_name(row, language), fontsize=5.5, ha="center", va="center")
         ax.set_axis_off()
-        ax.set_title(panel_title, fontsize=10)
+        ax.set_title(panel_title, fontsize=10, y=1.0)
     handles = [Patch(facecolor=colours[key], edgecolor="#999999", label=label(key, language)) for key in colours]
     axes[0][-1].legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
     if len(panels) > 1:
@@ -267,7 +267,7 @@ def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: s
         block = scores[scores["admin_code"] == code]
         ax.plot(mean.index, mean.values, color="#bbbbbb", lw=1)
         ax.plot(block["year"], block["total"], color=DIMENSION_COLOURS["total"], lw=1.3)
-        ax.set_title(city_name(table.loc[code], language), fontsize=8)
+        ax.set_title(city_name(table.loc[code], language), fontsize=8, y=1.0)  # fixed y: no overlap search
         ax.tick_params(labelsize=6)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     for ax in axes.flat[len(codes):]:
