@@ -146,6 +146,39 @@ def test_moran_by_hand():
     assert again["p_sim"].tolist() == moran["p_sim"].tolist()  # seeded
 
 
+def squares(cells: dict[str, tuple[int, int]], size: float = 0.1):
+    """Unit squares (``size`` degrees) at the given (column, row) positions, by admin code."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame({"admin_code": list(cells)},
+                            geometry=[box(c * size, r * size, (c + 1) * size, (r + 1) * size) for c, r in cells.values()],
+                            crs="EPSG:4326")
+
+
+def test_neighbour_tables_by_hand():
+    # a row A B C, and D above A: D touches A along an edge and B at a corner only
+    cells = squares({"000001": (0, 0), "000002": (1, 0), "000003": (2, 0), "000004": (0, 1)})
+    queen = spatial.neighbour_table(cells, "queen", 0)
+    pairs = {(f[-1], n[-1]) for f, n in zip(queen["focal"], queen["neighbor"])}
+    assert pairs == {("1", "2"), ("1", "4"), ("2", "1"), ("2", "3"), ("2", "4"), ("3", "2"), ("4", "1"), ("4", "2")}
+    assert set(queen["weight"]) == {1}
+    nearest = spatial.neighbour_table(cells, "knn", 1)
+    assert dict(zip(nearest["focal"].str[-1], nearest["neighbor"].str[-1]))["3"] == "2"
+    w, codes = spatial.weights_from_table(queen, list(cells["admin_code"])[::-1])
+    assert codes == ["000001", "000002", "000003", "000004"]
+    dense = w.full()[0]
+    assert dense[1] == pytest.approx([1 / 3, 0, 1 / 3, 1 / 3])  # B's three neighbours, row-standardised
+    # a study area smaller than the table: neighbours outside it are dropped
+    w, codes = spatial.weights_from_table(queen, ["000001", "000002", "000003"])
+    assert w.full()[0][0] == pytest.approx([0, 1, 0])
+    with pytest.raises(ValueError, match="no neighbours for city 000009"):
+        spatial.weights_from_table(queen, ["000001", "000009"])
+    island = squares({"000001": (0, 0), "000002": (1, 0), "000005": (9, 9)})
+    with pytest.raises(ValueError, match="city 000005 without neighbours"):
+        spatial.neighbour_table(island, "queen", 0)
+
+
 def test_permuted_moran_matches_exact_distribution_and_esda():
     from itertools import permutations
 

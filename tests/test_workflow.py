@@ -24,7 +24,7 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "prepare_boundaries": 1, "extract_yearbook": 18, "rasterize_cities": 1, "sample_pm25": 17,
         "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1, "standardise_indicators": 1,
         "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "analyse_scores": 1,
-        "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1, "plot_maps": 1, "plot_obstacles": 1,
+        "compute_spatial_weights": 1, "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1, "plot_maps": 1, "plot_obstacles": 1,
         "all": 1,
     }
 

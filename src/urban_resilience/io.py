@@ -9,9 +9,9 @@ import pandas as pd
 FLOAT_FORMAT = "%.12g"
 
 
-def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
-    """A CSV written by :func:`write_table` (admin codes stay 6-digit text)."""
-    return pd.read_csv(path, dtype={"admin_code": str}, encoding="utf-8", **kwargs)
+def read_table(path: str | Path, dtype: dict | None = None, **kwargs) -> pd.DataFrame:
+    """A CSV written by :func:`write_table` (admin codes, and any ``dtype`` columns, as given)."""
+    return pd.read_csv(path, dtype={"admin_code": str, **(dtype or {})}, encoding="utf-8", **kwargs)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, index: bool = False) -> None:

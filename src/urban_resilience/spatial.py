@@ -13,10 +13,12 @@ from libpysal import weights
 from urban_resilience.analysis import MEASURES
 
 
-def spatial_weights(boundaries, kind: str, k: int):
-    """Row-standardised spatial weights: queen contiguity of the polygons, or k nearest neighbours
-    of the polygon centroids (computed in an equal-area projection)."""
+def neighbour_table(boundaries, kind: str, k: int) -> pd.DataFrame:
+    """Binary spatial neighbours as a table (focal, neighbor, weight = 1), by admin code: queen
+    contiguity of the polygons, or the k nearest neighbours of the polygon centroids (computed in
+    an equal-area projection). Built once per boundary set, so a data fix does not redo it."""
     frame = boundaries.sort_values("admin_code").reset_index(drop=True)
+    codes = list(frame["admin_code"])
     if kind == "queen":
         w = weights.Queen.from_dataframe(frame, use_index=False, silence_warnings=True)
         if w.islands:
@@ -25,8 +27,24 @@ def spatial_weights(boundaries, kind: str, k: int):
     else:
         centroids = frame.to_crs("EPSG:6933").geometry.centroid
         w = weights.KNN.from_array(np.column_stack([centroids.x, centroids.y]), k=k)
+    rows = [(codes[i], codes[j]) for i in range(len(codes)) for j in w.neighbors[i]]
+    table = pd.DataFrame(rows, columns=["focal", "neighbor"]).sort_values(["focal", "neighbor"], ignore_index=True)
+    return table.assign(weight=1)
+
+
+def weights_from_table(table: pd.DataFrame, codes: list[str]):
+    """(Row-standardised libpysal weights over ``codes`` in sorted order, that order) from a
+    neighbour table; every city of ``codes`` must appear in it as a focal unit."""
+    order = sorted(codes)
+    missing = sorted(set(order) - set(table["focal"]))
+    if missing:
+        raise ValueError(f"spatial weights: no neighbours for city {', '.join(missing)}; rebuild the weights")
+    table = table[table["focal"].isin(order) & table["neighbor"].isin(order)]
+    neighbours = {code: list(block["neighbor"]) for code, block in table.groupby("focal", sort=True)}
+    values = {code: [float(v) for v in block["weight"]] for code, block in table.groupby("focal", sort=True)}
+    w = weights.W(neighbours, values, id_order=order, silence_warnings=True)
     w.transform = "r"
-    return w, list(frame["admin_code"])
+    return w, order
 
 
 def permuted_moran(y: np.ndarray, w, permutations: int, seed: int) -> np.ndarray:

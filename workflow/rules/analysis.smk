@@ -65,11 +65,35 @@ rule analyse_scores:
         "../../scripts/analyse_scores.py"
 
 
+rule compute_spatial_weights:
+    """Neighbours of the study-area cities; depends on the boundaries only, so a data fix keeps it."""
+    input:
+        boundaries="results/boundaries/cities.gpkg",
+        code=package_code("compute_spatial_weights.py"),
+    output:
+        weights="results/analysis/spatial_weights.csv",
+    log:
+        log_path("compute_spatial_weights"),
+    benchmark:
+        benchmark_path("compute_spatial_weights")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        weights=config["spatial"]["weights"],
+        k=config["spatial"]["k"],
+    script:
+        "../../scripts/compute_spatial_weights.py"
+
+
 rule analyse_spatial:
     """Global Moran's I and local Moran (LISA) clusters of every measure, per year."""
     input:
         scores="results/index/scores.csv",
-        boundaries="results/boundaries/cities.gpkg",
+        weights="results/analysis/spatial_weights.csv",
         code=package_code("analyse_spatial.py"),
     output:
         moran=report(
@@ -89,8 +113,6 @@ rule analyse_spatial:
         runtime=10,
     params:
         study_area=STUDY_AREA,
-        weights=config["spatial"]["weights"],
-        k=config["spatial"]["k"],
         permutations=config["spatial"]["permutations"],
         alpha=config["spatial"]["alpha"],
         seed=config["seed"],
