@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
 
         manifest = generate_national(args.national, args.resources)
         print(f"wrote the national synthetic dataset to {args.national} ({len(manifest)} injected defects); "
-              f"run: snakemake --cores 2 --configfile {args.national / 'config.yaml'}")
+              "run: snakemake --workflow-profile workflow/profiles/default --cores 2 "
+              f"--configfile {args.national / 'config.yaml'}")
         return 0
     out = args.out or args.resources / "demo"
     if not args.check:

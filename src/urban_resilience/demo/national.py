@@ -181,6 +181,6 @@ def write_config(out: Path, resources: Path, codes: list[str], study: list[str])
     }
     with open(out / "config.yaml", "w", encoding="utf-8") as handle:
         handle.write("# National-scale SYNTHETIC dataset made by `python -m urban_resilience.demo --national`.\n"
-                     "# Run: snakemake --cores 2 --configfile <this file>\n")
+                     "# Run: snakemake --workflow-profile workflow/profiles/default --cores 2 --configfile <this file>\n")
         yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
     shutil.copy(resources / "exchange_rates.csv", out / "side_tables" / "exchange_rates.csv")
