@@ -255,21 +255,28 @@ def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) 
 
 
 def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: str, synthetic: bool) -> Figure:
-    """One small panel per city: its total over the years against the study-area mean (grey)."""
+    """One small panel per city: its total over the years against the study-area mean (grey).
+    All panels get the same limits and ticks, tick labels only on the outer panels (set by hand:
+    matplotlib's shared axes measure every sibling's ticks for every panel, quadratic in panels)."""
     codes = sorted(scores["admin_code"].unique())
     columns = 7
     rows = int(np.ceil(len(codes) / columns))
-    fig, axes = subplots(rows, columns, figsize=(2.0 * columns, 1.55 * rows), sharex=True, sharey=True,
-                             squeeze=False)
+    fig, axes = subplots(rows, columns, figsize=(2.0 * columns, 1.55 * rows), squeeze=False)
     mean = scores.groupby("year")["total"].mean()
     table = cities.set_index("admin_code")
-    for ax, code in zip(axes.flat, codes):
+    first, last = int(scores["year"].min()), int(scores["year"].max())
+    low, high = min(scores["total"].min(), mean.min()), max(scores["total"].max(), mean.max())
+    pad_x, pad_y = 0.05 * max(last - first, 1), 0.05 * (high - low or 1.0)  # matplotlib's default margins
+    year_ticks = [t for t in MaxNLocator(nbins=3, integer=True).tick_values(first, last) if first <= t <= last]
+    for index, (ax, code) in enumerate(zip(axes.flat, codes)):
         block = scores[scores["admin_code"] == code]
         ax.plot(mean.index, mean.values, color="#bbbbbb", lw=1)
         ax.plot(block["year"], block["total"], color=DIMENSION_COLOURS["total"], lw=1.3)
         ax.set_title(city_name(table.loc[code], language), fontsize=8, y=1.0)  # fixed y: no overlap search
-        ax.tick_params(labelsize=6)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+        ax.set_xlim(first - pad_x, last + pad_x)
+        ax.set_ylim(low - pad_y, high + pad_y)
+        ax.set_xticks(year_ticks)
+        ax.tick_params(labelsize=6, labelleft=index % columns == 0, labelbottom=index + columns >= len(codes))
     for ax in axes.flat[len(codes):]:
         ax.set_axis_off()
     fig.suptitle(f"{label('fig_cities', language)} ({label('grey_mean', language)})", fontsize=11)
