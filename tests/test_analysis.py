@@ -174,6 +174,8 @@ def test_neighbour_tables_by_hand():
     assert w.full()[0][0] == pytest.approx([0, 1, 0])
     with pytest.raises(ValueError, match="no neighbours for city 000009"):
         spatial.weights_from_table(queen, ["000001", "000009"])
+    with pytest.raises(ValueError, match="no neighbours within the study area for city 000001, 000003"):
+        spatial.weights_from_table(queen, ["000001", "000003"])  # A and C touch only B and D
     island = squares({"000001": (0, 0), "000002": (1, 0), "000005": (9, 9)})
     with pytest.raises(ValueError, match="city 000005 without neighbours"):
         spatial.neighbour_table(island, "queen", 0)
@@ -220,7 +222,8 @@ def test_kernel_density_integrates_to_one_and_matches_scipy():
         reference = gaussian_kde(frame.loc[frame["year"] == year, "total"])(block["total"])
         np.testing.assert_allclose(block["density"], reference, rtol=1e-10, atol=1e-12)
     # by hand: one point at 0 and one at 2 -> s = √2, h = √2 · 2^(−1/5); f(1) = 2 φ(1/h) / (2 h)
-    density, h = disparities.gaussian_density(np.array([0.0, 2.0]), np.array([1.0]))
+    h = disparities.scott_bandwidth(np.array([0.0, 2.0]))
+    density = disparities.gaussian_density(np.array([0.0, 2.0]), np.array([1.0]))
     assert h == pytest.approx(np.sqrt(2) * 2 ** -0.2)
     assert density[0] == pytest.approx(np.exp(-0.5 / h**2) / (np.sqrt(2 * np.pi) * h))
 

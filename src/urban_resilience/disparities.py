@@ -73,14 +73,19 @@ def inequality_by_year(scores: pd.DataFrame, group: str = "province_en") -> pd.D
     return pd.DataFrame(rows)
 
 
-def gaussian_density(sample: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, float]:
-    """(Gaussian kernel density of ``sample`` on ``grid``, bandwidth h) with Scott's rule
-    h = s · n^(−1/5) (s the sample standard deviation): f(x) = Σ_i φ((x − x_i)/h) / (n h),
-    as scipy.stats.gaussian_kde."""
+def scott_bandwidth(sample: np.ndarray) -> float:
+    """Scott's rule for one dimension: h = s · n^(−1/5), s the sample standard deviation (ddof 1)."""
     x = np.asarray(sample, dtype=float)
-    h = float(np.std(x, ddof=1) * len(x) ** (-1 / 5))
+    return float(np.std(x, ddof=1) * len(x) ** (-1 / 5))
+
+
+def gaussian_density(sample: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Gaussian kernel density of ``sample`` on ``grid`` with Scott's bandwidth h:
+    f(x) = Σ_i φ((x − x_i)/h) / (n h), as scipy.stats.gaussian_kde."""
+    x = np.asarray(sample, dtype=float)
+    h = scott_bandwidth(x)
     u = (np.asarray(grid, dtype=float)[:, None] - x[None, :]) / h
-    return np.exp(-0.5 * u * u).sum(axis=1) / (len(x) * h * np.sqrt(2 * np.pi)), h
+    return np.exp(-0.5 * u * u).sum(axis=1) / (len(x) * h * np.sqrt(2 * np.pi))
 
 
 def kernel_density(scores: pd.DataFrame, years: list[int], points: int = 200) -> pd.DataFrame:
@@ -88,8 +93,8 @@ def kernel_density(scores: pd.DataFrame, years: list[int], points: int = 200) ->
     reaching three bandwidths beyond the data (so each curve integrates to about 1)."""
     chosen = scores[scores["year"].isin(years)]
     samples = {year: block["total"].to_numpy(dtype=float) for year, block in chosen.groupby("year", sort=True)}
-    reach = 3 * max(gaussian_density(sample, sample[:1])[1] for sample in samples.values())  # three bandwidths
+    reach = 3 * max(scott_bandwidth(sample) for sample in samples.values())
     grid = np.linspace(chosen["total"].min() - reach, chosen["total"].max() + reach, points)
-    frames = [pd.DataFrame({"year": year, "total": grid, "density": gaussian_density(sample, grid)[0]})
+    frames = [pd.DataFrame({"year": year, "total": grid, "density": gaussian_density(sample, grid)})
               for year, sample in samples.items()]
     return pd.concat(frames, ignore_index=True)

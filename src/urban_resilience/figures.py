@@ -165,7 +165,7 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
     """Fig. 2: rows = the five dimensions and the total, columns = ``years``; each row has one set
     of class breaks for all years, so colours compare across time."""
     fig, axes = subplots(len(MEASURES), len(years), figsize=(3.0 * len(years) + 1.6, 2.6 * len(MEASURES)),
-                             squeeze=False)
+                         squeeze=False)
     for r, measure in enumerate(MEASURES):
         breaks = class_breaks(scores[measure], classes, user_breaks.get(measure))
         edges = np.concatenate([[scores[measure].min()], breaks])

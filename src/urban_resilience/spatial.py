@@ -34,13 +34,16 @@ def neighbour_table(boundaries, kind: str, k: int) -> pd.DataFrame:
 
 def weights_from_table(table: pd.DataFrame, codes: list[str]):
     """(Row-standardised libpysal weights over ``codes`` in sorted order, that order) from a
-    neighbour table; every city of ``codes`` must appear in it as a focal unit."""
+    neighbour table; every city of ``codes`` needs a neighbour among ``codes``."""
     order = sorted(codes)
     missing = sorted(set(order) - set(table["focal"]))
     if missing:
         raise ValueError(f"spatial weights: no neighbours for city {', '.join(missing)}; rebuild the weights")
     table = table[table["focal"].isin(order) & table["neighbor"].isin(order)]
     neighbours = {code: list(block["neighbor"]) for code, block in table.groupby("focal", sort=True)}
+    isolated = [code for code in order if code not in neighbours]
+    if isolated:
+        raise ValueError(f"spatial weights: no neighbours within the study area for city {', '.join(isolated)}")
     values = {code: [float(v) for v in block["weight"]] for code, block in table.groupby("focal", sort=True)}
     w = weights.W(neighbours, values, id_order=order, silence_warnings=True)
     w.transform = "r"
@@ -71,7 +74,8 @@ def moran_by_year(scores: pd.DataFrame, w, codes: list[str], permutations: int, 
     ``local_measures``, by default the total).
 
     Pseudo p-values come from ``permutations`` seeded permutations: of all values for the global
-    statistic, conditional (each city's neighbours) for the local one; local significance is judged after the Benjamini–Hochberg false discovery rate at ``alpha``.
+    statistic, conditional (each city's neighbours) for the local one; local significance is
+    judged after the Benjamini–Hochberg false discovery rate at ``alpha``.
     """
     # esda announces that its permutation p-value will become two-sided in a later release; this
     # version's p_sim is the directed (folded, one-sided) pseudo p-value, documented as such
