@@ -6,8 +6,8 @@
 
 Every run uses the README's command (the local profile, workflow/profiles/default) on 2 cores.
 It copies the repository to a temporary folder and measures there, ``--repeat`` times (default 3)
-interleaved, reporting the fastest of each (this shared 2-core machine's speed drifts by up to
-30 % between minutes):
+interleaved, reporting the fastest of each (this shared 2-core machine's speed drifts by 30–60 %
+between minutes):
 1. a clean full run (wall time; peak memory of the largest job from Snakemake's benchmark files);
 2. a dry run and a no-op rerun of the finished workflow (target: no-op <= 2 x dry run);
 3. a partial rebuild after editing one edition workbook (target: <= 0.5 x clean run);
@@ -96,6 +96,15 @@ def edit_one_workbook(workdir: Path, configfile: str | None) -> tuple[Path, byte
     return book, original
 
 
+def rebuild_after_edit(workdir: Path, configfile: str | None, extra: list[str]) -> float:
+    """Time of the rebuild after one corrected cell; the workbook is put back afterwards."""
+    book, original = edit_one_workbook(workdir, configfile)
+    try:
+        return snakemake(workdir, *extra)
+    finally:
+        book.write_bytes(original)
+
+
 def fresh(workdir: Path) -> None:
     """Forget every output and Snakemake's records, so the next run is a clean one."""
     for name in ("results", ".snakemake"):
@@ -124,15 +133,11 @@ def main() -> None:
             stage_runs.append(stage_table(work / "results"))
             times["dry"].append(snakemake(work, "-n", *extra))
             times["noop"].append(snakemake(work, *extra))
-            book, original = edit_one_workbook(work, args.configfile)
-            times["partial"].append(snakemake(work, *extra))
-            book.write_bytes(original)
+            times["partial"].append(rebuild_after_edit(work, args.configfile, extra))
             fresh(floor_dir)
             times["floor"].append(snakemake(floor_dir, *extra))
             floor_stage_runs.append(stage_table(floor_dir / "results"))
-            book, original = edit_one_workbook(floor_dir, args.configfile)
-            times["floor_partial"].append(snakemake(floor_dir, *extra))  # what the DAG alone costs
-            book.write_bytes(original)
+            times["floor_partial"].append(rebuild_after_edit(floor_dir, args.configfile, extra))  # the DAG alone
     best = {key: min(values) for key, values in times.items()}
     stages = stage_runs[times["clean"].index(best["clean"])]  # of the fastest clean run
     floor_stages = floor_stage_runs[times["floor"].index(best["floor"])]
