@@ -1,5 +1,7 @@
 # Urban resilience of Chinese cities: yearbooks + PM2.5 grids -> weights, scores, obstacles,
-# disparities, maps and a report. See README.md; the method is ../shared/METHOD.md.
+# disparities, maps and a report. See README.md (the method is described there).
+from pathlib import Path
+
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -46,3 +48,10 @@ rule all:
         "results/figures/dimension_means.png",
         "results/figures/maps.png",
         "results/figures/obstacles.png",
+
+
+onsuccess:
+    # what was imputed and why, where the user looks at the end of a run
+    summary = Path("results/panel/data_quality_summary.txt")
+    if summary.exists():
+        print(summary.read_text(encoding="utf-8"), end="")

@@ -1,12 +1,18 @@
-"""Rule derive_indicators: evaluate the indicator table's formulas on the raw panel."""
+"""Rule derive_indicators: evaluate the indicator table's formulas on the raw panel; log divisions by 0."""
 
 from urban_resilience import panel, tables
 from urban_resilience.io import read_panel, write_table
 from urban_resilience.logs import logged
 
 with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp = snakemake.input  # noqa: F821
-    trees = tables.parse_formulas(tables.read_indicators(inp.indicators), tables.read_raw_fields(inp.raw_fields))
-    frame = panel.derive(read_panel(inp.panel), trees, list(snakemake.params.years))  # noqa: F821
-    write_table(frame.reset_index(), snakemake.output[0])  # noqa: F821
-    log.info("%d indicators, %d missing cells before interpolation", frame.shape[1], int(frame.isna().sum().sum()))
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    indicators = tables.read_indicators(inp.indicators)
+    trees = tables.parse_formulas(indicators, tables.read_raw_fields(inp.raw_fields))
+    raw = read_panel(inp.panel)
+    years = list(params.years)
+    frame = panel.derive(raw, trees, years)
+    divisions = panel.division_log(raw, trees, dict(zip(indicators["code"], indicators["formula"])), years)
+    write_table(frame.reset_index(), out.indicators)
+    write_table(divisions, out.cleaning)
+    log.info("%d indicators, %d missing cells before interpolation, %d divisions by 0", frame.shape[1],
+             int(frame.isna().sum().sum()), len(divisions))

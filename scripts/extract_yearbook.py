@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from urban_resilience import extract, tables
+from urban_resilience import checks, extract, tables
 from urban_resilience.io import write_table
 from urban_resilience.logs import logged
 
@@ -10,13 +10,14 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
     extract.check_year(inp.workbook, params.year, list(params.years))
     raw_fields = tables.read_raw_fields(inp.raw_fields)
+    formulas = tables.parse_formulas(tables.read_indicators(inp.indicators), raw_fields, inp.indicators)
     names = extract.Names.build(
         tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
     )
     wanted = set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])
     values, cleaning = extract.extract_workbook(
-        inp.workbook, params.year, names, extract.FieldMap.build(raw_fields),
-        extract.Units(tables.read_units(inp.units)), wanted,
+        inp.workbook, params.year, names, extract.FieldMap.build(raw_fields, tables.divisor_fields(formulas)),
+        extract.Units(tables.read_units(inp.units)), wanted, checks.KnownBreaks.read(inp.known_breaks),
     )
     write_table(values, out.values)
     write_table(cleaning, out.cleaning)

@@ -1,17 +1,28 @@
-"""Rule summarise_data_quality: all cleaning logs in one CSV and a Markdown summary."""
+"""Rule summarise_data_quality: all cleaning logs in one CSV, the cause of every imputed cell, a summary."""
 
 import pandas as pd
 
-from urban_resilience import quality
-from urban_resilience.io import read_table, write_table
+from urban_resilience import quality, tables
+from urban_resilience.io import read_panel, read_table, write_table
 from urban_resilience.logs import logged
 
 with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out = snakemake.input, snakemake.output  # noqa: F821
-    cleaning = pd.concat([read_table(p, keep_default_na=False) for p in [*inp.cleaning, inp.side]], ignore_index=True)
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    logs = [*inp.cleaning, inp.side, inp.formulas]
+    cleaning = pd.concat([read_table(p, keep_default_na=False) for p in logs], ignore_index=True)
+    trees = tables.parse_formulas(tables.read_indicators(inp.indicators), tables.read_raw_fields(inp.raw_fields))
+    imputed = read_panel(inp.imputed).astype(bool)
+    causes = quality.imputation_causes(imputed, read_panel(inp.raw), trees,
+                                       cleaning.assign(year=pd.to_numeric(cleaning["year"], errors="coerce")))
+    cities = tables.read_cities(inp.cities)
+    names = dict(zip(cities["admin_code"], cities["name_cn"]))
+    by_indicator = read_table(inp.by_indicator)
     write_table(cleaning, out.log)
-    text = quality.summary_markdown(cleaning, read_table(inp.by_indicator), read_table(inp.by_city),
-                                    dict(snakemake.params.dataset))  # noqa: F821
+    write_table(causes, out.causes)
     with open(out.summary, "w", encoding="utf-8") as handle:
+        handle.write(quality.summary_markdown(cleaning, by_indicator, read_table(inp.by_city), dict(params.dataset),
+                                              causes, names))
+    text = quality.summary_text(causes, int(by_indicator["imputed"].sum()), names)
+    with open(out.text, "w", encoding="utf-8") as handle:
         handle.write(text)
-    log.info("%d cleaning entries summarised", len(cleaning))
+    log.info("%d cleaning entries summarised\n%s", len(cleaning), text)

@@ -146,7 +146,7 @@ def test_not_a_workbook(tmp_path, setup):
 
 def test_sheet_of_city_rows_with_no_known_header(tmp_path, setup):
     path = book(tmp_path / "x.xlsx", {"2-9 GDP": [["城市", None, "GDP总量(万元)"], ["武汉市", "Wuhan", 1.0]]})
-    with pytest.raises(ExtractionError, match=r"sheet '2-9 GDP': the sheet has city rows but no header matches"):
+    with pytest.raises(ExtractionError, match=r"sheet '2-9 GDP': the sheet has city rows \(from row 2\) but no header matches a known field. Tried the header cells C1 'GDP总量'"):
         run(path, setup, {"gdp"})
 
 

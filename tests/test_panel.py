@@ -49,19 +49,50 @@ def test_city_year_side_table_layouts():
         panel.read_city_year_table(twice, ["专利授权数"], "patents", "p.csv")
 
 
+def test_exchange_rates_stop_on_junk_duplicates_and_gaps():
+    table = pd.DataFrame({"year": ["2003", "2004", "2005"], "cny_per_100usd": ["827.70", "827.68", "819.17"]})
+    rates = panel.read_exchange_rates(table, [2003, 2004, 2005], "rates.csv")
+    assert rates.to_dict() == {2003: 827.70, 2004: 827.68, 2005: 819.17}
+    junk = table.assign(cny_per_100usd=["827.70", "n/a", "819.17"])
+    with pytest.raises(PanelError, match=r"rates.csv, row 3 \(year 2004\): cny_per_100usd 'n/a' is not a positive"):
+        panel.read_exchange_rates(junk, [2003, 2004, 2005], "rates.csv")
+    twice = pd.concat([table, table.iloc[[1]]], ignore_index=True)
+    with pytest.raises(PanelError, match="rates.csv, row 5: year 2004 appears more than once"):
+        panel.read_exchange_rates(twice, [2003, 2004, 2005], "rates.csv")
+    with pytest.raises(PanelError, match=r"rates.csv: no exchange rate for year\(s\) \[2006\]"):
+        panel.read_exchange_rates(table, [2005, 2006], "rates.csv")
+    expanded = panel.rates_panel(rates, ["420100", "430100"], [2003, 2004])
+    assert expanded.values.tolist() == [["420100", 2003, 827.70], ["420100", 2004, 827.68],
+                                        ["430100", 2003, 827.70], ["430100", 2004, 827.68]]
+
+
+def test_station_with_a_code_that_is_not_a_city_stops_the_run():
+    stations = pd.DataFrame({"admin_code": ["420100", "420199"], "station_cn": ["汉口", "某站"]})
+    panel.check_station_codes(stations.iloc[:1], {"420100"}, "hsr.csv")
+    with pytest.raises(PanelError, match=r"hsr.csv, row 3 \(station 某站\): admin code 420199 is not a prefecture"):
+        panel.check_station_codes(stations, {"420100"}, "hsr.csv")
+
+
+def test_missing_side_table_rows_are_logged():
+    frame = pd.DataFrame({"admin_code": ["420100", "420100"], "year": [2003, 2005], "patents": [1.0, 2.0]})
+    log = panel.missing_side_rows(frame, "patents", ["420100"], [2003, 2004, 2005], "p.csv")
+    assert [(r["admin_code"], r["year"], r["action"], r["note"]) for r in log] == [
+        ("420100", 2004, "side_row_missing", "no row for city 420100, year 2004 in p.csv")]
+
+
+def test_division_by_zero_gets_its_own_log_row():
+    index = pd.MultiIndex.from_product([["420100"], [2002, 2003, 2004]], names=["admin_code", "year"])
+    raw = pd.DataFrame({"gdp": [5.0, 6.0, 7.0], "pop": [1.0, 0.0, float("nan")]}, index=index)
+    trees = {"x1": formula.parse("gdp / pop")}
+    log = panel.division_log(raw, trees, {"x1": "gdp / pop"}, [2003, 2004])
+    assert log[["admin_code", "year", "field", "action"]].values.tolist() == [["420100", 2003, "x1", "division_by_zero"]]
+    assert log["note"].iloc[0] == "x1 = gdp / pop divides by 0 for city 420100, year 2003"
+
+
 def long_series(values, field="gdp", code="420100"):
     return pd.DataFrame({"admin_code": code, "year": range(2003, 2003 + len(values)), "field": field,
                          "value": values, "file": "中国城市统计年鉴.xlsx", "sheet": "2-3",
                          "cell": [f"C{i}" for i in range(len(values))]})
-
-
-def test_a_value_of_the_wrong_magnitude_stops_the_run():
-    growing = [100.0 * 1.15**i for i in range(10)]
-    panel.check_magnitudes(long_series(growing), 20)
-    wrong = list(growing)
-    wrong[5] *= 10000  # printed in 元 instead of 万元
-    with pytest.raises(PanelError, match=r"cell C5: city 420100, year 2008, field gdp: .* times its neighbouring"):
-        panel.check_magnitudes(long_series(wrong), 20)
 
 
 def test_assemble_conflicts_and_absences():

@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# Columns of the cleaning log that every stage appends to (extraction, side tables, checks, formulas).
+LOG_COLUMNS = ["file", "sheet", "cell", "admin_code", "year", "field", "written", "action", "value", "note"]
 MISSING_MARKERS = {"", "-", "--", "—", "——", "–", "…", "……", "...", "#VALUE!", "#DIV/0!", "#N/A", "#REF!",
                    "#NUM!", "#NAME?", "NA", "N/A", "n.a.", "nan", "NaN", "null", "无", "空"}
 PLAIN_TEXT_NUMBER = "number stored as text"

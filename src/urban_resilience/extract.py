@@ -16,27 +16,26 @@ field, and what was expected.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from urban_resilience import tables
-from urban_resilience.cells import read_cell
+from urban_resilience.cells import LOG_COLUMNS, read_cell
+from urban_resilience.checks import Finding, KnownBreaks, raise_findings
 
 TOTAL_ROWS = {"城市合计", "合计", "总计", "全国", "全国合计", "全国总计", "地级以上城市合计", "全部城市合计", "Total"}
 FOOTNOTE_PREFIXES = ("注", "资料来源", "说明", "附注", "Note", "Source")
 SCOPE_WORDS = {"全市": "全市", "市辖区": "市辖区", "totalcity": "全市", "districtsundercity": "市辖区"}
 LONG_COLUMNS = ["admin_code", "year", "field", "value", "unit", "file", "sheet", "cell"]
-LOG_COLUMNS = ["file", "sheet", "cell", "admin_code", "year", "field", "written", "action", "value", "note"]
 
 
 class ExtractionError(ValueError):
@@ -87,18 +86,21 @@ class FieldMap:
     canonical_unit: dict[str, str]
     kind: dict[str, str]
     zero_means_missing: dict[str, bool]
+    never_zero: frozenset[str] = frozenset()  # a printed 0 is impossible: set missing with a log row
 
     @classmethod
-    def build(cls, raw_fields: pd.DataFrame) -> "FieldMap":
+    def build(cls, raw_fields: pd.DataFrame, divisors: set[str] = frozenset()) -> "FieldMap":
+        """From the raw field table; ``divisors`` (fields some formula divides by) can never be 0."""
         by_header: dict[str, list[tuple[str, str]]] = {}
         yearbook = raw_fields[raw_fields["source"] == "yearbook"]
         for row in yearbook.itertuples(index=False):
             for variant in row.header_variants.split("|"):
                 if variant.strip():
                     by_header.setdefault(header_key(variant), []).append((row.field, row.scope))
+        impossible = set(raw_fields.loc[~raw_fields["zero_possible"], "field"]) | set(divisors)
         return cls(by_header, dict(zip(raw_fields["field"], raw_fields["unit"])),
                    dict(zip(raw_fields["field"], raw_fields["kind"])),
-                   dict(zip(raw_fields["field"], raw_fields["zero_means_missing"])))
+                   dict(zip(raw_fields["field"], raw_fields["zero_means_missing"])), frozenset(impossible))
 
     def match(self, name: str, scope: str) -> tuple[str | None, str]:
         """(field or None, note). A column without a scope label takes the field's only scope."""
@@ -181,128 +183,322 @@ def scope_of(text: object) -> str:
 
 
 @dataclass
+class Sheet:
+    """One worksheet: its name and every cell value (None where empty), merged ranges filled."""
+
+    title: str
+    grid: list[list[object]]
+
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (BIFF in an OLE2 container)
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx
+
+
+def read_workbook(path: str | Path) -> list[Sheet]:
+    """Every sheet of an .xlsx or legacy .xls workbook, read with python-calamine.
+
+    Values as Excel stores them: numbers (integral ones as int), text without Excel's
+    ``_x000D_``/carriage-return artefacts, None for an empty cell; a merged range's value fills
+    every cell of the range. A file whose content does not match its extension is refused with a
+    message saying what it is.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise ExtractionError(f"{path.name}: cannot be read: {exc}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx" and head.startswith(OLE2_MAGIC):
+        raise ExtractionError(f"{path.name}: this is a legacy .xls (BIFF) workbook named .xlsx; rename it to "
+                              f"{path.stem}.xls (the workflow reads .xls editions as they are)")
+    if suffix == ".xls" and head.startswith(ZIP_MAGIC):
+        raise ExtractionError(f"{path.name}: this is an .xlsx workbook named .xls; rename it to {path.stem}.xlsx")
+    if not (head.startswith(OLE2_MAGIC) or head.startswith(ZIP_MAGIC)):
+        raise ExtractionError(f"{path.name}: not a readable Excel workbook (.xlsx or .xls): the file starts with "
+                              f"{head!r}, neither a ZIP (.xlsx) nor an OLE2 (.xls) header")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return [_sheet(workbook.get_sheet_by_name(name)) for name in workbook.sheet_names]
+    except CalamineError as exc:
+        raise ExtractionError(f"{path.name}: not a readable Excel workbook (.xlsx or .xls): {exc}") from None
+
+
+def _value(value: object) -> object:
+    if isinstance(value, str):
+        value = value.replace("_x000D_", "").replace("\r", "")
+        return value if value != "" else None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _sheet(sheet) -> Sheet:
+    grid = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    width = max((len(row) for row in grid), default=0)
+    grid = [row + [None] * (width - len(row)) for row in grid]
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+        if top >= len(grid) or left >= width:
+            continue
+        value = grid[top][left]
+        for r in range(top, min(bottom, len(grid) - 1) + 1):
+            for c in range(left, min(right, width - 1) + 1):
+                grid[r][c] = value
+    return Sheet(sheet.name, grid)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are in a sheet (0-based row and column indices)."""
+
+    start: int  # first data row
+    header_rows: tuple[int, ...]  # header rows above it (column-number rows excluded)
+    value_col: int  # first value column: 2 after Chinese and English names, 1 without English
+    number_rows: frozenset[int]  # rows of column numbers (1, 2, 3 … / 甲, 乙 …) to skip
+    title_scope: str  # 全市 or 市辖区 named only in the sheet or table title, else ""
+
+
+@dataclass
+class Columns:
+    """The value columns of a sheet that map to wanted raw fields, and the 全市/市辖区 pairs to check."""
+
+    fields: dict[int, tuple[str, float]]  # column -> (field, unit factor)
+    pairs: list[tuple[str, int, int, float]]  # (field, whole column, district column, unit factor)
+
+
+@dataclass
 class SheetResult:
     rows: list[dict]
     log: list[dict]
+    columns: Columns | None = None
+    value_col: int = 2
 
 
-def sheet_grid(sheet) -> list[list[object]]:
-    """All cell values; a merged range's value fills every cell of the range."""
-    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                grid[r - 1][c - 1] = value
-    return grid
+NUMBER_ROW_LABELS = {"甲", "乙", "丙", "丁", "栏次", "序号", "编号", "栏目", "A", "B"}
+_COLUMN_NUMBER = re.compile(r"^[(（]?(\d{1,3})[)）]?$")
+
+
+def is_number_row(row: list[object]) -> bool:
+    """A row of column numbers printed under a header: 1, 2, 3 … (or (1), (2) …) in the value
+    columns, consecutive, and nothing or 甲/乙/栏次 … in the name columns."""
+    numbers = []
+    for index, value in enumerate(row):
+        if value is None:
+            continue
+        text = tables.normalise_name(value)
+        match = _COLUMN_NUMBER.match(text)
+        if match:
+            numbers.append(int(match.group(1)))
+        elif index > 1 or text not in NUMBER_ROW_LABELS:
+            return False
+    return len(numbers) >= 2 and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
 
 
 def first_data_row(grid: list[list[object]], names: Names) -> int | None:
     """Index of the first data row: its first cell is a total row, a province or a known city, or
-    it names something in column A and holds a number in a value column (header rows hold none)."""
+    it names something in column A and holds a number in a later column (header rows hold none)."""
     for index, row in enumerate(grid):
-        if not row or row[0] is None or spans_row(row):
+        if not row or row[0] is None or spans_row(row) or is_number_row(row):
             continue
         key = tables.normalise_name(row[0])
         if key in TOTAL_ROWS or names.resolve(str(row[0]))[1] in ("city", "other_city", "province"):
             return index
         if key and not key.startswith(("单位:", "单位：")) and any(
-            read_cell(value).action in ("ok", "repaired") for value in row[2:]
+            read_cell(value).action in ("ok", "repaired") for value in row[1:]
         ):
             return index
     return None
 
 
-def fill_unmerged_labels(grid: list[list[object]], header_rows: list[int]) -> None:
+def value_column(grid: list[list[object]], start: int) -> int:
+    """2 when column B holds names (an English-name column), 1 when it holds the first values."""
+    numbers = texts = 0
+    for row in grid[start:start + 40]:
+        if len(row) < 2 or row[1] is None or row[0] is None:
+            continue
+        if read_cell(row[1]).action in ("ok", "repaired"):
+            numbers += 1
+        else:
+            texts += 1
+    return 1 if numbers > texts else 2
+
+
+def title_scope(title: str, grid: list[list[object]], start: int) -> str:
+    """全市 or 市辖区 when the sheet name or a title line above the table names exactly one of them."""
+    texts = [title] + [str(row[0]) for row in grid[:start]
+                       if row and row[0] is not None and (spans_row(row) or all(v is None for v in row[1:]))]
+    text = tables.normalise_name(" ".join(texts))
+    whole, district = "全市" in text, "市辖区" in text
+    return "市辖区" if district and not whole else "全市" if whole and not district else ""
+
+
+def sheet_layout(sheet: Sheet, names: Names) -> Layout | None:
+    """The layout of a data sheet, or None if the sheet has no city rows."""
+    grid = sheet.grid
+    start = first_data_row(grid, names)
+    if start is None:
+        return None
+    value_col = value_column(grid, start)
+    number_rows = frozenset(i for i, row in enumerate(grid) if is_number_row(row))
+    header_rows = tuple(i for i in range(start) if i not in number_rows and not spans_row(grid[i])
+                        and any(v is not None for v in grid[i][value_col:]))
+    return Layout(start, header_rows, value_col, number_rows, title_scope(sheet.title, grid, start))
+
+
+def fill_unmerged_labels(grid: list[list[object]], header_rows: tuple[int, ...], value_col: int) -> None:
     """A label printed once over a 全市/市辖区 pair whose merge was lost (CSV exports, copies):
     carry it right into the columns that have a scope label below but no label of their own."""
     for upper in header_rows[:-1]:
         row = grid[upper]
-        for col in range(3, len(row)):
+        for col in range(value_col + 1, len(row)):
             has_scope = any(scope_of(grid[i][col]) for i in header_rows if i > upper and col < len(grid[i]))
             if row[col] is None and has_scope and row[col - 1] is not None and not scope_of(row[col - 1]):
                 row[col] = row[col - 1]
 
 
-def extract_sheet(sheet, file: str, year: int, names: Names, fields: FieldMap, units: Units,
-                  wanted: set[str]) -> SheetResult:
-    """Long rows and log rows of one sheet (see the module docstring)."""
-    grid = sheet_grid(sheet)
-    log: list[dict] = []
-    where = f"{file}, sheet {sheet.title!r}"
-    start = first_data_row(grid, names)
-    if start is None:
-        log.append(_log(file, sheet.title, "", "", year, "", "", "skipped_sheet", math.nan,
-                        "no city rows: not a data table"))
-        return SheetResult([], log)
-    header_rows = [i for i in range(start) if any(v is not None for v in grid[i][2:]) and not spans_row(grid[i])]
-    if not header_rows:
-        raise ExtractionError(f"{where}: city rows start at row {start + 1} but there is no header row above them")
-    fill_unmerged_labels(grid, header_rows)
-    sheet_unit = ""
-    for i in range(start):
-        text = tables.normalise_name(grid[i][0]) if grid[i] and grid[i][0] else ""
+def sheet_unit(grid: list[list[object]], start: int) -> str:
+    """The unit of a ``单位：`` line above the table, or ""."""
+    unit = ""
+    for row in grid[:start]:
+        text = tables.normalise_name(row[0]) if row and row[0] else ""
         if text.startswith(("单位:", "单位：")):
-            sheet_unit = text.split(":", 1)[-1].split("：", 1)[-1]
-    columns = {}  # column index -> (field, unit)
-    matched_any = False
-    width = max(len(r) for r in grid)
-    for col in range(2, width):
-        texts = [grid[i][col] if col < len(grid[i]) else None for i in header_rows]
+            unit = text.split(":", 1)[-1].split("：", 1)[-1]
+    return unit
+
+
+def unit_factor(where: str, address: str, name: str, field: str, unit: str, units: Units, canonical: str) -> float:
+    """Factor from a column's unit to the field's canonical unit; raise naming the cell if none."""
+    if not unit:
+        raise ExtractionError(f"{where}, cell {address}: no unit for {name!r} (field {field}) in the header or a "
+                              f"单位： line; expected a unit convertible to {canonical}")
+    try:
+        return units.factor(unit, canonical)
+    except KeyError:
+        raise ExtractionError(f"{where}, cell {address}: unknown unit {unit!r} for {name!r} (field {field}); "
+                              f"expected a unit convertible to {canonical} — add it to the units table") from None
+    except ValueError as exc:
+        raise ExtractionError(f"{where}, cell {address}: {exc} (field {field})") from None
+
+
+def map_columns(sheet: Sheet, layout: Layout, file: str, year: int, fields: FieldMap, units: Units,
+                wanted: set[str]) -> tuple[Columns, list[dict]]:
+    """Value columns -> (field, unit factor) from the header rows; log rows of every decision.
+
+    Scope: the column's 全市/市辖区 label, else a suffix of the header, else the title's scope.
+    Raises if the sheet has city rows but no header matches a known field, listing what was tried.
+    """
+    grid, where, log = sheet.grid, f"{file}, sheet {sheet.title!r}", []
+    fill_unmerged_labels(grid, layout.header_rows, layout.value_col)
+    unit_line = sheet_unit(grid, layout.start)
+    columns: dict[int, tuple[str, float]] = {}
+    by_header: dict[str, dict[str, tuple[int, str, float | None]]] = {}  # header -> scope -> (col, field, factor)
+    tried: list[str] = []
+    if layout.title_scope:
+        log.append(_log(file, sheet.title, "", "", year, "", sheet.title, "assumed_scope", math.nan,
+                        f"columns without a 全市/市辖区 label taken as {layout.title_scope}, named in the title"))
+    for col in range(layout.value_col, max(len(r) for r in grid)):
+        texts = [grid[i][col] for i in layout.header_rows]
         labels = [t for t in texts if t is not None and not scope_of(t)]
         if not labels:
             continue
         name_cell = labels[-1]  # the lowest label is the leaf of a multi-level header
-        scope = next((scope_of(t) for t in texts if scope_of(t)), "")
         name, unit, suffix_scope = split_header(name_cell, units)
         unit = unit or next((u for _, u, _ in (split_header(t, units) for t in reversed(labels[:-1])) if u), "")
-        scope = scope or suffix_scope
-        address = f"{get_column_letter(col + 1)}{header_rows[0] + 1}"
+        scope = next((scope_of(t) for t in texts if scope_of(t)), "") or suffix_scope or layout.title_scope
+        address = f"{get_column_letter(col + 1)}{layout.header_rows[0] + 1}"
         field, note = fields.match(name, scope)
         if field is None and not unit:  # "地区生产总值(千美元)": a known header with a unit we do not know
             bare = _UNIT_AT_END.match(name)
             if bare and fields.match(bare.group(1), scope)[0]:
                 name, unit = bare.group(1), bare.group(2)
                 field, note = fields.match(name, scope)
+        tried.append(f"{address} {name!r}" + (f" ({scope})" if scope else ""))
+        pair_field = field or next((f for f, _ in fields.by_header.get(header_key(name), [])), None)
+        if pair_field and fields.kind[pair_field] in ("amount", "count") and scope:
+            factor = None
+            with contextlib.suppress(ExtractionError):
+                factor = unit_factor(where, address, name, pair_field, unit or unit_line, units,
+                                     fields.canonical_unit[pair_field])
+            by_header.setdefault(header_key(name), {})[scope] = (col, pair_field, factor)
         if field is None:
             log.append(_log(file, sheet.title, address, "", year, "", str(name_cell), "ignored_column", math.nan,
                             note or "header matches no raw field"))
             continue
-        matched_any = True
         if note:
             log.append(_log(file, sheet.title, address, "", year, field, str(name_cell), "assumed_scope", math.nan, note))
         if field not in wanted:
+            columns.setdefault(-col - 1, (field, math.nan))  # matched, but not needed: remembered as matched
             continue
-        unit = unit or sheet_unit
-        canonical = fields.canonical_unit[field]
-        if not unit:
-            raise ExtractionError(f"{where}, cell {address}: no unit for {name!r} (field {field}) in the header or a "
-                                  f"单位： line; expected a unit convertible to {canonical}")
-        try:
-            factor = units.factor(unit, canonical)
-        except KeyError:
-            raise ExtractionError(f"{where}, cell {address}: unknown unit {unit!r} for {name!r} (field {field}); "
-                                  f"expected a unit convertible to {canonical} — add it to the units table") from None
-        except ValueError as exc:
-            raise ExtractionError(f"{where}, cell {address}: {exc} (field {field})") from None
+        factor = unit_factor(where, address, name, field, unit or unit_line, units, fields.canonical_unit[field])
         if factor != 1.0:
             log.append(_log(file, sheet.title, address, "", year, field, str(name_cell), "converted_unit", factor,
-                            f"values in {unit} multiplied by {factor:g} to {canonical}"))
+                            f"values in {unit or unit_line} multiplied by {factor:g} to {fields.canonical_unit[field]}"))
         if field in {c[0] for c in columns.values()}:
             raise ExtractionError(f"{where}, cell {address}: field {field} ({scope or 'no scope'}) appears in two "
                                   "columns of the same sheet")
         columns[col] = (field, factor)
-    if not matched_any:
-        raise ExtractionError(f"{where}: the sheet has city rows but no header matches a known field (headers: "
-                              f"{_header_list(grid, header_rows)}); add the header to header_variants in the raw "
-                              "field table, or remove the sheet from the workbook copy you point to")
+    if not columns:
+        raise ExtractionError(
+            f"{where}: the sheet has city rows (from row {layout.start + 1}) but no header matches a known field. "
+            f"Tried the header cells {', '.join(tried[:12]) or '(none)'} (headers read from rows "
+            f"{', '.join(str(i + 1) for i in layout.header_rows) or '(none)'}, values from column "
+            f"{get_column_letter(layout.value_col + 1)}). If a header is a new spelling, add it to header_variants in "
+            "the raw field table; otherwise remove the sheet from the workbook copy you point to")
+    pairs = [(pair["全市"][1], pair["全市"][0], pair["市辖区"][0], pair["全市"][2])
+             for pair in by_header.values() if set(pair) == {"全市", "市辖区"}
+             and pair["全市"][2] is not None and pair["全市"][2] == pair["市辖区"][2]]
+    return Columns({c: v for c, v in columns.items() if c >= 0}, pairs), log
+
+
+def continued_columns(sheet: Sheet, layout: Layout, previous: SheetResult | None, file: str,
+                      year: int) -> tuple[Columns, list[dict]] | None:
+    """A continuation sheet (``2-1续``) has city rows but no header: it continues the columns of
+    the sheet before it. None if the sheet is not one."""
+    if layout.header_rows or previous is None or previous.columns is None:
+        return None
+    title = tables.normalise_name(sheet.title) + tables.normalise_name(sheet.grid[0][0] if sheet.grid[0] else "")
+    if "续" not in title:
+        return None
+    return previous.columns, [_log(file, sheet.title, "", "", year, "", sheet.title, "continued_sheet", math.nan,
+                                   "no header of its own: continues the columns of the previous sheet")]
+
+
+def extract_sheet(sheet: Sheet, file: str, year: int, names: Names, fields: FieldMap, units: Units,
+                  wanted: set[str], previous: SheetResult | None = None,
+                  known_breaks: KnownBreaks | None = None) -> SheetResult:
+    """Long rows and log rows of one sheet (see the module docstring)."""
+    layout = sheet_layout(sheet, names)
+    if layout is None:
+        return SheetResult([], [_log(file, sheet.title, "", "", year, "", "", "skipped_sheet", math.nan,
+                                     "no city rows: not a data table")])
+    continued = continued_columns(sheet, layout, previous, file, year)
+    if continued is not None:
+        columns, log = continued
+        layout = Layout(layout.start, layout.header_rows, previous.value_col, layout.number_rows, "")
+    elif not layout.header_rows:
+        raise ExtractionError(f"{file}, sheet {sheet.title!r}: city rows start at row {layout.start + 1} but there is "
+                              "no header row above them (a continuation sheet must have 续 in its name or title)")
+    else:
+        columns, log = map_columns(sheet, layout, file, year, fields, units, wanted)
+    rows, row_log = read_rows(sheet, layout, columns, file, year, names, fields, known_breaks or KnownBreaks())
+    return SheetResult(rows, log + row_log, columns, layout.value_col)
+
+
+def read_rows(sheet: Sheet, layout: Layout, columns: Columns, file: str, year: int, names: Names,
+              fields: FieldMap, known_breaks: KnownBreaks) -> tuple[list[dict], list[dict]]:
+    """The values of the city rows of the study's cities, read cell by cell, with their log rows."""
+    grid, where = sheet.grid, f"{file}, sheet {sheet.title!r}"
     rows: list[dict] = []
+    log: list[dict] = []
     seen: dict[str, int] = {}
-    for index in range(start, len(grid)):
+    swapped: list[Finding] = []
+    for index in range(layout.start, len(grid)):
         row = grid[index]
         first = row[0] if row else None
+        if index in layout.number_rows:
+            continue
         if first is None or str(first).strip() == "":
-            if any(v is not None for v in row[2:]):
+            if any(v is not None for v in row[layout.value_col:]):
                 raise ExtractionError(f"{where}, row {index + 1}: values but no city name in column A")
             continue
         text = tables.normalise_name(first)
@@ -311,7 +507,7 @@ def extract_sheet(sheet, file: str, year: int, names: Names, fields: FieldMap, u
         code, how = names.resolve(str(first))
         if how == "province":
             continue
-        if all(value is None or str(value).strip() == "" for value in row[2:]):
+        if all(value is None or str(value).strip() == "" for value in row[layout.value_col:]):
             # a heading (e.g. a province or group name that is also a city's name) or a city with
             # nothing printed: no values to take; logged so that it is not silent
             log.append(_log(file, sheet.title, f"A{index + 1}", code or "", year, "", str(first).strip(),
@@ -331,20 +527,54 @@ def extract_sheet(sheet, file: str, year: int, names: Names, fields: FieldMap, u
         if tables.city_key(first) != names.official[code]:
             log.append(_log(file, sheet.title, f"A{index + 1}", code, year, "", str(first).strip(), "resolved_name",
                             math.nan, f"printed name resolved to {code}"))
-        for col, (field, factor) in columns.items():
-            raw = row[col] if col < len(row) else None
-            address = f"{get_column_letter(col + 1)}{index + 1}"
-            cell = read_cell(raw, fields.zero_means_missing[field])
-            value = cell.value * factor
-            if cell.action != "ok":
-                log.append(_log(file, sheet.title, address, code, year, field, "" if raw is None else str(raw),
-                                cell.action, value, cell.note))
-            if not math.isnan(value):
-                check_plausible(value, fields.kind[field], f"{where}, cell {address}, city {code}, year {year}, "
-                                f"field {field}", fields.canonical_unit[field])
+        swapped += scope_pair_findings(row, index, columns.pairs, where, code, year)
+        for col, (field, factor) in columns.fields.items():
+            value, entry = read_value(row[col] if col < len(row) else None, factor, field, fields,
+                                      f"{get_column_letter(col + 1)}{index + 1}", where, code, year)
+            if entry:
+                log.append(_log(file, sheet.title, *entry))
             rows.append({"admin_code": code, "year": year, "field": field, "value": value,
-                         "unit": fields.canonical_unit[field], "file": file, "sheet": sheet.title, "cell": address})
-    return SheetResult(rows, log)
+                         "unit": fields.canonical_unit[field], "file": file, "sheet": sheet.title,
+                         "cell": f"{get_column_letter(col + 1)}{index + 1}"})
+    errors, accepted = known_breaks.split(swapped)
+    raise_findings(errors, f"{where} (全市/市辖区 pairs)")
+    log += [_log(file, sheet.title, "", f.admin_code, year, f.field, "", "accepted_finding", math.nan,
+                 f"{f.message} — accepted: {reason}") for f, reason in accepted]
+    return rows, log
+
+
+def read_value(raw: object, factor: float, field: str, fields: FieldMap, address: str, where: str, code: str,
+               year: int) -> tuple[float, tuple | None]:
+    """(value in the canonical unit, log entry or None) of one cell; impossible values raise."""
+    cell = read_cell(raw, fields.zero_means_missing[field])
+    value = cell.value * factor
+    written = "" if raw is None else str(raw)
+    if cell.action == "ok" and value == 0 and field in fields.never_zero:
+        return math.nan, (address, code, year, field, written, "impossible_zero", math.nan,
+                          f"0 is impossible for {field} (a size or a formula's divisor): set missing")
+    if not math.isnan(value):
+        check_plausible(value, fields.kind[field], f"{where}, cell {address}, city {code}, year {year}, "
+                        f"field {field}", fields.canonical_unit[field])
+    if cell.action != "ok":
+        return value, (address, code, year, field, written, cell.action, value, cell.note)
+    return value, None
+
+
+def scope_pair_findings(row: list[object], index: int, pairs: list[tuple[str, int, int, float]], where: str,
+                        code: str, year: int) -> list[Finding]:
+    """The districts under a city are part of it: a 市辖区 value above its 全市 value is wrong."""
+    findings = []
+    for field, whole_col, district_col, factor in pairs:
+        whole = read_cell(row[whole_col] if whole_col < len(row) else None).value * factor
+        district = read_cell(row[district_col] if district_col < len(row) else None).value * factor
+        if whole > 0 and district > whole * (1 + 1e-9):
+            w, d = (f"{get_column_letter(c + 1)}{index + 1}" for c in (whole_col, district_col))
+            findings.append(Finding(code, field, year, (
+                f"{where}, row {index + 1}: city {code}, year {year}, field {field}: the 市辖区 value {district:g} "
+                f"(cell {d}) is larger than the 全市 value {whole:g} (cell {w}); the districts are part of the whole "
+                f"city — are the 全市 and 市辖区 columns {get_column_letter(whole_col + 1)} and "
+                f"{get_column_letter(district_col + 1)} swapped?")))
+    return findings
 
 
 def spans_row(row: list[object]) -> bool:
@@ -360,12 +590,6 @@ def check_plausible(value: float, kind: str, where: str, unit: str) -> None:
         raise ExtractionError(f"{where}: {value:g} {unit} is above 100, impossible for this share")
 
 
-def _header_list(grid, header_rows) -> str:
-    texts = {str(grid[i][c]).split("_x000D_")[0].strip() for i in header_rows for c in range(2, len(grid[i]))
-             if grid[i][c] is not None}
-    return ", ".join(sorted(texts)[:8])
-
-
 def _log(file, sheet, cell, code, year, field, written, action, value, note) -> dict:
     return {"file": file, "sheet": sheet, "cell": cell, "admin_code": code, "year": year, "field": field,
             "written": written, "action": action, "value": value, "note": note}
@@ -379,21 +603,24 @@ def check_year(path: str | Path, year: int, years: list[int]) -> None:
 
 
 def extract_workbook(path: str | Path, year: int, names: Names, fields: FieldMap, units: Units,
-                     wanted: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(long table, cleaning log) of one edition workbook holding data ``year``.
+                     wanted: set[str], known_breaks: KnownBreaks | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(long table, cleaning log) of one edition workbook (.xlsx or .xls) holding data ``year``.
 
-    ``wanted`` are the raw fields to extract; it is an error if one of them is in no sheet.
+    ``wanted`` are the raw fields to extract; it is an error if one of them is in no sheet. A city
+    of the city table without a row for a field gets a ``row_missing`` log row naming the sheet.
     """
     path = Path(path)
-    try:
-        workbook = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ExtractionError(f"{path.name}: not a readable Excel workbook (.xlsx): {exc}") from None
     rows, log = [], []
-    for sheet in workbook.worksheets:
-        result = extract_sheet(sheet, path.name, year, names, fields, units, wanted)
+    previous: SheetResult | None = None
+    sheets_of: dict[str, list[str]] = {}
+    for sheet in read_workbook(path):
+        result = extract_sheet(sheet, path.name, year, names, fields, units, wanted, previous, known_breaks)
         rows += result.rows
         log += result.log
+        if result.columns is not None:
+            previous = result
+            for field, _ in result.columns.fields.values():
+                sheets_of.setdefault(field, []).append(sheet.title)
     long = pd.DataFrame(rows, columns=LONG_COLUMNS)
     duplicated = long[long.duplicated(["admin_code", "field"], keep=False)]
     if not duplicated.empty:
@@ -404,11 +631,17 @@ def extract_workbook(path: str | Path, year: int, names: Names, fields: FieldMap
             raise ExtractionError(f"{path.name}: field {first.iloc[0]['field']} of city {first.iloc[0]['admin_code']} "
                                   f"(year {year}) is printed twice with conflicting values {a:g} and {b:g} ({places})")
         long = long.drop_duplicates(["admin_code", "field"])
-    missing = sorted(wanted - set(long["field"]))
+    missing = sorted(wanted - set(sheets_of))
     if missing:
         raise ExtractionError(f"{path.name} (data year {year}): no sheet has a column for field(s) "
                               f"{', '.join(missing)}; expected a header such as "
                               f"{', '.join(repr(k) for k, v in fields.by_header.items() if v[0][0] == missing[0])}")
+    present = set(zip(long["admin_code"], long["field"]))
+    for field in sorted(sheets_of):
+        where = " / ".join(repr(title) for title in sheets_of[field])
+        log += [_log(path.name, sheets_of[field][0], "", code, year, field, "", "row_missing", math.nan,
+                     f"city {code} has no row in sheet {where} of {path.name}")
+                for code in sorted(names.official) if (code, field) not in present]
     long = long.sort_values(["admin_code", "field"], kind="stable").reset_index(drop=True)
     log = pd.DataFrame(log, columns=LOG_COLUMNS)
     return long, log

@@ -230,3 +230,42 @@ def _evaluate(node: Node, panel: pd.DataFrame) -> pd.Series | float:
         first = pd.Series(first, index=panel.index, dtype=float)
     rest = [a.value for a in node.args[1:]]  # type: ignore[union-attr]
     return func(first, *rest)
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Neg):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def denominator_fields(node: Node) -> set[str]:
+    """Raw fields that appear in the divisor of some ``/`` of the formula (they must never be 0)."""
+    found = fields_of(node.right) if isinstance(node, BinOp) and node.op == "/" else set()
+    return found.union(*(denominator_fields(child) for child in _children(node)))
+
+
+def field_lags(node: Node, shift: int = 0) -> set[tuple[str, int]]:
+    """Every (raw field, years back) the formula reads: ``(pop - lag(pop)) / lag(pop)`` reads
+    ``{("pop", 0), ("pop", 1)}``."""
+    if isinstance(node, Field):
+        return {(node.name, shift)}
+    if isinstance(node, Call) and node.func == "lag":
+        k = int(node.args[1].value) if len(node.args) > 1 else 1  # type: ignore[union-attr]
+        return field_lags(node.args[0], shift + k)
+    return set().union(*(field_lags(child, shift) for child in _children(node)))
+
+
+def zero_divisions(node: Node, panel: pd.DataFrame) -> pd.Series:
+    """True where some ``/`` of the formula divides by an observed 0 (the result is then missing for
+    that cause, not because an input is missing)."""
+    hit = pd.Series(False, index=panel.index)
+    if isinstance(node, BinOp) and node.op == "/":
+        divisor = evaluate(node.right, panel)
+        hit |= divisor.eq(0.0)
+    for child in _children(node):
+        hit |= zero_divisions(child, panel)
+    return hit

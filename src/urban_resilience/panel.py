@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from urban_resilience import formula, tables
-from urban_resilience.cells import read_cell
+from urban_resilience.cells import LOG_COLUMNS, read_cell
 
 
 class PanelError(ValueError):
@@ -81,49 +81,59 @@ def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str, s
     return frame, log
 
 
-def check_magnitudes(long: pd.DataFrame, factor: float) -> None:
-    """Stop on a value more than ``factor`` times above or below its neighbouring years' values.
+def read_exchange_rates(table: pd.DataFrame, years: list[int], source: str) -> pd.Series:
+    """CNY per 100 USD by year from the exchange-rate table; every needed year exactly once, as a
+    number. Anything else stops the run naming the file, row and year: one rate serves every city,
+    so a guessed rate would move every city's FDI share."""
+    for column in ("year", "cny_per_100usd"):
+        if column not in table.columns:
+            raise PanelError(f"{source}: no column {column!r} (found {', '.join(map(str, table.columns))})")
+    rates: dict[int, float] = {}
+    for line, (year_text, raw) in enumerate(zip(table["year"], table["cny_per_100usd"]), start=2):
+        try:
+            year = int(str(year_text).strip())
+        except ValueError:
+            raise PanelError(f"{source}, row {line}: year {year_text!r} is not a year") from None
+        if year in rates:
+            raise PanelError(f"{source}, row {line}: year {year} appears more than once")
+        cell = read_cell(raw, text_file=True)
+        if cell.action != "ok" or not cell.value > 0:
+            raise PanelError(f"{source}, row {line} (year {year}): cny_per_100usd {raw!r} is not a positive number; "
+                             "expected the annual average CNY per 100 USD, e.g. 827.70")
+        rates[year] = cell.value
+    missing = sorted(set(years) - set(rates))
+    if missing:
+        raise PanelError(f"{source}: no exchange rate for year(s) {missing}")
+    return pd.Series(rates, name="cny_per_100usd").rename_axis("year")
 
-    ``long``: admin_code, year, field, value, file, sheet, cell. The reference is the median of up
-    to three observed years on each side, so one wrong year does not make its neighbours look
-    wrong; typical cause: a unit printed wrongly (元 for 万元) or a shifted column. Vectorised:
-    one row per city and field, one column per year.
-    """
-    observed = long.dropna(subset=["value"])
-    observed = observed[observed["value"] > 0]
-    if observed.empty:
-        return
-    table = observed.pivot_table(index=["admin_code", "field"], columns="year", values="value", aggfunc="first")
-    values = table.to_numpy(dtype=float)
-    # compress each series to its observed years (neighbours are observed years, not calendar years)
-    order = np.argsort(np.isnan(values), axis=1, kind="stable")
-    packed = np.take_along_axis(values, order, axis=1)
-    length = (~np.isnan(values)).sum(axis=1)
-    width = packed.shape[1]
-    shifted = []
-    for offset in (-3, -2, -1, 1, 2, 3):
-        copy = np.full_like(packed, np.nan)
-        if offset < 0:
-            copy[:, -offset:] = packed[:, :offset]
-        else:
-            copy[:, :-offset] = packed[:, offset:]
-        shifted.append(copy)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN neighbours: no reference
-        reference = np.nanmedian(np.stack(shifted), axis=0)
-    ratio = packed / reference
-    position = np.arange(width)[None, :]
-    bad = (length[:, None] >= 3) & (position < length[:, None]) & ((ratio > factor) | (ratio < 1 / factor))
-    if not bad.any():
-        return
-    row, column = map(int, np.argwhere(bad)[0])
-    year = table.columns[order[row, column]]
-    code, field = table.index[row]
-    where = observed[(observed["admin_code"] == code) & (observed["field"] == field) & (observed["year"] == year)].iloc[0]
-    raise PanelError(
-        f"{where['file']}, sheet {where['sheet']!r}, cell {where['cell']}: city {code}, year {int(year)}, field "
-        f"{field}: {packed[row, column]:g} is {ratio[row, column]:.3g} times its neighbouring years' "
-        f"{reference[row, column]:g}; expected within a factor of {factor:g} — check the unit printed in the header")
+
+def rates_panel(rates: pd.Series, codes: list[str], years: list[int]) -> pd.DataFrame:
+    """The yearly rate repeated for every city (admin_code, year, cny_per_100usd)."""
+    return pd.DataFrame([(code, year, rates[year]) for code in codes for year in years],
+                        columns=["admin_code", "year", "cny_per_100usd"])
+
+
+def check_station_codes(stations: pd.DataFrame, prefectures: set[str], source: str) -> None:
+    """Every station's admin code must be a prefecture-level city code (GB/T 2260 list)."""
+    try:
+        codes = tables.normalise_codes(stations["admin_code"], source)
+    except tables.TableError as exc:
+        raise PanelError(str(exc)) from None
+    unknown = [(line, code) for line, code in enumerate(codes, start=2) if code not in prefectures]
+    if unknown:
+        line, code = unknown[0]
+        station = stations.iloc[line - 2].get("station_cn", "")
+        raise PanelError(f"{source}, row {line} (station {station}): admin code {code} is not a prefecture-level "
+                         f"city code; its stations would be dropped ({len(unknown)} row(s) like this)")
+
+
+def missing_side_rows(frame: pd.DataFrame, field: str, codes: list[str], years: list[int], source: str) -> list[dict]:
+    """Log rows for configured city-years that a long side table has no row for."""
+    present = set(zip(frame["admin_code"], frame["year"]))
+    return [{"file": source, "sheet": "", "cell": "", "admin_code": code, "year": year, "field": field,
+             "written": "", "action": "side_row_missing", "value": math.nan,
+             "note": f"no row for city {code}, year {year} in {source}"}
+            for code in codes for year in years if (code, year) not in present]
 
 
 def assemble(yearbook: pd.DataFrame, extra: list[pd.DataFrame], codes: list[str], years: list[int],
@@ -174,6 +184,20 @@ def derive(raw: pd.DataFrame, trees: dict, years: list[int]) -> pd.DataFrame:
     values = {code: formula.evaluate(tree, raw) for code, tree in trees.items()}
     frame = pd.DataFrame(values, index=raw.index)
     return frame[frame.index.get_level_values("year").isin(years)]
+
+
+def division_log(raw: pd.DataFrame, trees: dict, texts: dict[str, str], years: list[int]) -> pd.DataFrame:
+    """Cleaning-log rows (action ``division_by_zero``) for every panel cell of an indicator whose
+    formula divides by an observed 0: such a cell is missing for that cause, not for a missing input."""
+    rows = []
+    for code, tree in trees.items():
+        hit = formula.zero_divisions(tree, raw)
+        hit = hit[hit & hit.index.get_level_values("year").isin(years)]
+        rows += [{"file": "", "sheet": "", "cell": "", "admin_code": city, "year": int(year), "field": code,
+                  "written": "", "action": "division_by_zero", "value": math.nan,
+                  "note": f"{code} = {texts[code]} divides by 0 for city {city}, year {int(year)}"}
+                 for city, year in hit.index]
+    return pd.DataFrame(rows, columns=LOG_COLUMNS)
 
 
 def fill_series(values: np.ndarray, ends: str, max_gap: int, bounds: tuple[float, float]) -> tuple[np.ndarray, str]:

@@ -13,8 +13,10 @@ reused for every year; each year's grid must then have exactly the same georefer
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+from collections.abc import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +24,7 @@ import pandas as pd
 import rasterio
 from rasterio import features, windows
 from rasterio.crs import CRS
+from rasterio.errors import RasterioError
 
 MAX_PLAUSIBLE = 1000.0  # µg/m³; larger values are treated as invalid cells
 
@@ -71,9 +74,21 @@ def grid_window(src: rasterio.io.DatasetReader, bounds: tuple[float, float, floa
         raise RasterError(f"{src.name}: the cities ({bounds}) lie outside the grid ({src.bounds})") from None
 
 
+@contextlib.contextmanager
+def unreadable_grid(path: str, year: int | None = None) -> Iterator[None]:
+    """Turn GDAL's errors on a damaged or non-raster file (truncated download, HTML error page) into
+    the project's own error naming the file and year."""
+    try:
+        yield
+    except RasterioError as exc:
+        when = f" (year {year})" if year is not None else ""
+        raise RasterError(f"{path}{when}: cannot read the PM2.5 grid: {exc}. The file may be truncated or not a "
+                          "raster; download it again") from None
+
+
 def zones(boundaries: gpd.GeoDataFrame, grid_path: str) -> tuple[np.ndarray, dict]:
     """Zone raster over the cities' window of the grid (0 = no city, i = i-th code) and its metadata."""
-    with rasterio.open(grid_source(grid_path)) as src:
+    with unreadable_grid(grid_path), rasterio.open(grid_source(grid_path)) as src:
         crs = grid_crs(src)
         polygons = boundaries
         if boundaries.crs is None:
@@ -119,7 +134,7 @@ def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int) -> pd.Da
     A city without any valid cell is an error naming city and year.
     """
     col_off, row_off, width, height = meta["window"]
-    with rasterio.open(grid_source(grid_path)) as src:
+    with unreadable_grid(grid_path, year), rasterio.open(grid_source(grid_path)) as src:
         if grid_crs(src) != CRS.from_string(meta["crs"]):
             raise RasterError(f"{grid_path} (year {year}): grid CRS {grid_crs(src)} differs from {meta['crs']}, "
                               "the CRS of the grid the zones were computed on")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-from urban_resilience import modules, tables
+from urban_resilience import inputs, modules, tables
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -23,14 +23,30 @@ if LAST_YEAR <= FIRST_YEAR:
         f"config: years.last ({LAST_YEAR}) must be after years.first ({FIRST_YEAR})"
     )
 
-INDICATORS = tables.read_indicators(config["tables"]["indicators"])
-RAW_FIELDS = tables.read_raw_fields(config["tables"]["raw_fields"])
-CITY_TABLE = tables.read_cities(config["tables"]["cities"])
-UNITS = tables.read_units(config["tables"]["units"])
-validate(INDICATORS, "../schemas/indicators.schema.yaml")
-validate(RAW_FIELDS, "../schemas/raw_fields.schema.yaml")
-validate(CITY_TABLE, "../schemas/cities.schema.yaml")
-validate(UNITS, "../schemas/units.schema.yaml")
+SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
+
+
+def reference_table(name, reader, key):
+    """A reference table read, checked row by row against its schema (errors name file, row and
+    column), then validated by Snakemake, which fills the schema's defaults."""
+    path = config["tables"][name]
+    table = reader(path)
+    schema = SCHEMAS / f"{name}.schema.yaml"
+    tables.validate_rows(table, schema, path, key)
+    validate(table, str(schema))
+    return table
+
+
+INDICATORS = reference_table("indicators", tables.read_indicators, "code")
+RAW_FIELDS = reference_table("raw_fields", tables.read_raw_fields, "field")
+CITY_TABLE = reference_table("cities", tables.read_cities, "admin_code")
+UNITS = reference_table("units", tables.read_units, "unit")
+KNOWN_BREAKS = reference_table("known_breaks", tables.read_known_breaks, "field")
+_unknown_fields = sorted(set(KNOWN_BREAKS["field"]) - set(RAW_FIELDS["field"]))
+if _unknown_fields:
+    raise ValueError(
+        f"{config['tables']['known_breaks']}: field(s) {_unknown_fields} are not in the raw field table"
+    )
 FORMULAS = tables.check_tables(INDICATORS, RAW_FIELDS, CITY_TABLE, UNITS)
 
 _unknown = sorted(set(CITIES) - set(CITY_TABLE["admin_code"]))
@@ -60,10 +76,41 @@ def package_code(script):
     return modules.dependencies(Path("scripts") / script, Path("src"))
 
 
+def yearbook_path(year):
+    """The workbook of the edition holding data ``year`` (.xlsx or .xls, see inputs.yearbook_path)."""
+    yearbook = config["inputs"]["yearbook"]
+    return inputs.yearbook_path(
+        yearbook["directory"], yearbook["filename"], year + yearbook["edition_offset"]
+    )
+
+
 def yearbook_file(wildcards):
-    edition = int(wildcards.year) + config["inputs"]["yearbook"]["edition_offset"]
-    name = config["inputs"]["yearbook"]["filename"].format(edition=edition)
-    return f"{config['inputs']['yearbook']['directory']}/{name}"
+    return yearbook_path(int(wildcards.year))
+
+
+def pm25_path(year):
+    return config["inputs"]["pm25"]["filename"].format(year=year)
+
+
+# Every raw file the run needs, checked before any job (see urban_resilience.inputs).
+NEEDED_INPUTS = [
+    *(
+        inputs.Input("inputs.yearbook (directory + filename)", year, yearbook_path(year))
+        for year in RAW_YEARS
+    ),
+    *(inputs.Input("inputs.pm25.filename", year, pm25_path(year)) for year in PM25_YEARS),
+    *(
+        inputs.Input(f"inputs.{key}", None, config["inputs"][key])
+        for key in ("hsr_stations", "patents", "exchange_rates")
+    ),
+]
+if config["inputs"]["boundaries"]["source"] == "file":
+    NEEDED_INPUTS.append(
+        inputs.Input("inputs.boundaries.path", None, config["inputs"]["boundaries"]["path"])
+    )
+inputs.check_exist(NEEDED_INPUTS)
+if not config["dataset"]["synthetic"]:
+    inputs.check_not_demo(NEEDED_INPUTS)
 
 
 EXTRA_FORMATS = sorted(set(config["figures"]["formats"]) - {"png"})

@@ -5,10 +5,12 @@ rule extract_yearbook:
     """One edition's workbook -> tidy long table of raw fields and a cleaning log."""
     input:
         workbook=yearbook_file,
+        indicators=config["tables"]["indicators"],
         raw_fields=config["tables"]["raw_fields"],
         cities=config["tables"]["cities"],
         units=config["tables"]["units"],
         admin_codes=config["tables"]["admin_codes"],
+        known_breaks=config["tables"]["known_breaks"],
         code=package_code("extract_yearbook.py"),
     output:
         values="results/extracted/yearbook_{year}.csv",
@@ -35,7 +37,7 @@ rule rasterize_cities:
         boundaries="results/boundaries/cities.gpkg",
         # only the grid's geometry is used: a new raster of that year must not redo every year's
         # sampling (sample_pm25 stops if a grid's georeferencing differs from these zones')
-        grid=ancient(config["inputs"]["pm25"]["filename"].format(year=FIRST_YEAR)),
+        grid=ancient(pm25_path(FIRST_YEAR)),
         code=package_code("rasterize_cities.py"),
     output:
         ids="results/pm25/zones.npy",
@@ -86,6 +88,8 @@ rule assemble_panel:
         patents=config["inputs"]["patents"],
         exchange_rates=config["inputs"]["exchange_rates"],
         raw_fields=config["tables"]["raw_fields"],
+        admin_codes=config["tables"]["admin_codes"],
+        known_breaks=config["tables"]["known_breaks"],
         code=package_code("assemble_panel.py"),
     output:
         panel="results/panel/raw_panel.csv",
@@ -103,7 +107,9 @@ rule assemble_panel:
         codes=CITIES,
         years=RAW_YEARS,
         year_end=config["hsr"]["year_end"],
-        magnitude_factor=config["extraction"]["magnitude_factor"],
+        magnitude_factor=config["checks"]["magnitude_factor"],
+        edition_offset=config["inputs"]["yearbook"]["edition_offset"],
+        pm25_grids=[pm25_path(year) for year in PM25_YEARS],
     script:
         "../../scripts/assemble_panel.py"
 
@@ -116,7 +122,8 @@ rule derive_indicators:
         raw_fields=config["tables"]["raw_fields"],
         code=package_code("derive_indicators.py"),
     output:
-        "results/panel/indicators_observed.csv",
+        indicators="results/panel/indicators_observed.csv",
+        cleaning="results/panel/cleaning_formulas.csv",
     log:
         log_path("derive_indicators"),
     benchmark:
@@ -160,12 +167,18 @@ rule interpolate_panel:
 
 
 rule summarise_data_quality:
-    """Human-readable summary of every cleaning decision and of the imputation coverage."""
+    """Every cleaning decision in one table, the cause of every imputed cell, a readable summary."""
     input:
         cleaning=expand("results/extracted/cleaning_{year}.csv", year=RAW_YEARS),
         side="results/panel/cleaning_side_tables.csv",
+        formulas="results/panel/cleaning_formulas.csv",
+        raw="results/panel/raw_panel.csv",
+        imputed="results/panel/imputed.csv",
         by_indicator="results/panel/coverage_by_indicator.csv",
         by_city="results/panel/coverage_by_city.csv",
+        indicators=config["tables"]["indicators"],
+        raw_fields=config["tables"]["raw_fields"],
+        cities=config["tables"]["cities"],
         code=package_code("summarise_data_quality.py"),
     output:
         log=report(
@@ -173,7 +186,13 @@ rule summarise_data_quality:
             category="Data quality",
             caption="../report/cleaning.rst",
         ),
+        causes=report(
+            "results/panel/imputation_causes.csv",
+            category="Data quality",
+            caption="../report/imputation_causes.rst",
+        ),
         summary="results/panel/data_quality.md",
+        text="results/panel/data_quality_summary.txt",
     log:
         log_path("summarise_data_quality"),
     benchmark:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from urban_resilience import tables
+from urban_resilience.inputs import DEMO_COLUMN
 from urban_resilience.demo import rasters, truth, yearbook
 
 EDITIONS = [year + 1 for year in truth.DATA_YEARS]
@@ -79,9 +80,9 @@ def write_patents(path: Path, panel: pd.DataFrame, cities: pd.DataFrame, rng: np
                              "scope": "", "defect": "blank", "written": "", "true_value": record.patents,
                              "expected": "missing"})
             value = ""
-        rows.append([record.admin_code, names[record.admin_code], record.year, value])
+        rows.append([record.admin_code, names[record.admin_code], record.year, value, "SYNTHETIC"])
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["行政区划代码", "地区", "年份", "专利授权量(件)"])
+        writer.writerow(["行政区划代码", "地区", "年份", "专利授权量(件)", DEMO_COLUMN])
         writer.writerows(rows)
     return manifest

@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from urban_resilience import tables
+from urban_resilience.inputs import DEMO_COLUMN, DEMO_MARK, DEMO_TAG
 from urban_resilience.demo import truth, yearbook
 from urban_resilience.demo.rasters import NODATA, smooth_noise, year_level
 
@@ -100,6 +101,7 @@ def pm25_grids(out: Path, rng: np.random.Generator) -> None:
         path = out / "pm25" / f"sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"
         with rasterio.open(path, "w", **profile) as dst:
             dst.write(field, 1)
+            dst.update_tags(**{DEMO_TAG: DEMO_MARK})
 
 
 def hsr_table(units: pd.DataFrame, study_stations: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -142,12 +144,12 @@ def generate_national(out: Path, resources: Path, seed: int = truth.SEED) -> pd.
     pm25_grids(out, np.random.default_rng(seed + 12))
     with open(out / "side_tables" / "patents.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["行政区划代码", "地区", "年份", "专利授权量(件)"])
+        writer.writerow(["行政区划代码", "地区", "年份", "专利授权量(件)", DEMO_COLUMN])
         names = dict(zip(cities["admin_code"], cities["name_cn"]))
         for r in panel.sort_values(["year", "admin_code"]).itertuples():
-            writer.writerow([r.admin_code, names[r.admin_code], r.year, int(r.patents)])
+            writer.writerow([r.admin_code, names[r.admin_code], r.year, int(r.patents), "SYNTHETIC"])
     stations = pd.read_csv(resources / "hsr_stations.csv", dtype={"admin_code": str}, keep_default_na=False)
-    hsr_table(units, stations, rng).to_csv(out / "side_tables" / "hsr_stations.csv", index=False, lineterminator="\n")
+    hsr_table(units, stations, rng).assign(**{DEMO_COLUMN: "SYNTHETIC"}).to_csv(out / "side_tables" / "hsr_stations.csv", index=False, lineterminator="\n")
     frame = pd.DataFrame(manifest)
     frame.to_csv(out / "MANIFEST.csv", index=False, lineterminator="\n")
     write_config(out, resources, list(cities["admin_code"]), list(study["admin_code"]))

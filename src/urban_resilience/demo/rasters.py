@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import rasterio
 from affine import Affine
+from urban_resilience.inputs import DEMO_MARK, DEMO_TAG
 
 WEST, EAST, SOUTH, NORTH = 108.0, 119.5, 24.0, 33.5
 RESOLUTION = 0.05  # degrees; the real grids are 0.01°, coarser here to keep the demo small
@@ -69,4 +70,5 @@ def write_geotiff(path: str, field: np.ndarray) -> None:
     }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(field, 1)
-        dst.update_tags(units="micrograms per cubic meter", note="SYNTHETIC demo grid, not SEDAC data")
+        dst.update_tags(units="micrograms per cubic meter", note="SYNTHETIC demo grid, not SEDAC data",
+                        **{DEMO_TAG: DEMO_MARK})

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from urban_resilience.demo.truth import DISTRICT_FIELDS, EXTRA_CITIES, ROUNDING
+from urban_resilience.inputs import DEMO_MARK
 
 PROVINCES = [("360000", "江西省", "Jiangxi"), ("420000", "湖北省", "Hubei"), ("430000", "湖南省", "Hunan")]
 MUNICIPALITIES = {"11", "12", "31", "50"}  # Beijing, Tianjin, Shanghai, Chongqing
@@ -302,6 +303,7 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
         manifest.append(_manifest_row(edition, file_label, "说明", "A1", "", year, "", "", "extra_sheet", "说明", "",
                                       "skip the sheet"))
     workbook.properties.creator = "urban_resilience.demo"
+    workbook.properties.keywords = DEMO_MARK  # how the workflow recognises a demo file, wherever it is copied
     workbook.save(path)
     return manifest
 

@@ -1,0 +1,310 @@
+"""Plausibility checks between extraction and the panel: values that cannot be right stop the run.
+
+Notation: for one raw field, ``L[c, y] = log10(value)`` of city c in data year y (positive values
+only). Cities grow together, so each year's common level is removed first:
+
+- the common change between two years is the median over cities of ``L[c, a] − L[c, b]``
+  (only cities observed in both years), ``D[a, b]``;
+- the year effect ``T[a]`` is the mean over b of ``D[a, b]`` (the least-squares solution of
+  ``T[a] − T[b] ≈ D[a, b]``); with fewer than :data:`MIN_CITIES_FOR_TREND` cities ``T = 0``;
+- the detrended series is ``Z[c, y] = L[c, y] − T[y]``.
+
+With ``f = checks.magnitude_factor`` (default 5) and ``h = log10(f)``:
+
+- **single-year slip** (a 千/万 or 亿/万 mix-up in one cell): ``|Z[c, y] − median(Z[c, y'])| ≥ h``
+  over up to three observed years y' on each side;
+- **lasting level break** (a wrong unit from one edition on): for a first changed year s,
+  ``|median(Z[c, s…s+2]) − median(Z[c, s−3…s−1])| ≥ h`` — the largest such step is reported with
+  the first changed edition and both levels; a series with a break is not also reported year by year;
+- **edition-wide slip or break** (every city's value ×10 in one edition or from one on, e.g. a
+  PM2.5 grid in other units): the same two tests on ``T`` itself;
+- **percent printed as a fraction**: a percent value in (0, 1] where the same city's neighbouring
+  years (or, lacking them, the other cities that year) have a median of 10 or more.
+
+Every finding names file, sheet, cell, city, year, field, the printed value and what was expected.
+A finding listed in the known-breaks table (city or ``*``, field, first year) is accepted and
+logged instead: real breaks (a boundary change, a statistical reform) never need a check switched
+off.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MIN_CITIES_FOR_TREND = 5
+NEIGHBOURS = 3  # observed years on each side used as the reference
+
+
+class DataCheckError(ValueError):
+    """Input values that cannot be right; the message lists every finding with its place."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One implausible value or level break."""
+
+    admin_code: str  # "*" for every city (an edition-wide finding)
+    field: str
+    year: int  # the year of the value, or the first changed year of a break
+    message: str
+
+
+class KnownBreaks:
+    """The allow-list ``resources/known_breaks.csv``: admin_code (or ``*``), field, first_year, reason."""
+
+    COLUMNS = ["admin_code", "field", "first_year", "reason"]
+
+    def __init__(self, table: pd.DataFrame | None = None, source: str = "known breaks table"):
+        table = pd.DataFrame(columns=self.COLUMNS) if table is None else table
+        missing = [c for c in self.COLUMNS if c not in table.columns]
+        if missing:
+            raise DataCheckError(f"{source}: missing column(s) {', '.join(missing)}; expected {', '.join(self.COLUMNS)}")
+        self.reasons: dict[tuple[str, str, int], str] = {}
+        for line, row in enumerate(table.itertuples(index=False), start=2):
+            try:
+                year = int(str(row.first_year).strip())
+            except ValueError:
+                raise DataCheckError(f"{source}, row {line}: first_year {row.first_year!r} is not a year") from None
+            if not str(row.reason).strip():
+                raise DataCheckError(f"{source}, row {line}: give the reason the break is real")
+            key = (str(row.admin_code).strip(), str(row.field).strip(), year)
+            if key in self.reasons:
+                raise DataCheckError(f"{source}, row {line}: {key} is listed twice")
+            self.reasons[key] = str(row.reason).strip()
+
+    @classmethod
+    def read(cls, path: str) -> "KnownBreaks":
+        return cls(pd.read_csv(path, dtype=str, keep_default_na=False, comment="#"), path)
+
+    def reason(self, admin_code: str, field: str, year: int) -> str | None:
+        """The reason if the finding (city, field, year) is accepted, else None."""
+        return self.reasons.get((admin_code, field, year)) or self.reasons.get(("*", field, year))
+
+    def split(self, findings: list[Finding]) -> tuple[list[Finding], list[tuple[Finding, str]]]:
+        """(findings that stop the run, accepted findings with their reasons)."""
+        errors, accepted = [], []
+        for finding in findings:
+            reason = self.reason(finding.admin_code, finding.field, finding.year)
+            if reason is None:
+                errors.append(finding)
+            else:
+                accepted.append((finding, reason))
+        return errors, accepted
+
+
+def raise_findings(findings: list[Finding], what: str, limit: int = 20) -> None:
+    """Stop the run listing the findings (at most ``limit``) and how to accept a real break."""
+    if not findings:
+        return
+    lines = [f"  {f.message}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  … and {len(findings) - limit} more")
+    raise DataCheckError(f"{len(findings)} implausible value(s) in {what}:\n" + "\n".join(lines)
+                         + "\nFix the input (a copy of the file), or, if a break is real (a boundary change, a "
+                         "statistical reform), list it in the known-breaks table (admin_code, field, first_year, "
+                         "reason).")
+
+
+def year_effects(logs: np.ndarray, min_cities: int = MIN_CITIES_FOR_TREND) -> np.ndarray:
+    """``T`` of the module docstring for one field: ``logs`` is cities × years (NaN = missing)."""
+    years = logs.shape[1]
+    if logs.shape[0] < min_cities:
+        return np.zeros(years)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # year pairs without common cities
+        pairwise = np.nanmedian(logs[:, :, None] - logs[:, None, :], axis=0)  # D[a, b]
+        counts = (~np.isnan(logs[:, :, None] - logs[:, None, :])).sum(axis=0)
+        pairwise[counts < min_cities] = np.nan
+        effects = np.nanmean(pairwise, axis=1)
+    return np.nan_to_num(effects, nan=0.0)
+
+
+def _neighbour_median(series: np.ndarray, position: int, before: int, after: int) -> float:
+    """Median of up to ``before`` observed values left of ``position`` and ``after`` right of it."""
+    left = series[:position][~np.isnan(series[:position])][-before:] if before else np.array([])
+    right = series[position + 1:][~np.isnan(series[position + 1:])][:after] if after else np.array([])
+    both = np.concatenate([left, right])
+    return float(np.median(both)) if len(both) else math.nan
+
+
+def level_break(series: np.ndarray, threshold: float) -> tuple[int, float, float] | None:
+    """The largest lasting step of a detrended log series: (first changed position, median level
+    before, median level after), or None.
+
+    A step at observed position k needs at least two observed years on each side, ``|median(after) −
+    median(before)| ≥ threshold`` over up to three years each side, and the two years at the step to
+    sit on their own sides (the value at k is ``threshold`` away from the level before, the value
+    before k is ``threshold`` away from the level after), so that the first changed year is named,
+    not a year next to it.
+    """
+    observed = np.flatnonzero(~np.isnan(series))
+    best = None
+    for k in range(2, len(observed) - 1):
+        before = float(np.median(series[observed[max(0, k - NEIGHBOURS):k]]))
+        after_values = series[observed[k:k + NEIGHBOURS]]
+        if len(after_values) < 2:
+            continue
+        after = float(np.median(after_values))
+        step = after - before
+        at_step = (abs(series[observed[k]] - before) >= threshold
+                   and abs(series[observed[k - 1]] - after) >= threshold)
+        if abs(step) >= threshold and at_step and (best is None or abs(step) > abs(best[2] - best[1])):
+            best = (int(observed[k]), before, after)
+    return best
+
+
+def slips(series: np.ndarray, threshold: float) -> list[tuple[int, float]]:
+    """Single observed years whose detrended log value is ``threshold`` or more from the median of
+    up to three observed neighbours on each side: [(position, that median)]."""
+    found = []
+    if (~np.isnan(series)).sum() < 3:
+        return found
+    for position in np.flatnonzero(~np.isnan(series)):
+        reference = _neighbour_median(series, position, NEIGHBOURS, NEIGHBOURS)
+        if not math.isnan(reference) and abs(series[position] - reference) >= threshold:
+            found.append((int(position), reference))
+    return found
+
+
+def magnitude_findings(long: pd.DataFrame, factor: float, edition_offset: int = 1,
+                       describe=None) -> list[Finding]:
+    """Single-year slips and lasting level breaks, per city and edition-wide (module docstring).
+
+    ``long``: admin_code, year, field, value and the place columns file, sheet, cell. ``describe``
+    names a year's source (default: the edition ``year + edition_offset``).
+    """
+    describe = describe or (lambda year: f"edition {year + edition_offset}")
+    threshold = math.log10(factor)
+    observed = long[long["value"] > 0]
+    findings: list[Finding] = []
+    for field, rows in observed.groupby("field", sort=True):
+        table = rows.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
+        years = [int(y) for y in table.columns]
+        logs = np.log10(table.to_numpy(dtype=float))
+        effects = year_effects(logs)
+        places = rows.set_index(["admin_code", "year"])
+        findings += _edition_findings(field, effects, years, factor, threshold, rows, describe)
+        detrended = logs - effects[None, :]
+        for i, code in enumerate(table.index):
+            series = detrended[i]
+            step = level_break(series, threshold)
+            if step is not None:
+                position, before, after = step
+                year = years[position]
+                place = _place(places, code, year)
+                level_before = 10 ** (before + effects[position])
+                level_after = 10 ** (after + effects[position])
+                findings.append(Finding(code, field, year, (
+                    f"city {code}, field {field}: a lasting level break from data year {year} ({describe(year)}"
+                    f"{place}) on: values are {10 ** (after - before):.3g} times the earlier level (about "
+                    f"{level_after:.4g} where {level_before:.4g} was expected); typical cause a wrong unit from this "
+                    "edition on")))
+                continue
+            for position, reference in slips(series, threshold):
+                year = years[position]
+                expected = 10 ** (reference + effects[position])
+                value = 10 ** logs[i, position]
+                findings.append(Finding(code, field, year, (
+                    f"{_place(places, code, year).lstrip(', ') or describe(year)}: city {code}, year {year}, field "
+                    f"{field}: {value:.6g} is {value / expected:.3g} times what the city's neighbouring years "
+                    f"and the other cities' trend give (about {expected:.4g}); expected within a factor of "
+                    f"{factor:g} — a unit slip such as 千/万 or 亿/万?")))
+    return findings
+
+
+def _edition_findings(field, effects, years, factor, threshold, rows, describe) -> list[Finding]:
+    """Slips and breaks of the year effect T: every city's value changed together."""
+    if not effects.any():
+        return []
+    step = level_break(effects, threshold)
+    if step is not None:
+        position, before, after = step
+        year = years[position]
+        return [Finding("*", field, year, (
+            f"field {field}: every city's value changes by a factor of {10 ** (after - before):.3g} from data year "
+            f"{year} ({describe(year)}{_first_place(rows, year)}) on; typical cause a wrong unit in that edition's "
+            "header"))]
+    return [Finding("*", field, years[position], (
+        f"field {field}, data year {years[position]} ({describe(years[position])}"
+        f"{_first_place(rows, years[position])}): every city's value is {10 ** (effects[position] - reference):.3g} "
+        f"times what the neighbouring years give; expected within a factor of {factor:g} — a unit slip in the "
+        "whole table?")) for position, reference in slips(effects, threshold)]
+
+
+def _place(places: pd.DataFrame, code: str, year: int) -> str:
+    try:
+        row = places.loc[(code, year)]
+    except KeyError:
+        return ""
+    if isinstance(row, pd.DataFrame):
+        row = row.iloc[0]
+    sheet = f", sheet {row['sheet']!r}" if str(row.get("sheet", "") or "") else ""
+    cell = f", cell {row['cell']}" if str(row.get("cell", "") or "") else ""
+    return f", {row['file']}{sheet}{cell}"
+
+
+def _first_place(rows: pd.DataFrame, year: int) -> str:
+    same = rows[rows["year"] == year]
+    if same.empty:
+        return ""
+    row = same.iloc[0]
+    sheet = f", sheet {row['sheet']!r}" if str(row.get("sheet", "") or "") else ""
+    return f", {row['file']}{sheet}"
+
+
+def fraction_findings(long: pd.DataFrame) -> list[Finding]:
+    """Percent values printed as fractions (0.3871 for 38.71): a value in (0, 1] whose reference —
+    the median of up to three observed years on each side of the same city, or the other cities'
+    median that year when the city has fewer than two such years — is 10 or more."""
+    findings: list[Finding] = []
+    for field, rows in long.dropna(subset=["value"]).groupby("field", sort=True):
+        table = rows.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
+        values = table.to_numpy(dtype=float)
+        years = [int(y) for y in table.columns]
+        places = rows.set_index(["admin_code", "year"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            year_median = np.nanmedian(values, axis=0)
+        for i, j in zip(*np.nonzero((values > 0) & (values <= 1))):
+            series = values[i]
+            own = np.concatenate([series[:j][~np.isnan(series[:j])][-NEIGHBOURS:],
+                                  series[j + 1:][~np.isnan(series[j + 1:])][:NEIGHBOURS]])
+            reference = float(np.median(own)) if len(own) >= 2 else float(year_median[j])
+            if reference >= 10:
+                code, year = table.index[i], years[j]
+                findings.append(Finding(code, field, year, (
+                    f"{_place(places, code, year).lstrip(', ')}: city {code}, year {year}, field {field}: {values[i, j]:g} "
+                    f"looks like a fraction printed for a percentage (expected about {reference:.4g} %, e.g. "
+                    f"{values[i, j] * 100:.4g})")))
+    return findings
+
+
+def accepted_log(accepted: list[tuple[Finding, str]], source: str = "") -> list[dict]:
+    """Cleaning-log rows for findings the known-breaks table accepts."""
+    return [{"file": source, "sheet": "", "cell": "", "admin_code": f.admin_code, "year": f.year, "field": f.field,
+             "written": "", "action": "accepted_finding", "value": math.nan, "note": f"{f.message} — accepted: {reason}"}
+            for f, reason in accepted]
+
+
+def check_raw(sources: list[tuple[pd.DataFrame, str]], kinds: dict[str, str], factor: float,
+              known_breaks: KnownBreaks, edition_offset: int = 1) -> list[dict]:
+    """Run the magnitude and percent checks over every long source and stop on any finding that the
+    known-breaks table does not accept; return the log rows of the accepted ones.
+
+    ``sources``: (long table, what it is) — ``"yearbook"`` (places are editions) or a file name
+    (a side table or PM2.5 grids, whose long table names each value's file).
+    """
+    findings: list[Finding] = []
+    for long, what in sources:
+        describe = None if what == "yearbook" else (lambda year, what=what: what)
+        sized = long[long["field"].map(kinds).isin(["amount", "count", "rate"])]
+        findings += magnitude_findings(sized, factor, edition_offset, describe)
+        findings += fraction_findings(long[long["field"].map(kinds).eq("percent")])
+    errors, accepted = known_breaks.split(findings)
+    raise_findings(errors, "the raw inputs")
+    return accepted_log(accepted)

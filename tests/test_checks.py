@@ -1,0 +1,144 @@
+"""Plausibility checks: hand-made panels with one defect each, and no alarm on clean data."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from urban_resilience import checks
+from urban_resilience.checks import DataCheckError, KnownBreaks
+
+YEARS = list(range(2002, 2020))
+CITIES = ["420100", "420200", "420500", "420600", "420700", "420800"]
+
+
+def clean_panel(field="gdp", seed=1, growth=0.12, noise=0.04):
+    """Six cities growing ~12 % a year with 4 % noise, each at its own level."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, code in enumerate(CITIES):
+        level = 1000.0 * (1 + k)
+        for t, year in enumerate(YEARS):
+            value = level * math.exp(growth * t + rng.normal(0, noise))
+            rows.append({"admin_code": code, "year": year, "field": field, "value": round(value, 2),
+                         "file": f"中国城市统计年鉴{year + 1}.xlsx", "sheet": "2-3 地区生产总值", "cell": f"C{5 + k}"})
+    return pd.DataFrame(rows)
+
+
+def scale(frame, code, years, factor):
+    frame = frame.copy()
+    rows = frame["year"].isin(years) & ((frame["admin_code"] == code) if code != "*" else True)
+    frame.loc[rows, "value"] *= factor
+    return frame
+
+
+def messages(frame, factor=5):
+    return [f.message for f in checks.magnitude_findings(frame, factor)]
+
+
+def test_clean_growth_with_noise_and_a_real_jump_passes():
+    frame = clean_panel()
+    assert messages(frame) == []
+    # a real 60 % jump of one city (a boundary change) is below the factor
+    assert messages(scale(frame, "420500", range(2010, 2020), 1.6)) == []
+    # fast common growth (all cities ×3 over two years) is the trend, not a slip
+    assert messages(scale(frame, "*", range(2012, 2020), 3.0)) == []
+
+
+@pytest.mark.parametrize("factor", [10, 0.1, 1000])
+def test_single_year_slip_names_cell_city_year_and_the_expected_value(factor):
+    frame = clean_panel()
+    wrong = scale(frame, "420200", [2010], factor)
+    found = messages(wrong)
+    assert len(found) == 1
+    printed = wrong.query("admin_code == '420200' and year == 2010")["value"].iloc[0]
+    expected = printed / factor
+    text = found[0]
+    assert text.startswith("中国城市统计年鉴2011.xlsx, sheet '2-3 地区生产总值', cell C6: city 420200, year 2010, field gdp")
+    ratio = float(text.split(" is ")[1].split(" times")[0])
+    assert ratio == pytest.approx(factor, rel=0.15)
+    reported = float(text.split("(about ")[1].split(")")[0])
+    assert reported == pytest.approx(expected, rel=0.15)
+
+
+@pytest.mark.parametrize("factor", [30, 100, 0.01])
+def test_lasting_break_names_the_first_changed_edition_and_both_levels(factor):
+    frame = clean_panel()
+    wrong = scale(frame, "420700", range(2013, 2020), factor)
+    found = checks.magnitude_findings(wrong, 5)
+    assert [(f.admin_code, f.field, f.year) for f in found] == [("420700", "gdp", 2013)]
+    text = found[0].message
+    assert "a lasting level break from data year 2013 (edition 2014, 中国城市统计年鉴2014.xlsx" in text
+    assert float(text.split("values are ")[1].split(" times")[0]) == pytest.approx(factor, rel=0.25)
+    before = wrong.query("admin_code == '420700' and year == 2012")["value"].iloc[0]
+    after = wrong.query("admin_code == '420700' and year == 2013")["value"].iloc[0]
+    level_after, level_before = (float(x) for x in text.split("(about ")[1].split(" was expected")[0].split(" where "))
+    assert level_after == pytest.approx(after, rel=0.2) and level_before == pytest.approx(after / factor, rel=0.2)
+    assert level_before == pytest.approx(before * math.exp(0.12), rel=0.2)
+
+
+def test_a_grid_ten_times_too_high_for_every_city_is_an_edition_wide_finding():
+    frame = clean_panel("pm25", growth=0.0, noise=0.05)
+    frame["file"] = frame["year"].map(lambda y: f"pm25_{y}.tif")
+    frame[["sheet", "cell"]] = ""
+    found = checks.magnitude_findings(scale(frame, "*", [2015], 10.0), 5, describe=lambda y: "PM2.5 grids")
+    assert [(f.admin_code, f.year) for f in found] == [("*", 2015)]
+    assert "field pm25, data year 2015 (PM2.5 grids, pm25_2015.tif): every city's value is" in found[0].message
+    assert float(found[0].message.split("value is ")[1].split(" times")[0]) == pytest.approx(10, rel=0.15)
+
+
+def test_too_few_cities_for_a_trend_still_find_a_slip():
+    frame = clean_panel()
+    few = frame[frame["admin_code"].isin(CITIES[:2])]
+    assert messages(few) == []
+    assert len(messages(scale(few, "420100", [2008], 10))) == 1
+
+
+def test_percent_printed_as_a_fraction():
+    frame = clean_panel("green_coverage", growth=0.01, noise=0.02)
+    frame["value"] = 30 + frame["value"] / 1000
+    frame.loc[(frame["admin_code"] == "420800") & (frame["year"] == 2011), "value"] = 0.3871
+    found = checks.fraction_findings(frame)
+    assert len(found) == 1
+    assert "cell C10: city 420800, year 2011, field green_coverage: 0.3871 looks like a fraction" in found[0].message
+    assert "e.g. 38.71" in found[0].message
+    # a genuinely low rate of a city whose rates are all low is not a fraction
+    low = frame.copy()
+    low.loc[low["admin_code"] == "420800", "value"] = 0.5
+    assert checks.fraction_findings(low) == []
+
+
+def test_known_breaks_accept_a_listed_break_and_nothing_else():
+    wrong = scale(clean_panel(), "420700", range(2013, 2020), 100)
+    known = KnownBreaks(pd.DataFrame({"admin_code": ["420700"], "field": ["gdp"], "first_year": ["2013"],
+                                      "reason": ["statistical reform (test)"]}))
+    kinds = {"gdp": "amount"}
+    log = checks.check_raw([(wrong, "yearbook")], kinds, 5, known)
+    assert [(r["admin_code"], r["field"], r["year"], r["action"]) for r in log] == [("420700", "gdp", 2013,
+                                                                                     "accepted_finding")]
+    assert log[0]["note"].endswith("accepted: statistical reform (test)")
+    other = scale(wrong, "420100", [2005], 10)
+    with pytest.raises(DataCheckError, match=r"1 implausible value\(s\) in the raw inputs:\n.*city 420100, year 2005"):
+        checks.check_raw([(other, "yearbook")], kinds, 5, known)
+    with pytest.raises(DataCheckError, match="city 420700"):
+        checks.check_raw([(wrong, "yearbook")], kinds, 5, KnownBreaks())
+
+
+def test_known_breaks_table_errors_name_the_row():
+    with pytest.raises(DataCheckError, match="row 2: first_year '20x3' is not a year"):
+        KnownBreaks(pd.DataFrame({"admin_code": ["*"], "field": ["gdp"], "first_year": ["20x3"], "reason": ["r"]}))
+    with pytest.raises(DataCheckError, match="row 2: give the reason"):
+        KnownBreaks(pd.DataFrame({"admin_code": ["*"], "field": ["gdp"], "first_year": ["2003"], "reason": [" "]}))
+
+
+def test_level_break_and_slips_by_hand():
+    series = np.array([0.0, 0.1, 0.0, 0.1, 2.0, 2.1, 2.0, 2.1])
+    assert checks.level_break(series, 0.7) == (4, 0.1, 2.0)  # medians of 3 years each side
+    spike = np.array([0.0, 0.1, 0.0, 1.1, 0.1, 0.0, np.nan, 0.1])
+    assert checks.level_break(spike, 0.7) is None
+    assert checks.slips(spike, 0.7) == [(3, 0.05)]
+    # T of three years for five cities: every city +1 in year 1, +2 in year 2 → T = (−1, 0, 1) + const
+    logs = np.array([[c, c + 1, c + 2] for c in range(5)], dtype=float)
+    assert np.allclose(checks.year_effects(logs), [-1.0, 0.0, 1.0])
+    assert np.allclose(checks.year_effects(logs[:4]), 0.0)  # fewer than 5 cities: no trend
