@@ -1,4 +1,4 @@
-"""Rule analyse_scores: the statistics the paper reports (METHOD.md §5)."""
+"""Rule analyse_scores: the statistics the paper reports."""
 
 import pandas as pd
 

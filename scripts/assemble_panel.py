@@ -15,8 +15,8 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
 
     stations = pd.read_csv(inp.hsr_stations, dtype={"admin_code": str}, keep_default_na=False)
     admin_codes = pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
-    panel.check_station_codes(stations, set(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"]),
-                              inp.hsr_stations)
+    cities = set(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"])
+    panel.check_station_codes(stations, cities | set(tables.read_cities(inp.cities)["admin_code"]), inp.hsr_stations)
     hsr = panel.hsr_counts(stations, codes, years, params.year_end, inp.hsr_stations)
 
     variants = raw_fields.set_index("field").at["patents", "header_variants"].split("|")

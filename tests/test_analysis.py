@@ -8,7 +8,7 @@ import pytest
 
 from urban_resilience import analysis, disparities, spatial
 
-# The paper's published means (2003 -> 2019, 17 years) and growth rates (METHOD.md §6)
+# The paper's published means (2003 -> 2019, 17 years) and growth rates (the paper's text)
 PAPER = [("total", 0.0411, 0.1229, 0.0708), ("economic", 0.0099, 0.0267, 0.0636),
          ("ecological", 0.0114, 0.0206, 0.0374), ("social", 0.0070, 0.0217, 0.0737),
          ("infrastructure", 0.0062, 0.0456, 0.1328), ("institutional", 0.0066, 0.0083, 0.0150)]

@@ -142,3 +142,26 @@ def test_level_break_and_slips_by_hand():
     logs = np.array([[c, c + 1, c + 2] for c in range(5)], dtype=float)
     assert np.allclose(checks.year_effects(logs), [-1.0, 0.0, 1.0])
     assert np.allclose(checks.year_effects(logs[:4]), 0.0)  # fewer than 5 cities: no trend
+
+
+def test_the_vectorised_checks_agree_with_the_one_series_definitions():
+    rng = np.random.default_rng(7)
+    series = rng.normal(0, 0.15, size=(400, 18))
+    series[rng.random(series.shape) < 0.1] = np.nan
+    for row in range(0, 400, 3):  # slips and breaks of random size at random places
+        at = int(rng.integers(0, 18))
+        if row % 2:
+            series[row, at] += rng.choice([-3, -1, 1, 2])
+        else:
+            series[row, at:] += rng.choice([-2, -1.5, 0.8, 1, 2])
+    break_at, levels, flags = checks.series_findings(series, 0.7)
+    for i in range(len(series)):
+        expected = checks.level_break(series[i], 0.7)
+        if expected is None:
+            assert break_at[i] == -1, i
+        else:
+            assert (break_at[i], *levels[i]) == pytest.approx(expected), i
+        slips = checks.slips(series[i], 0.7)
+        assert [int(p) for p in np.flatnonzero(flags[i, :, 0])] == [p for p, _ in slips], i
+        assert [flags[i, p, 1] for p, _ in slips] == pytest.approx([r for _, r in slips]), i
+    assert (break_at >= 0).sum() > 50 and flags[..., 0].sum() > 50

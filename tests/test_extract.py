@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from urban_resilience import demo, extract, tables
+from urban_resilience import checks, demo, extract, tables
 from urban_resilience.extract import ExtractionError
 
 
@@ -230,3 +230,131 @@ def test_a_heading_named_like_a_city_is_not_a_duplicate(tmp_path, setup):
     long, log = run(book(tmp_path / "x.xlsx", {"2-1": rows}), setup, {"gdp", "pop"})
     assert long["value"].tolist() == [1.0, 2.0]
     assert log.loc[log["action"] == "empty_row", "cell"].tolist() == ["A3"]
+
+
+# ---------------------------------------------------------------- plausibility and real-edition layouts
+
+def test_district_larger_than_the_whole_city_stops_naming_both_cells(tmp_path, setup):
+    rows = [*HEADER, ["武汉市", "Wuhan", 5000.0, 9000.0, 800.0, 500.0]]  # GDP 市辖区 > 全市: labels swapped
+    path = book(tmp_path / "x.xlsx", {"2-3 地区生产总值": rows})
+    with pytest.raises(checks.DataCheckError, match=(
+            r"x.xlsx, sheet '2-3 地区生产总值', row 3: city 420100, year 2010, field gdp: the 市辖区 value 9000 "
+            r"\(cell D3\) is larger than the 全市 value 5000 \(cell C3\).*columns C and D swapped")):
+        run(path, setup, {"gdp", "pop"})
+    known = checks.KnownBreaks(pd.DataFrame({"admin_code": ["420100"], "field": ["gdp"], "first_year": ["2010"],
+                                             "reason": ["yearbook error confirmed with the city bureau"]}))
+    long, log = extract.extract_workbook(path, 2010, setup["names"], setup["fields"], setup["units"], {"gdp"}, known)
+    accepted = log[log["action"] == "accepted_finding"]
+    assert accepted[["admin_code", "field", "year"]].values.tolist() == [["420100", "gdp", 2010]]
+    assert long.set_index("field").at["gdp", "value"] == 5000.0
+
+
+def test_zero_where_zero_is_impossible_is_set_missing_with_a_log_row(tmp_path, setup, resources):
+    raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
+    indicators = tables.read_indicators(resources / "indicators.csv")
+    fields = extract.FieldMap.build(raw_fields, tables.divisor_fields(tables.parse_formulas(indicators, raw_fields)))
+    assert {"gdp", "pop", "pop_district", "industry_va", "emp_units"} <= fields.never_zero
+    assert "patents" not in fields.never_zero and "fdi_usd" not in fields.never_zero
+    rows = [*HEADER, ["武汉市", "Wuhan", 0, None, 800.0, 500.0]]
+    path = book(tmp_path / "x.xlsx", {"2-3": rows})
+    long, log = extract.extract_workbook(path, 2010, setup["names"], fields, setup["units"], {"gdp", "pop"})
+    assert math.isnan(long.set_index("field").at["gdp", "value"])
+    entry = log[log["action"] == "impossible_zero"].iloc[0]
+    assert (entry["cell"], entry["admin_code"], entry["field"], entry["written"]) == ("C3", "420100", "gdp", "0")
+    assert entry["note"] == "0 is impossible for gdp (a size or a formula's divisor): set missing"
+
+
+def test_a_city_missing_from_a_sheet_is_logged(tmp_path, setup):
+    rows = [*HEADER, ["武汉市", "Wuhan", 5000.0, 4000.0, 800.0, 500.0]]
+    path = book(tmp_path / "中国城市统计年鉴2011.xlsx", {"2-1 人口": rows})
+    _, log = run(path, setup, {"gdp", "pop"})
+    missing = log[(log["action"] == "row_missing") & (log["admin_code"] == "360400")]
+    assert missing[["field", "sheet", "year"]].values.tolist() == [["gdp", "2-1 人口", 2010], ["pop", "2-1 人口", 2010]]
+    assert missing["note"].iloc[0] == "city 360400 has no row in sheet '2-1 人口' of 中国城市统计年鉴2011.xlsx"
+    assert "420100" not in set(log.loc[log["action"] == "row_missing", "admin_code"])
+
+
+@pytest.mark.parametrize("numbers", [[None, None, 1, 2, 3, 4], ["甲", "乙", 1, 2, 3, 4], ["栏次", None, "(1)", "(2)", "(3)", "(4)"]])
+def test_a_row_of_column_numbers_under_the_header_is_skipped(tmp_path, setup, numbers):
+    rows = [*HEADER, numbers, ["武汉市", "Wuhan", 5000.0, 4000.0, 800.0, 500.0]]
+    long, _ = run(book(tmp_path / "x.xlsx", {"2-3": rows}), setup, {"gdp", "pop", "pop_district"})
+    assert long.set_index("field")["value"].to_dict() == {"gdp": 5000.0, "pop": 800.0, "pop_district": 500.0}
+
+
+def test_scope_given_only_in_the_title(tmp_path, setup):
+    rows = [["2-1 人口（市辖区）"], ["城市", None, "年末总人口(万人)"], ["武汉市", "Wuhan", 500.0]]
+    long, log = run(book(tmp_path / "x.xlsx", {"Sheet1": rows}), setup, {"pop_district"})
+    assert long.set_index("field").at["pop_district", "value"] == 500.0
+    assert "taken as 市辖区, named in the title" in log.loc[log["action"] == "assumed_scope", "note"].iloc[0]
+    whole = [["按全市分"], ["城市", None, "年末总人口(万人)"], ["武汉市", "Wuhan", 800.0]]
+    long, _ = run(book(tmp_path / "y.xlsx", {"Sheet1": whole}), setup, {"pop"})
+    assert long.set_index("field").at["pop", "value"] == 800.0
+
+
+def test_a_table_without_the_english_name_column(tmp_path, setup):
+    rows = [["城市", "地区生产总值(万元)", None, "年末总人口(万人)", None],
+            [None, "全市", "市辖区", "全市", "市辖区"],
+            ["武汉市", 5000.0, 4000.0, 800.0, 500.0], ["长沙市", 3000.0, 2000.0, 700.0, 300.0]]
+    long, _ = run(book(tmp_path / "x.xlsx", {"2-3": rows}), setup, {"gdp", "pop", "pop_district"})
+    values = long.set_index(["admin_code", "field"])["value"]
+    assert values[("420100", "gdp")] == 5000.0 and values[("430100", "pop_district")] == 300.0
+
+
+def test_a_continuation_sheet_continues_the_previous_columns(tmp_path, setup):
+    first = [["2-1 人口"], *HEADER, ["武汉市", "Wuhan", 5000.0, 4000.0, 800.0, 500.0]]
+    more = [["2-1 人口（续）"], ["长沙市", "Changsha", 3000.0, 2000.0, 700.0, 300.0]]
+    long, log = run(book(tmp_path / "x.xlsx", {"2-1": first, "2-1续": more}), setup, {"gdp", "pop"})
+    values = long.set_index(["admin_code", "field"])["value"]
+    assert values[("430100", "gdp")] == 3000.0 and values[("430100", "pop")] == 700.0
+    assert log.loc[log["action"] == "continued_sheet", "sheet"].tolist() == ["2-1续"]
+    with pytest.raises(ExtractionError, match="sheet 'Sheet2': city rows start at row 1 but there is no header row"):
+        run(book(tmp_path / "y.xlsx", {"2-1": first, "Sheet2": more[1:]}), setup, {"gdp", "pop"})
+
+
+def write_xls(path, rows, merges=()):
+    """A real BIFF8 workbook written by xlwt (the writer legacy editions were made with)."""
+    xlwt = pytest.importorskip("xlwt")
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("2-3 地区生产总值")
+    merged = {(r0, c0) for r0, _, c0, _ in merges}
+    for r0, r1, c0, c1 in merges:
+        sheet.write_merge(r0, r1, c0, c1, rows[r0][c0])
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None and (r, c) not in merged:
+                sheet.write(r, c, value)
+    workbook.save(str(path))
+    return path
+
+
+def test_a_legacy_xls_edition_reads_like_the_xlsx(tmp_path, setup):
+    rows = [["2-3 地区生产总值", None, None, None, None, None],
+            ["城市", "City", "地区生产总值(万元)", None, "年末总人口(万人)", None],
+            [None, None, "全市", "市辖区", "全市", "市辖区"],
+            ["武汉市", "Wuhan", "5 000.5", 4000.0, 800.0, "-"],
+            ["  长沙市", "Changsha", 3000.0, 2000.0, 700.0, 300.0]]
+    xls = write_xls(tmp_path / "中国城市统计年鉴2011.xls", rows, merges=[(1, 1, 2, 3), (1, 1, 4, 5)])
+    assert xls.read_bytes()[:8] == extract.OLE2_MAGIC
+    long_xls, log_xls = run(xls, setup, {"gdp", "pop", "pop_district"})
+    sheet = Workbook()
+    for row in rows:
+        sheet.active.append(row)
+    sheet.active.merge_cells("C2:D2")
+    sheet.active.merge_cells("E2:F2")
+    sheet.active.title = "2-3 地区生产总值"
+    sheet.save(tmp_path / "中国城市统计年鉴2011.xlsx")
+    long_xlsx, log_xlsx = run(tmp_path / "中国城市统计年鉴2011.xlsx", setup, {"gdp", "pop", "pop_district"})
+    pd.testing.assert_frame_equal(long_xls.drop(columns="file"), long_xlsx.drop(columns="file"))
+    same_name = log_xlsx.assign(file=log_xls["file"], note=log_xlsx["note"].str.replace(".xlsx", ".xls"))
+    pd.testing.assert_frame_equal(log_xls, same_name)
+    assert set(log_xls["action"]) == {"ignored_column", "repaired", "missing", "row_missing"}
+    assert long_xls.set_index(["admin_code", "field"]).at[("420100", "gdp"), "value"] == 5000.5
+
+
+def test_an_xls_named_xlsx_is_refused_saying_so(tmp_path, setup):
+    xls = write_xls(tmp_path / "a.xls", [["城市", None, "地区生产总值(万元)"], ["武汉市", None, 1.0]])
+    renamed = tmp_path / "中国城市统计年鉴2011.xlsx"
+    xls.rename(renamed)
+    with pytest.raises(ExtractionError, match=r"中国城市统计年鉴2011.xlsx: this is a legacy .xls \(BIFF\) workbook named "
+                                              r".xlsx; rename it to 中国城市统计年鉴2011.xls"):
+        run(renamed, setup, {"gdp"})

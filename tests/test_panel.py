@@ -69,7 +69,7 @@ def test_exchange_rates_stop_on_junk_duplicates_and_gaps():
 def test_station_with_a_code_that_is_not_a_city_stops_the_run():
     stations = pd.DataFrame({"admin_code": ["420100", "420199"], "station_cn": ["汉口", "某站"]})
     panel.check_station_codes(stations.iloc[:1], {"420100"}, "hsr.csv")
-    with pytest.raises(PanelError, match=r"hsr.csv, row 3 \(station 某站\): admin code 420199 is not a prefecture"):
+    with pytest.raises(PanelError, match=r"hsr.csv, row 3 \(station 某站\): admin code 420199 is not the code of a prefecture"):
         panel.check_station_codes(stations, {"420100"}, "hsr.csv")
 
 

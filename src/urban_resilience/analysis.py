@@ -1,4 +1,4 @@
-"""Statistics on the scores: what the paper reports (METHOD.md §5) and what it only describes.
+"""Statistics on the scores: what the paper reports and what it only describes.
 
 All functions take the scores table (one row per city-year with the dimension columns and
 ``total``) or plain arrays, and return tidy tables.
@@ -80,7 +80,7 @@ def primacy(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def tier(deviation: np.ndarray | pd.Series) -> np.ndarray:
-    """Five tiers by relative deviation d = (x − r)/r from the reference r (METHOD.md §5):
+    """Five tiers by relative deviation d = (x − r)/r from the reference r (the paper's five tiers):
     low d ≤ −30 %; lower-middle −30 % < d < −10 %; middle −10 % ≤ d < +10 %;
     upper-middle +10 % ≤ d < +30 %; high d ≥ +30 %. d is rounded to 12 decimals first so that
     values exactly on a boundary land where the definition puts them."""

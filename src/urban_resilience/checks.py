@@ -171,6 +171,63 @@ def slips(series: np.ndarray, threshold: float) -> list[tuple[int, float]]:
     return found
 
 
+def _pack(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's observed values moved to the front, in year order (NaN after them), and the
+    positions (year columns) they came from: neighbours are observed years, not calendar years."""
+    order = np.argsort(np.isnan(values), axis=1, kind="stable")
+    return np.take_along_axis(values, order, axis=1), order
+
+
+def _shift(packed: np.ndarray, offset: int) -> np.ndarray:
+    """``packed`` moved so that column k holds column k + offset (NaN where that is outside)."""
+    out = np.full_like(packed, np.nan)
+    if offset > 0:
+        out[:, :-offset] = packed[:, offset:]
+    elif offset < 0:
+        out[:, -offset:] = packed[:, :offset]
+    else:
+        out[:] = packed
+    return out
+
+
+def _nanmedian(stack: list[np.ndarray]) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows: no reference
+        return np.nanmedian(np.stack(stack), axis=0)
+
+
+def series_findings(detrended: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`level_break` and :func:`slips` for every row of ``detrended`` (cities × years) at once.
+
+    Returns (break position per row or −1, break levels before/after per row (rows × 2), boolean
+    slip flags and their references as a (rows × years × 2) array of [flag, reference]).
+    """
+    packed, order = _pack(detrended)
+    rows, width = packed.shape
+    length = (~np.isnan(packed)).sum(axis=1)
+    position = np.arange(width)[None, :]
+    # single-year slips: up to NEIGHBOURS observed values on each side
+    reference = _nanmedian([_shift(packed, o) for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o])
+    slip = (length[:, None] >= 3) & (position < length[:, None]) & (np.abs(packed - reference) >= threshold)
+    # lasting breaks at packed position k: levels of up to three years before and from k on
+    before = _nanmedian([_shift(packed, -o) for o in range(1, NEIGHBOURS + 1)])
+    after = _nanmedian([_shift(packed, o) for o in range(NEIGHBOURS)])
+    step = after - before
+    valid = (position >= 2) & (position + 1 < length[:, None])
+    at_step = (np.abs(packed - before) >= threshold) & (np.abs(_shift(packed, -1) - after) >= threshold)
+    candidate = valid & at_step & (np.abs(step) >= threshold)
+    size = np.where(candidate, np.abs(step), -1.0)
+    best = size.argmax(axis=1)
+    has_break = size[np.arange(rows), best] >= 0
+    break_at = np.where(has_break, order[np.arange(rows), best], -1)
+    levels = np.stack([before[np.arange(rows), best], after[np.arange(rows), best]], axis=1)
+    flags = np.zeros(detrended.shape + (2,))
+    rows_idx, cols = np.nonzero(slip)
+    flags[rows_idx, order[rows_idx, cols], 0] = 1.0
+    flags[rows_idx, order[rows_idx, cols], 1] = reference[rows_idx, cols]
+    return break_at, levels, flags
+
+
 def magnitude_findings(long: pd.DataFrame, factor: float, edition_offset: int = 1,
                        describe=None) -> list[Finding]:
     """Single-year slips and lasting level breaks, per city and edition-wide (module docstring).
@@ -187,27 +244,26 @@ def magnitude_findings(long: pd.DataFrame, factor: float, edition_offset: int = 
         years = [int(y) for y in table.columns]
         logs = np.log10(table.to_numpy(dtype=float))
         effects = year_effects(logs)
-        places = rows.set_index(["admin_code", "year"])
         findings += _edition_findings(field, effects, years, factor, threshold, rows, describe)
-        detrended = logs - effects[None, :]
+        break_at, levels, flags = series_findings(logs - effects[None, :], threshold)
+        if not ((break_at >= 0).any() or flags[..., 0].any()):
+            continue
+        places = rows.set_index(["admin_code", "year"])
         for i, code in enumerate(table.index):
-            series = detrended[i]
-            step = level_break(series, threshold)
-            if step is not None:
-                position, before, after = step
+            if break_at[i] >= 0:
+                position = int(break_at[i])
+                before, after = levels[i]
                 year = years[position]
-                place = _place(places, code, year)
-                level_before = 10 ** (before + effects[position])
-                level_after = 10 ** (after + effects[position])
                 findings.append(Finding(code, field, year, (
                     f"city {code}, field {field}: a lasting level break from data year {year} ({describe(year)}"
-                    f"{place}) on: values are {10 ** (after - before):.3g} times the earlier level (about "
-                    f"{level_after:.4g} where {level_before:.4g} was expected); typical cause a wrong unit from this "
+                    f"{_place(places, code, year)}) on: values are {10 ** (after - before):.3g} times the earlier "
+                    f"level (about {10 ** (after + effects[position]):.4g} where "
+                    f"{10 ** (before + effects[position]):.4g} was expected); typical cause a wrong unit from this "
                     "edition on")))
                 continue
-            for position, reference in slips(series, threshold):
+            for position in np.flatnonzero(flags[i, :, 0]):
                 year = years[position]
-                expected = 10 ** (reference + effects[position])
+                expected = 10 ** (flags[i, position, 1] + effects[position])
                 value = 10 ** logs[i, position]
                 findings.append(Finding(code, field, year, (
                     f"{_place(places, code, year).lstrip(', ') or describe(year)}: city {code}, year {year}, field "

@@ -1,4 +1,4 @@
-"""The resilience index: pooled standardisation, weights, scores, obstacle degrees (METHOD.md §3–4).
+"""The resilience index: pooled standardisation, weights, scores, obstacle degrees (the paper's time-extended entropy method).
 
 Notation: x_ijt is indicator j of city i in year t (rows = city-years, columns = indicators),
 m years, n cities, z indicators.

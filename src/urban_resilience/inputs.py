@@ -97,9 +97,19 @@ def has_demo_mark(path: str) -> bool:
 
 
 def check_not_demo(needed: list[Input]) -> None:
-    """For ``dataset.synthetic: false``: raise if any input is a demo file."""
-    marked = [f"  {item.describe()}" for item in needed if has_demo_mark(item.path)]
-    if marked:
-        raise InputError("dataset.synthetic is false, but these inputs are the SYNTHETIC demo data (they carry "
-                         "the demo generator's mark):\n" + "\n".join(marked[:20])
-                         + "\nPoint inputs.* at your real files, or set dataset.synthetic: true.")
+    """For ``dataset.synthetic: false``: raise if any input is a demo file (one line per config key)."""
+    marked: dict[str, list[Input]] = {}
+    for item in needed:
+        if has_demo_mark(item.path):
+            marked.setdefault(item.key, []).append(item)
+    if not marked:
+        return
+    lines = []
+    for key, items in marked.items():
+        years = sorted(i.year for i in items if i.year is not None)
+        span = f", data years {years[0]}-{years[-1]} ({len(items)} files)" if len(years) > 1 else (
+            f", data year {years[0]}" if years else "")
+        lines.append(f"  {key}{span}: {items[0].path}" + (" …" if len(items) > 1 else ""))
+    raise InputError("dataset.synthetic is false, but these inputs are the SYNTHETIC demo data (they carry "
+                     "the demo generator's mark):\n" + "\n".join(lines)
+                     + "\nPoint inputs.* at your real files, or set dataset.synthetic: true.")

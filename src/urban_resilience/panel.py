@@ -114,7 +114,8 @@ def rates_panel(rates: pd.Series, codes: list[str], years: list[int]) -> pd.Data
 
 
 def check_station_codes(stations: pd.DataFrame, prefectures: set[str], source: str) -> None:
-    """Every station's admin code must be a prefecture-level city code (GB/T 2260 list)."""
+    """Every station's admin code must be a city's: a prefecture-level code of the GB/T 2260 list or
+    a unit of the city table (municipalities such as 110100 are units there)."""
     try:
         codes = tables.normalise_codes(stations["admin_code"], source)
     except tables.TableError as exc:
@@ -123,8 +124,8 @@ def check_station_codes(stations: pd.DataFrame, prefectures: set[str], source: s
     if unknown:
         line, code = unknown[0]
         station = stations.iloc[line - 2].get("station_cn", "")
-        raise PanelError(f"{source}, row {line} (station {station}): admin code {code} is not a prefecture-level "
-                         f"city code; its stations would be dropped ({len(unknown)} row(s) like this)")
+        raise PanelError(f"{source}, row {line} (station {station}): admin code {code} is not the code of a "
+                         f"prefecture-level city or of the city table; its stations would be dropped ({len(unknown)} row(s) like this)")
 
 
 def missing_side_rows(frame: pd.DataFrame, field: str, codes: list[str], years: list[int], source: str) -> list[dict]:

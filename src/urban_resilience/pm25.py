@@ -4,7 +4,7 @@ Partial cells: the **cell-centre rule** — a grid cell belongs to the city whos
 its centre (``rasterio.features.rasterize`` with ``all_touched=False``), so every cell counts for at
 most one city and the mean is the plain mean of the cells whose centres fall inside. At the real
 0.01° resolution a prefecture has thousands of cells and the centre rule differs from
-coverage-weighted means by hundredths of a µg/m³ (measured in ``../shared/reference``).
+coverage-weighted means by hundredths of a µg/m³ (measured on the 370 cnmaps units, see the README).
 
 Only the window of the grid that covers the cities is ever read. The zone raster (cell → city)
 depends on the polygons and the grid, not on the year, so it is computed once by its own rule and

@@ -2,7 +2,7 @@
 
 
 rule analyse_scores:
-    """Means, growth rates, dispersion, primacy, tiers and obstacle summaries (METHOD.md §5)."""
+    """Means, growth rates, dispersion, primacy, tiers and obstacle summaries (the paper's statistics)."""
     input:
         scores="results/index/scores.csv",
         cities=config["tables"]["cities"],

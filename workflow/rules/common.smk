@@ -95,10 +95,15 @@ def pm25_path(year):
 # Every raw file the run needs, checked before any job (see urban_resilience.inputs).
 NEEDED_INPUTS = [
     *(
-        inputs.Input("inputs.yearbook (directory + filename)", year, yearbook_path(year))
+        inputs.Input(
+            "inputs.yearbook (directory + filename)", year, yearbook_path(year)
+        )
         for year in RAW_YEARS
     ),
-    *(inputs.Input("inputs.pm25.filename", year, pm25_path(year)) for year in PM25_YEARS),
+    *(
+        inputs.Input("inputs.pm25.filename", year, pm25_path(year))
+        for year in PM25_YEARS
+    ),
     *(
         inputs.Input(f"inputs.{key}", None, config["inputs"][key])
         for key in ("hsr_stations", "patents", "exchange_rates")
@@ -106,7 +111,9 @@ NEEDED_INPUTS = [
 ]
 if config["inputs"]["boundaries"]["source"] == "file":
     NEEDED_INPUTS.append(
-        inputs.Input("inputs.boundaries.path", None, config["inputs"]["boundaries"]["path"])
+        inputs.Input(
+            "inputs.boundaries.path", None, config["inputs"]["boundaries"]["path"]
+        )
     )
 inputs.check_exist(NEEDED_INPUTS)
 if not config["dataset"]["synthetic"]:

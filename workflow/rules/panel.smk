@@ -88,6 +88,7 @@ rule assemble_panel:
         patents=config["inputs"]["patents"],
         exchange_rates=config["inputs"]["exchange_rates"],
         raw_fields=config["tables"]["raw_fields"],
+        cities=config["tables"]["cities"],
         admin_codes=config["tables"]["admin_codes"],
         known_breaks=config["tables"]["known_breaks"],
         code=package_code("assemble_panel.py"),

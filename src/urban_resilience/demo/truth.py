@@ -1,6 +1,6 @@
 """The true values behind the synthetic demo data (before any layout or defect is applied).
 
-Magnitudes follow ``../shared/reference``: real registered population and unit employment of the
+Magnitudes follow ``resources/reference/``: real registered population and unit employment of the
 28 cities (2006–2017 yearbook values, extrapolated log-linearly to 2002–2019), a development
 level per city that orders GDP per capita as in reality (capitals highest, Huanggang, Shangrao
 and Ji'an lowest), nominal growth as in China 2002–2019, and skew where real data are skewed

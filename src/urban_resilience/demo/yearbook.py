@@ -1,7 +1,7 @@
 """Write synthetic China City Statistical Yearbook workbooks in the real layout, with real defects.
 
 One workbook per edition (edition E holds data year E − 1), one sheet per table. What the real
-circulated files have (``../shared/reference/data_sources.md`` §1) is reproduced: a title row, a
+circulated files have (as documented for the real CCSY editions) is reproduced: a title row, a
 ``单位：`` line in some editions, two-row bilingual headers (indicator with unit in parentheses
 merged over its 全市/市辖区 columns, then the scope row), ``_x000D_`` artefacts and leading
 spaces, an all-cities total row, empty province rows, indented city names, ``注：`` footnotes,
