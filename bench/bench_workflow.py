@@ -15,13 +15,17 @@ between minutes):
 5. the floor: the same DAG with every rule script replaced by one that only imports what the
    real script imports and creates its outputs — Snakemake's own per-job cost plus imports
    (target for the demo: clean run <= 1.3 x floor) — and the floor's own rebuild after the same
-   one-cell edit (the least a rebuild can cost with this DAG).
+   one-cell edit (the least a rebuild can cost with this DAG);
+6. with ``--baseline REV`` (e.g. the commit before a change): a clean run of the repository at REV,
+   interleaved with the others and with its own package on PYTHONPATH — what the change costs
+   (the data checks of issue 12 against the commit before them: target clean / baseline <= 1.05).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -48,9 +52,11 @@ for path in snakemake.log:  # noqa: F821
 
 
 def snakemake(workdir: Path, *args: str) -> float:
+    """Wall time of one Snakemake run in ``workdir``, importing that folder's own package."""
     start = time.perf_counter()
+    environment = {**os.environ, "PYTHONPATH": str(workdir / "src")}
     subprocess.run([sys.executable, "-m", "snakemake", "--workflow-profile", "workflow/profiles/default", "--cores", "2",
-                    *args], cwd=workdir, check=True,
+                    *args], cwd=workdir, check=True, env=environment,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -116,10 +122,12 @@ def main() -> None:
     parser.add_argument("--configfile", default=None, help="extra config file (e.g. the national one)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="measure everything this many times, interleaved; report the fastest (default 3)")
+    parser.add_argument("--baseline", default=None, metavar="REV",
+                        help="also time clean runs of the repository at this git revision (what a change costs)")
     args = parser.parse_args()
     extra = ["--configfile", args.configfile] if args.configfile else []
     times: dict[str, list[float]] = {"clean": [], "dry": [], "noop": [], "partial": [], "floor": [],
-                                     "floor_partial": []}
+                                     "floor_partial": [], "baseline": []}
     stage_runs: list[pd.DataFrame] = []
     floor_stage_runs: list[pd.DataFrame] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,6 +135,12 @@ def main() -> None:
         shutil.copytree(ROOT, work, ignore=IGNORE)
         shutil.copytree(ROOT, floor_dir, ignore=IGNORE)
         stub_scripts(floor_dir)
+        baseline_dir = Path(tmp) / "baseline"
+        if args.baseline:
+            baseline_dir.mkdir()
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline], check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(baseline_dir)], input=archive, check=True)
         for _ in range(args.repeat):  # interleaved, so a slow spell of this shared machine hits all alike
             fresh(work)
             times["clean"].append(snakemake(work, *extra))
@@ -138,7 +152,10 @@ def main() -> None:
             times["floor"].append(snakemake(floor_dir, *extra))
             floor_stage_runs.append(stage_table(floor_dir / "results"))
             times["floor_partial"].append(rebuild_after_edit(floor_dir, args.configfile, extra))  # the DAG alone
-    best = {key: min(values) for key, values in times.items()}
+            if args.baseline:
+                fresh(baseline_dir)
+                times["baseline"].append(snakemake(baseline_dir, *extra))
+    best = {key: min(values) for key, values in times.items() if values}
     stages = stage_runs[times["clean"].index(best["clean"])]  # of the fastest clean run
     floor_stages = floor_stage_runs[times["floor"].index(best["floor"])]
     clean, dry, noop, partial, floor = (best[key] for key in ("clean", "dry", "noop", "partial", "floor"))
@@ -163,6 +180,9 @@ def main() -> None:
     print(f"partial / clean  = {ratio('partial', 'clean', '<= 0.5')}")
     print(f"clean / floor    = {ratio('clean', 'floor', '<= 1.3 for the demo')}")
     print(f"floor's rebuild / floor = {ratio('floor_partial', 'floor', 'none: the least the DAG allows')}")
+    if args.baseline:
+        print(f"clean run at {args.baseline}  {best['baseline']:7.1f} s   {runs('baseline')}")
+        print(f"clean / clean at {args.baseline} = {ratio('clean', 'baseline', '<= 1.05 for the data checks')}")
     print(f"largest job memory {max(run['max_rss_mb'].max() for run in stage_runs):7.0f} MB (target < 2048; of all runs)")
     print("stages of the fastest clean run (sum of job wall times, largest job's peak memory) and of the "
           "fastest floor run:")

@@ -15,13 +15,15 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
 
     stations = pd.read_csv(inp.hsr_stations, dtype={"admin_code": str}, keep_default_na=False)
     admin_codes = pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
-    cities = set(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"])
-    panel.check_station_codes(stations, cities | set(tables.read_cities(inp.cities)["admin_code"]), inp.hsr_stations)
+    known = set(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"]) | set(
+        tables.read_cities(inp.cities)["admin_code"])
+    panel.check_city_codes(stations["admin_code"], known, inp.hsr_stations, "station " + stations["station_cn"])
     hsr = panel.hsr_counts(stations, codes, years, params.year_end, inp.hsr_stations)
 
     variants = raw_fields.set_index("field").at["patents", "header_variants"].split("|")
     patents, side_log = panel.read_city_year_table(pd.read_csv(inp.patents, dtype=str, keep_default_na=False),
                                                    variants, "patents", inp.patents)
+    panel.check_city_codes(patents["admin_code"], known, inp.patents)
     side_log += panel.missing_side_rows(patents, "patents", codes, years, inp.patents)
     rates = panel.read_exchange_rates(pd.read_csv(inp.exchange_rates, dtype=str, keep_default_na=False), years,
                                       inp.exchange_rates)

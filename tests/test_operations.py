@@ -2,6 +2,7 @@
 resuming after SIGKILL, raw inputs left untouched."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -112,6 +113,28 @@ def test_fixing_one_workbook_reruns_its_extraction_and_the_pooled_stages(small_r
     changed = {name for name in after if after[name] != clean_digests.get(name)}
     assert "extracted/yearbook_2017.csv" in changed and "extracted/yearbook_2016.csv" not in changed
     assert not any(name.startswith("pm25/") for name in changed)
+
+
+def test_accepting_a_break_reruns_extraction_and_the_checks(small_run):
+    table = small_run / "resources" / "known_breaks.csv"
+    before, stat = table.read_bytes(), table.stat()
+    table.write_text(before.decode() + "430300,pop,2010,boundary change (test)\n", encoding="utf-8")
+    try:
+        expected = {"extract_yearbook": 4, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+        assert planned(small_run) == expected
+    finally:
+        table.write_bytes(before)
+        os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert planned(small_run) == {}
+
+
+def test_yearbooks_from_another_folder_are_extracted_again_even_when_older(small_run, tmp_path):
+    copied = tmp_path / "yearbooks"
+    shutil.copytree(small_run / "resources" / "demo" / "yearbook", copied)  # copy2 keeps the old file times
+    override = tmp_path / "folder.yaml"
+    override.write_text(f"inputs:\n  yearbook:\n    directory: {copied}\n", encoding="utf-8")
+    expected = {"extract_yearbook": 4, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+    assert planned(small_run, str(override)) == expected  # the set of input files changed
 
 
 def test_replacing_one_years_raster_reruns_that_year_only(small_run):

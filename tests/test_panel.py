@@ -66,11 +66,14 @@ def test_exchange_rates_stop_on_junk_duplicates_and_gaps():
                                         ["430100", 2003, 827.70], ["430100", 2004, 827.68]]
 
 
-def test_station_with_a_code_that_is_not_a_city_stops_the_run():
+def test_a_side_table_row_whose_code_is_not_a_city_stops_the_run():
     stations = pd.DataFrame({"admin_code": ["420100", "420199"], "station_cn": ["汉口", "某站"]})
-    panel.check_station_codes(stations.iloc[:1], {"420100"}, "hsr.csv")
-    with pytest.raises(PanelError, match=r"hsr.csv, row 3 \(station 某站\): admin code 420199 is not the code of a prefecture"):
-        panel.check_station_codes(stations, {"420100"}, "hsr.csv")
+    panel.check_city_codes(stations["admin_code"].iloc[:1], {"420100"}, "hsr.csv")
+    with pytest.raises(PanelError, match=r"hsr.csv, row 3 \(station 某站\): admin code 420199 is not the code of a "
+                                         r"prefecture-level city or of the city table; its rows would be dropped"):
+        panel.check_city_codes(stations["admin_code"], {"420100"}, "hsr.csv", "station " + stations["station_cn"])
+    with pytest.raises(PanelError, match=r"p.csv, row 2: admin code 820100 is not"):
+        panel.check_city_codes(pd.Series(["820100"]), {"420100"}, "p.csv")
 
 
 def test_missing_side_table_rows_are_logged():

@@ -113,19 +113,20 @@ def rates_panel(rates: pd.Series, codes: list[str], years: list[int]) -> pd.Data
                         columns=["admin_code", "year", "cny_per_100usd"])
 
 
-def check_station_codes(stations: pd.DataFrame, prefectures: set[str], source: str) -> None:
-    """Every station's admin code must be a city's: a prefecture-level code of the GB/T 2260 list or
-    a unit of the city table (municipalities such as 110100 are units there)."""
+def check_city_codes(codes: pd.Series, known: set[str], source: str, label: pd.Series | None = None) -> None:
+    """Every admin code of a side table must be a city's: a prefecture-level code of the GB/T 2260
+    list or a unit of the city table (municipalities such as 110100 are units there). ``codes`` in
+    file order (row 2 is the first data row); ``label`` names a row's item (e.g. the station)."""
     try:
-        codes = tables.normalise_codes(stations["admin_code"], source)
+        codes = tables.normalise_codes(codes, source)
     except tables.TableError as exc:
         raise PanelError(str(exc)) from None
-    unknown = [(line, code) for line, code in enumerate(codes, start=2) if code not in prefectures]
+    unknown = [(line, code) for line, code in enumerate(codes, start=2) if code not in known]
     if unknown:
         line, code = unknown[0]
-        station = stations.iloc[line - 2].get("station_cn", "")
-        raise PanelError(f"{source}, row {line} (station {station}): admin code {code} is not the code of a "
-                         f"prefecture-level city or of the city table; its stations would be dropped ({len(unknown)} row(s) like this)")
+        item = f" ({label.iloc[line - 2]})" if label is not None else ""
+        raise PanelError(f"{source}, row {line}{item}: admin code {code} is not the code of a prefecture-level city "
+                         f"or of the city table; its rows would be dropped ({len(unknown)} row(s) like this)")
 
 
 def missing_side_rows(frame: pd.DataFrame, field: str, codes: list[str], years: list[int], source: str) -> list[dict]:
