@@ -100,3 +100,23 @@ def test_a_truncated_grid_gets_the_projects_own_error(tmp_path):
     log = (workdir / "results" / "logs" / "sample_pm25_2019.log").read_text(encoding="utf-8")
     assert f"RasterError: {GRID.format(year=2019)} (year 2019): cannot read the PM2.5 grid" in log
     assert "The file may be truncated or not a raster; download it again" in log
+
+
+def test_a_cell_printed_ten_times_too_large_stops_the_run_naming_the_cell(tmp_path):
+    from openpyxl import load_workbook
+
+    workdir = copy_repo(tmp_path / "repo")
+    book = workdir / BOOK.format(edition=2018)
+    workbook = load_workbook(book)
+    sheet = next(s for s in workbook.worksheets if s.title.endswith("地区生产总值"))
+    cell = next(row[2] for row in sheet.iter_rows() if str(row[0].value).strip() == "黄石市")
+    printed = float(cell.value)
+    cell.value = printed * 10  # a 千/万 slip in one year
+    workbook.save(book)
+    result = run_snakemake(workdir, "results/panel/raw_panel.csv", "--cores", "2", *SMALL_CONFIG)
+    assert result.returncode != 0
+    log = (workdir / "results" / "logs" / "assemble_panel.log").read_text(encoding="utf-8")
+    assert (f"中国城市统计年鉴2018.xlsx, sheet '{sheet.title}', cell {cell.coordinate}: city 420200, year 2017, field "
+            f"gdp: {printed * 10:.6g} is ") in log
+    ratio = float(log.split(f"{printed * 10:.6g} is ")[1].split(" times")[0])
+    assert 7 < ratio < 14  # ten times what the city's other years and the other cities' trend give
