@@ -120,7 +120,8 @@ def main() -> None:
     print(f"{results['floor']['cities']} polygons, {args.years} years of 0.01° grids over China "
           f"({round((NORTH - SOUTH) / CELL)} x {round((EAST - WEST) / CELL)} cells)")
     for method, r in results.items():
-        print(f"  {method:13s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   mean of means {r['mean_of_means']:.3f}")
+        print(f"  {method:13s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   "
+              f"mean of means {r['mean_of_means']:.3f}")
     project, floor, exact = (results[m]["seconds"] for m in ("project", "floor", "exactextract"))
     print(f"project / exactextract = {project / exact:.2f}  (target <= 1)")
     print(f"project / floor        = {project / floor:.2f}  (target <= 1.2)")

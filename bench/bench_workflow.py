@@ -55,8 +55,8 @@ def snakemake(workdir: Path, *args: str) -> float:
     """Wall time of one Snakemake run in ``workdir``, importing that folder's own package."""
     start = time.perf_counter()
     environment = {**os.environ, "PYTHONPATH": str(workdir / "src")}
-    subprocess.run([sys.executable, "-m", "snakemake", "--workflow-profile", "workflow/profiles/default", "--cores", "2",
-                    *args], cwd=workdir, check=True, env=environment,
+    command = [sys.executable, "-m", "snakemake", "--workflow-profile", "workflow/profiles/default", "--cores", "2"]
+    subprocess.run([*command, *args], cwd=workdir, check=True, env=environment,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -130,6 +130,7 @@ def main() -> None:
                                      "floor_partial": [], "baseline": []}
     stage_runs: list[pd.DataFrame] = []
     floor_stage_runs: list[pd.DataFrame] = []
+    baseline_stage_runs: list[pd.DataFrame] = []
     with tempfile.TemporaryDirectory() as tmp:
         work, floor_dir = Path(tmp) / "repo", Path(tmp) / "floor"
         shutil.copytree(ROOT, work, ignore=IGNORE)
@@ -155,6 +156,7 @@ def main() -> None:
             if args.baseline:
                 fresh(baseline_dir)
                 times["baseline"].append(snakemake(baseline_dir, *extra))
+                baseline_stage_runs.append(stage_table(baseline_dir / "results"))
     best = {key: min(values) for key, values in times.items() if values}
     stages = stage_runs[times["clean"].index(best["clean"])]  # of the fastest clean run
     floor_stages = floor_stage_runs[times["floor"].index(best["floor"])]
@@ -183,11 +185,14 @@ def main() -> None:
     if args.baseline:
         print(f"clean run at {args.baseline}  {best['baseline']:7.1f} s   {runs('baseline')}")
         print(f"clean / clean at {args.baseline} = {ratio('clean', 'baseline', '<= 1.05 for the data checks')}")
-    print(f"largest job memory {max(run['max_rss_mb'].max() for run in stage_runs):7.0f} MB (target < 2048; of all runs)")
+    largest = max(run["max_rss_mb"].max() for run in stage_runs)
+    print(f"largest job memory {largest:7.0f} MB (target < 2048; of all runs)")
     print("stages of the fastest clean run (sum of job wall times, largest job's peak memory) and of the "
           "fastest floor run:")
     stages["floor_seconds"] = floor_stages["seconds"]
     stages["above_floor"] = stages["seconds"] - stages["floor_seconds"]
+    if args.baseline:  # the same stages in the baseline's fastest clean run
+        stages[f"at_{args.baseline}"] = baseline_stage_runs[times["baseline"].index(best["baseline"])]["seconds"]
     print(stages.to_string(float_format=lambda v: f"{v:.1f}"))
 
 

@@ -1,13 +1,20 @@
 """Rule analyse_scores: the statistics the paper reports."""
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from urban_resilience import analysis, tables
 from urban_resilience.io import read_scores, read_table, write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     scores = read_scores(inp.scores, inp.cities, params.study_area)
     means = pd.concat([analysis.yearly_means(scores).assign(group="study area"),
                        analysis.yearly_means(scores, "province_en").rename(columns={"province_en": "group"})])
@@ -19,15 +26,9 @@ with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
     write_table(analysis.primacy(scores), out.primacy)
     everyone = read_scores(inp.scores, inp.cities, params.cities)
     write_table(analysis.classify(scores, params.reference, everyone), out.tiers)
-    table = tables.read_indicators(inp.table)
     first, last = int(scores["year"].min()), int(scores["year"].max())
-    frequency = table[["code", "dimension", "name_cn", "name_en"]].rename(columns={"code": "indicator"})
-    for top, path in (("top5", inp.top5), ("top1", inp.top1)):
-        counts = read_table(path)
-        for year in (first, last):
-            column = counts[counts["year"] == year].set_index("indicator")["cities"]
-            frequency[f"{top}_{year}"] = frequency["indicator"].map(column).fillna(0).astype(int)
-    write_table(frequency, out.obstacle_frequency)
+    write_table(analysis.obstacle_frequency_first_last(tables.read_indicators(inp.indicators), read_table(inp.top5),
+                                                       read_table(inp.top1), first, last), out.obstacle_frequency)
     dimensions = read_table(inp.dimensions)
     write_table(analysis.dimension_obstacle_shares(dimensions[dimensions["admin_code"].isin(params.study_area)]),
                 out.obstacle_shares)

@@ -1,11 +1,18 @@
 """Rule analyse_spatial: global Moran's I and LISA clusters per year and measure."""
 
+from typing import TYPE_CHECKING
+
 from urban_resilience import spatial
 from urban_resilience.io import read_scores, read_table, write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     scores = read_scores(inp.scores, None, params.study_area)
     neighbours = read_table(inp.weights, dtype={"focal": str, "neighbor": str})
     w, codes = spatial.weights_from_table(neighbours, list(params.study_area))

@@ -1,5 +1,7 @@
 """Rule assemble_panel: yearbook extracts + side tables + PM2.5 means -> plausibility checks -> raw panel."""
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from urban_resilience import checks, panel, tables
@@ -7,8 +9,13 @@ from urban_resilience.cells import LOG_COLUMNS
 from urban_resilience.io import read_table, write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     raw_fields = tables.read_raw_fields(inp.raw_fields)
     codes, years = list(params.codes), list(params.years)
     yearbook = pd.concat([read_table(path) for path in inp.yearbook], ignore_index=True)

@@ -1,11 +1,18 @@
 """Rule derive_indicators: evaluate the indicator table's formulas on the raw panel; log divisions by 0."""
 
+from typing import TYPE_CHECKING
+
 from urban_resilience import panel, tables
 from urban_resilience.io import read_panel, write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     indicators = tables.read_indicators(inp.indicators)
     trees = tables.parse_formulas(indicators, tables.read_raw_fields(inp.raw_fields))
     raw = read_panel(inp.panel)

@@ -1,13 +1,20 @@
 """Rule extract_yearbook: one edition workbook -> long table of raw fields + cleaning log."""
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from urban_resilience import checks, extract, tables
 from urban_resilience.io import write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     extract.check_year(inp.workbook, params.year, list(params.years))
     raw_fields = tables.read_raw_fields(inp.raw_fields)
     formulas = tables.parse_formulas(tables.read_indicators(inp.indicators), raw_fields, inp.indicators)

@@ -1,13 +1,20 @@
 """Rule interpolate_panel: fill gaps by the configured rule, flag imputed cells, coverage tables."""
 
+from typing import TYPE_CHECKING
+
 from urban_resilience import panel, tables
 from urban_resilience.io import read_panel, write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
-    table = tables.read_indicators(inp.table)
-    observed = read_panel(inp.indicators)
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
+    table = tables.read_indicators(inp.indicators)
+    observed = read_panel(inp.observed)
     filled, imputed = panel.interpolate(observed, dict(zip(table["code"], table["unit"])), params.ends, params.max_gap)
     by_indicator, by_city = panel.coverage(imputed)
     write_table(filled.reset_index(), out.panel)

@@ -1,5 +1,7 @@
 """Rule plot_maps: choropleths, tier map and LISA cluster map."""
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 
 from urban_resilience import figures
@@ -7,9 +9,13 @@ from urban_resilience.io import read_scores, read_table
 from urban_resilience.labels import label
 from urban_resilience.logs import logged
 
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     figures.setup_fonts()
     language, synthetic, years = params.figures["language"], params.synthetic, params.figures["years"]
     boundaries = gpd.read_file(inp.boundaries)

@@ -1,11 +1,18 @@
 """Rule plot_obstacles: heat map of obstacle degrees in the last year."""
 
+from typing import TYPE_CHECKING
+
 from urban_resilience import figures, tables
 from urban_resilience.io import read_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     figures.setup_fonts()
     degrees = read_table(inp.degrees)
     degrees = degrees[degrees["admin_code"].isin(params.study_area)]

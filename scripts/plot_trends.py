@@ -1,12 +1,18 @@
 """Rule plot_trends: dimension means, per-city totals, inequality and kernel density figures."""
 
+from typing import TYPE_CHECKING
+
 from urban_resilience import figures, tables
 from urban_resilience.io import read_scores, read_table
 from urban_resilience.logs import logged
 
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     figures.setup_fonts()
     language, synthetic = params.figures["language"], params.synthetic
     means = read_table(inp.means)

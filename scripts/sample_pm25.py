@@ -1,12 +1,19 @@
 """Rule sample_pm25: one year's PM2.5 grid -> per-city mean, valid cells and valid share."""
 
+from typing import TYPE_CHECKING
+
 from urban_resilience import pm25
 from urban_resilience.io import write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp = snakemake.input  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp = snakemake.input
     ids, meta = pm25.read_zones(inp.zones, inp.zones_meta)
-    frame = pm25.zonal_means(inp.grid, ids, meta, snakemake.params.year)  # noqa: F821
-    write_table(frame, snakemake.output[0])  # noqa: F821
+    frame = pm25.zonal_means(inp.grid, ids, meta, snakemake.params.year)
+    write_table(frame, snakemake.output[0])
     log.info("%s: %d cities, lowest valid share %.3f", inp.grid, len(frame), frame["valid_share"].min())

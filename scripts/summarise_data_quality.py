@@ -1,13 +1,20 @@
 """Rule summarise_data_quality: all cleaning logs in one CSV, the cause of every imputed cell, a summary."""
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from urban_resilience import quality, tables
 from urban_resilience.io import read_panel, read_table, write_table
 from urban_resilience.logs import logged
 
-with logged(snakemake.log[0]) as log:  # noqa: F821 (snakemake is injected)
-    inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     logs = [*inp.cleaning, inp.side, inp.formulas]
     cleaning = pd.concat([read_table(p, keep_default_na=False) for p in logs], ignore_index=True)
     trees = tables.parse_formulas(tables.read_indicators(inp.indicators), tables.read_raw_fields(inp.raw_fields))

@@ -1,6 +1,7 @@
 """Shared fixtures: paths of the repository and its committed resources."""
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -32,8 +33,28 @@ def copy_repo(destination: Path) -> Path:
 
 
 def run_snakemake(workdir: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Snakemake in ``workdir`` with ``args`` (targets before options such as --configfile)."""
     return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """The 'Job stats' table of a dry run as {rule: count}; empty when nothing is to be done."""
+    if "Job stats:" not in output:
+        return {}
+    table = output.split("Job stats:")[1].split("total")[0]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.MULTILINE)}
+
+
+# Tests that use these fixtures run the workflow: they are marked `workflow`, so that
+# `pytest -m "not workflow"` is the fast suite.
+WORKFLOW_FIXTURES = {"demo_run", "small_reference", "small_run", "clean_digests"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if WORKFLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.workflow)
 
 
 @pytest.fixture(scope="session")

@@ -85,13 +85,25 @@ def test_tier_boundaries_are_exact():
     assert mean_reference.groupby("year")["reference"].first().tolist() == pytest.approx([0.15, 0.225, 0.30])
 
 
+def test_a_reference_per_year():
+    years = sorted(scores_frame()["year"].unique())
+    per_year = {int(years[0]): 0.2, int(years[1]): 0.25, int(years[2]): 0.5}
+    classified = analysis.classify(scores_frame(), per_year)
+    assert classified.groupby("year")["reference"].first().tolist() == [0.2, 0.25, 0.5]
+    d_first = classified.loc[(classified.admin_code == "D") & (classified.year == years[0])]
+    assert d_first["deviation"].item() == pytest.approx((d_first["total"].item() - 0.2) / 0.2)
+    with pytest.raises(ValueError, match=rf"no value for year\(s\) \[{years[2]}\]"):
+        analysis.classify(scores_frame(), {int(years[0]): 0.2, int(years[1]): 0.25})
+
+
 def test_theil_decomposition_by_hand():
     y = np.array([1.0, 2.0, 3.0, 6.0, 8.0])
     g = np.array(["a", "a", "b", "b", "b"])
     mu = y.mean()
     total = np.mean(y / mu * np.log(y / mu))
     between = sum((g == k).mean() * y[g == k].mean() / mu * np.log(y[g == k].mean() / mu) for k in "ab")
-    within = sum(y[g == k].sum() / y.sum() * np.mean(y[g == k] / y[g == k].mean() * np.log(y[g == k] / y[g == k].mean()))
+    within = sum(y[g == k].sum() / y.sum()
+                 * np.mean(y[g == k] / y[g == k].mean() * np.log(y[g == k] / y[g == k].mean()))
                  for k in "ab")
     result = disparities.theil_decomposition(y, g)
     assert result["theil"] == pytest.approx(total)
@@ -152,7 +164,8 @@ def squares(cells: dict[str, tuple[int, int]], size: float = 0.1):
     from shapely.geometry import box
 
     return gpd.GeoDataFrame({"admin_code": list(cells)},
-                            geometry=[box(c * size, r * size, (c + 1) * size, (r + 1) * size) for c, r in cells.values()],
+                            geometry=[box(c * size, r * size, (c + 1) * size, (r + 1) * size)
+                                      for c, r in cells.values()],
                             crs="EPSG:4326")
 
 
@@ -293,3 +306,54 @@ def test_fisher_jenks_by_hand():
 
     # two obvious groups and one outlier
     assert figures.fisher_jenks(np.array([1.0, 1.1, 0.9, 5.0, 5.2, 20.0]), 3).tolist() == [1.1, 5.2, 20.0]
+
+
+def test_theil_with_a_zero_group_total_uses_0_ln_0():
+    y = np.array([0.0, 0.0, 2.0, 6.0])
+    g = np.array(["a", "a", "b", "b"])
+    # shares y/μ = 0, 0, 1, 3: T = (0 + 0 + 1 ln 1 + 3 ln 3)/4; group a: 0 ln 0 = 0, group b: ratio 2
+    result = disparities.theil_decomposition(y, g)
+    assert result["theil"] == pytest.approx(3 * np.log(3) / 4)
+    assert result["between"] == pytest.approx(0.5 * 2 * np.log(2))
+    assert result["within"] == pytest.approx(3 * np.log(3) / 4 - np.log(2))
+    assert disparities.theil_decomposition(np.zeros(3), np.array(["a", "a", "b"])) == {
+        "theil": 0.0, "between": 0.0, "within": 0.0}
+
+
+def test_permutation_streams_are_independent_per_year_measure_and_statistic():
+    from urban_resilience import spatial
+
+    seeds = {spatial.stream_seed(20210301, year, measure, statistic)
+             for year in range(2003, 2020) for measure in spatial.MEASURES for statistic in (0, 1)}
+    assert len(seeds) == 17 * len(spatial.MEASURES) * 2
+    assert spatial.stream_seed(1, 2003, "total", 0) == spatial.stream_seed(1, 2003, "total", 0)
+
+
+def test_moran_leaves_the_process_warnings_filters_alone():
+    import warnings
+
+    from libpysal import weights
+
+    from urban_resilience import spatial
+
+    codes = ["a", "b", "c", "d"]
+    w = weights.W({"a": ["b"], "b": ["a", "c"], "c": ["b", "d"], "d": ["c"]})
+    w.transform = "r"
+    scores = pd.DataFrame([{"admin_code": c, "year": 2003, **{m: float(i) for m in spatial.MEASURES}}
+                           for i, c in enumerate(codes)])
+    before = list(warnings.filters)
+    spatial.moran_by_year(scores, w, codes, 9, 1, 0.05)
+    assert warnings.filters == before
+
+
+def test_first_and_last_year_obstacle_frequency_by_hand():
+    indicators = pd.DataFrame({"code": ["x1", "x2", "x10"], "dimension": ["economic", "social", "economic"],
+                               "name_cn": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"]})
+    top5 = pd.DataFrame({"year": [2003, 2003, 2019, 2011], "indicator": ["x10", "x1", "x2", "x1"],
+                         "cities": [3, 2, 4, 9]})
+    top1 = pd.DataFrame({"year": [2003, 2019], "indicator": ["x10", "x2"], "cities": [3, 4]})
+    table = analysis.obstacle_frequency_first_last(indicators, top5, top1, 2003, 2019)
+    assert table.columns.tolist() == ["indicator", "dimension", "name_cn", "name_en", "top5_2003", "top5_2019",
+                                      "top1_2003", "top1_2019"]
+    assert table[["indicator", "top5_2003", "top5_2019", "top1_2003", "top1_2019"]].values.tolist() == [
+        ["x1", 2, 0, 0, 0], ["x2", 0, 4, 0, 4], ["x10", 3, 0, 3, 0]]

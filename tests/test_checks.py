@@ -55,7 +55,8 @@ def test_single_year_slip_names_cell_city_year_and_the_expected_value(factor):
     printed = wrong.query("admin_code == '420200' and year == 2010")["value"].iloc[0]
     expected = printed / factor
     text = found[0]
-    assert text.startswith("中国城市统计年鉴2011.xlsx, sheet '2-3 地区生产总值', cell C6: city 420200, year 2010, field gdp")
+    assert text.startswith("中国城市统计年鉴2011.xlsx, sheet '2-3 地区生产总值', cell C6: "
+                           "city 420200, year 2010, field gdp")
     ratio = float(text.split(" is ")[1].split(" times")[0])
     assert ratio == pytest.approx(factor, rel=0.15)
     reported = float(text.split("(about ")[1].split(")")[0])

@@ -1,13 +1,13 @@
 """Configuration: the schema documents and checks every key, and bad values stop the run early."""
 
 import copy
-import subprocess
-import sys
 
 import pytest
 import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
+
+from conftest import run_snakemake
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +70,7 @@ def test_bad_values_are_rejected_naming_the_key(config, schema_path, change, fra
         validate(bad, schema_path)
 
 
-def run_snakemake(root, *args):
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", *args], cwd=root,
-                          capture_output=True, text=True, timeout=120)
-
-
+@pytest.mark.workflow
 @pytest.mark.parametrize(
     "extra, fragment",
     [
@@ -82,12 +78,14 @@ def run_snakemake(root, *args):
         ("years:\n  first: 2010\n  last: 2005\n", "years.last (2005) must be after years.first (2010)"),
         ("study_area: [430500]\n", "study_area codes ['430500'] are not in cities"),
         ("figures:\n  years: [1999]\n", "figures.years [1999]"),
+        ("classification:\n  reference: {2003: 0.05, 2019: 0.12}\n",
+         "classification.reference gives no value for year(s) [2004, 2005,"),
     ],
 )
 def test_snakemake_stops_before_any_job(root, tmp_path, config, extra, fragment):
     override = tmp_path / "override.yaml"
     override.write_text(extra, encoding="utf-8")
-    result = run_snakemake(root, "-n", "--configfile", str(override))
+    result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(override), timeout=120)
     assert result.returncode != 0
     assert fragment in result.stdout + result.stderr
     assert "Job stats" not in result.stdout

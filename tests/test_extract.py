@@ -146,7 +146,8 @@ def test_not_a_workbook(tmp_path, setup):
 
 def test_sheet_of_city_rows_with_no_known_header(tmp_path, setup):
     path = book(tmp_path / "x.xlsx", {"2-9 GDP": [["城市", None, "GDP总量(万元)"], ["武汉市", "Wuhan", 1.0]]})
-    with pytest.raises(ExtractionError, match=r"sheet '2-9 GDP': the sheet has city rows \(from row 2\) but no header matches a known field. Tried the header cells C1 'GDP总量'"):
+    with pytest.raises(ExtractionError, match=r"sheet '2-9 GDP': the sheet has city rows \(from row 2\) but no header "
+                                              r"matches a known field. Tried the header cells C1 'GDP总量'"):
         run(path, setup, {"gdp"})
 
 
@@ -158,7 +159,8 @@ def test_required_field_missing_from_an_edition(tmp_path, setup):
 
 def test_unknown_city_lists_close_matches(tmp_path, setup):
     path = book(tmp_path / "x.xlsx", {"2-1": HEADER + [["武汗市", "Wuhan", 1.0, 1.0, 2.0, 1.0]]})
-    with pytest.raises(ExtractionError, match=r"cell A3: city name '武汗市' matches no name.*close matches: 武汉 \(420100\)"):
+    with pytest.raises(ExtractionError,
+                       match=r"cell A3: city name '武汗市' matches no name.*close matches: 武汉 \(420100\)"):
         run(path, setup, {"gdp", "pop"})
 
 
@@ -218,7 +220,8 @@ def test_the_raw_file_is_not_modified(tmp_path, setup, resources):
 
 
 def test_province_rows_totals_and_footnotes_are_dropped(tmp_path, setup):
-    rows = HEADER + [["城市合计", "Total", 9.0, 9.0, 9.0, 9.0], ["湖北省", "Hubei"], ["  武汉市", "Wuhan", 1.0, 1.0, 2.0, 1.0],
+    rows = HEADER + [["城市合计", "Total", 9.0, 9.0, 9.0, 9.0], ["湖北省", "Hubei"],
+                     ["  武汉市", "Wuhan", 1.0, 1.0, 2.0, 1.0],
                      ["注：本表不含县级市。"]]
     long, _ = run(book(tmp_path / "x.xlsx", {"2-1": rows}), setup, {"gdp", "pop"})
     assert set(long["admin_code"]) == {"420100"} and np.allclose(long["value"], [1.0, 2.0])
@@ -274,7 +277,8 @@ def test_a_city_missing_from_a_sheet_is_logged(tmp_path, setup):
     assert "420100" not in set(log.loc[log["action"] == "row_missing", "admin_code"])
 
 
-@pytest.mark.parametrize("numbers", [[None, None, 1, 2, 3, 4], ["甲", "乙", 1, 2, 3, 4], ["栏次", None, "(1)", "(2)", "(3)", "(4)"]])
+@pytest.mark.parametrize("numbers", [[None, None, 1, 2, 3, 4], ["甲", "乙", 1, 2, 3, 4],
+                                     ["栏次", None, "(1)", "(2)", "(3)", "(4)"]])
 def test_a_row_of_column_numbers_under_the_header_is_skipped(tmp_path, setup, numbers):
     rows = [*HEADER, numbers, ["武汉市", "Wuhan", 5000.0, 4000.0, 800.0, 500.0]]
     long, _ = run(book(tmp_path / "x.xlsx", {"2-3": rows}), setup, {"gdp", "pop", "pop_district"})
@@ -355,6 +359,13 @@ def test_an_xls_named_xlsx_is_refused_saying_so(tmp_path, setup):
     xls = write_xls(tmp_path / "a.xls", [["城市", None, "地区生产总值(万元)"], ["武汉市", None, 1.0]])
     renamed = tmp_path / "中国城市统计年鉴2011.xlsx"
     xls.rename(renamed)
-    with pytest.raises(ExtractionError, match=r"中国城市统计年鉴2011.xlsx: this is a legacy .xls \(BIFF\) workbook named "
-                                              r".xlsx; rename it to 中国城市统计年鉴2011.xls"):
+    with pytest.raises(ExtractionError, match=r"中国城市统计年鉴2011.xlsx: this is a legacy .xls \(BIFF\) "
+                                              r"workbook named .xlsx; rename it to 中国城市统计年鉴2011.xls"):
         run(renamed, setup, {"gdp"})
+
+
+def test_column_letters_as_excel_names_them():
+    from openpyxl.utils import get_column_letter
+
+    for number in (1, 2, 26, 27, 52, 53, 702, 703, 16384):
+        assert extract.get_column_letter(number) == get_column_letter(number)

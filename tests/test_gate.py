@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
+
 from conftest import SMALL_CONFIG, copy_repo, run_snakemake
 
 pytestmark = pytest.mark.workflow
@@ -22,8 +23,9 @@ def dry_run(workdir: Path, *overrides: str) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("path, key, year", [(BOOK.format(edition=2019), "inputs.yearbook (directory + filename)", 2018),
-                                             (GRID.format(year=2017), "inputs.pm25.filename", 2017)])
+@pytest.mark.parametrize("path, key, year", [
+    (BOOK.format(edition=2019), "inputs.yearbook (directory + filename)", 2018),
+    (GRID.format(year=2017), "inputs.pm25.filename", 2017)])
 def test_an_input_deleted_after_a_complete_run_stops_the_next_run(small_reference, path, key, year):
     workdir = small_reference[0]
     moved = workdir / (path + ".away")
@@ -42,7 +44,8 @@ def test_a_typo_in_the_yearbook_folder_stops_the_run_after_a_complete_run(small_
     override.write_text("inputs:\n  yearbook:\n    directory: resources/demo/yearbok\n", encoding="utf-8")
     code, said = dry_run(small_reference[0], str(override))
     assert code != 0
-    assert ("inputs.yearbook (directory + filename), data year 2016: resources/demo/yearbok/中国城市统计年鉴2017.xlsx — "
+    assert ("inputs.yearbook (directory + filename), data year 2016: "
+            "resources/demo/yearbok/中国城市统计年鉴2017.xlsx — "
             "no such file: the folder resources/demo/yearbok does not exist") in said
     assert "data year 2019: resources/demo/yearbok/中国城市统计年鉴2020.xlsx" in said
     assert "data year 2015" not in said  # the small configuration needs 2016-2019 only
@@ -58,8 +61,8 @@ def test_real_data_label_on_demo_inputs_stops_the_run(small_reference, tmp_path)
     code, said = dry_run(workdir, str(override))
     assert code != 0
     assert "dataset.synthetic is false, but these inputs are the SYNTHETIC demo data" in said
-    assert (f"inputs.yearbook (directory + filename), data years 2016-2019 (4 files): {copied}/中国城市统计年鉴2017.xlsx …"
-            in said)
+    assert ("inputs.yearbook (directory + filename), data years 2016-2019 (4 files): "
+            f"{copied}/中国城市统计年鉴2017.xlsx …" in said)
     assert f"inputs.pm25.filename, data years 2017-2019 (3 files): {GRID.format(year=2017)} …" in said
     assert "inputs.patents: resources/demo/side_tables/patents.csv" in said
     assert "inputs.hsr_stations" not in said  # the real station table carries no mark

@@ -105,10 +105,19 @@ def test_ranks_and_top_factor_frequency():
     assert ranks[ranks.admin_code == "A"]["indicator"].tolist() == ["x1", "x2", "x3"]
     assert ranks[ranks.admin_code == "B"]["rank"].tolist() == [1, 2, 3]
     assert ranks[ranks.admin_code == "B"]["indicator"].tolist() == ["x2", "x3", "x1"]
-    top1 = index.top_factor_frequency(ranks, 1)
+    top1 = index.top_factor_frequency(ranks, 1, ["A", "B"])
     assert top1[["indicator", "cities"]].values.tolist() == [["x1", 1], ["x2", 1]]
-    top2 = index.top_factor_frequency(ranks, 2)
+    top2 = index.top_factor_frequency(ranks, 2, ["A", "B"])
     assert dict(zip(top2["indicator"], top2["cities"])) == {"x2": 2, "x1": 1, "x3": 1}
+    # a study area smaller than the cities the index is computed over: only its cities count
+    assert index.top_factor_frequency(ranks, 2, ["B"])[["indicator", "cities"]].values.tolist() == [["x2", 1],
+                                                                                                   ["x3", 1]]
+
+
+def test_obstacle_ranks_break_ties_in_table_order():
+    obstacles = pd.DataFrame({"x2": [25.0], "x10": [25.0], "x1": [50.0]},
+                             index=pd.MultiIndex.from_tuples([("A", 2003)], names=["admin_code", "year"]))
+    assert index.obstacle_ranks(obstacles)["indicator"].tolist() == ["x1", "x2", "x10"]
 
 
 # ------------------------------------------------------------------ properties on random panels
@@ -186,3 +195,18 @@ def test_demo_run_tables(demo_run):
     assert degrees.sum(axis=1).to_numpy() == pytest.approx(100.0)
     top5 = read_table(demo_run / "results" / "obstacles" / "top5_frequency.csv")
     assert top5.groupby("year")["cities"].sum().unique().tolist() == [28 * 5]
+
+
+def test_weights_table_follows_the_indicator_table_whatever_the_summary_order():
+    indicators = pd.DataFrame({"code": ["x1", "x2", "x10"], "dimension": ["economic", "social", "economic"],
+                               "name_cn": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"], "direction": ["+", "+", "-"],
+                               "paper_weight": [0.2, 0.3, None]})
+    summary = pd.DataFrame({"entropy": [0.9, 0.8, 0.7], "divergence": [0.1, 0.2, 0.3], "weight": [1 / 6, 2 / 6, 3 / 6]},
+                           index=pd.Index(["x1", "x10", "x2"], name="indicator"))  # x10 sorts before x2
+    table = index.weights_table(indicators, summary, "entropy_pooled", 0.0001, "demo (SYNTHETIC)")
+    assert table["code"].tolist() == ["x1", "x2", "x10"]
+    assert table["weight"].tolist() == pytest.approx([1 / 6, 3 / 6, 2 / 6])
+    assert table["dimension_weight"].tolist() == pytest.approx([1 / 2, 1 / 2, 1 / 2])
+    assert table["paper_weight"].tolist()[:2] == [0.2, 0.3] and np.isnan(table["paper_weight"].iloc[2])
+    assert set(table["method"]) == {"entropy_pooled"} and set(table["shift"]) == {0.0001}
+    assert set(table["dataset"]) == {"demo (SYNTHETIC)"}

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from openpyxl import Workbook
 
-from urban_resilience import inputs, tables
+from urban_resilience import inputs, schema, tables
 from urban_resilience.inputs import Input, InputError
 
 DEMO_BOOK = "demo/yearbook/中国城市统计年鉴2011.xlsx"
@@ -15,15 +15,16 @@ DEMO_GRID = "demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl
 def test_missing_inputs_are_listed_with_key_year_and_path(tmp_path, resources):
     needed = [Input("inputs.pm25.filename", 2010, str(resources / DEMO_GRID)),
               Input("inputs.pm25.filename", 2011, str(tmp_path / "pm_2011.tif")),
-              Input("inputs.yearbook (directory + filename)", 2003, str(tmp_path / "yearbok" / "中国城市统计年鉴2004.xlsx")),
+              Input("inputs.yearbook (directory + filename)", 2003,
+                    str(tmp_path / "yearbok" / "中国城市统计年鉴2004.xlsx")),
               Input("inputs.patents", None, str(tmp_path))]
     with pytest.raises(InputError) as error:
         inputs.check_exist(needed)
     lines = str(error.value).splitlines()
     assert lines[1:] == [
         f"  inputs.pm25.filename, data year 2011: {tmp_path}/pm_2011.tif — no such file",
-        f"  inputs.yearbook (directory + filename), data year 2003: {tmp_path}/yearbok/中国城市统计年鉴2004.xlsx — no such "
-        f"file: the folder {tmp_path}/yearbok does not exist",
+        f"  inputs.yearbook (directory + filename), data year 2003: {tmp_path}/yearbok/中国城市统计年鉴2004.xlsx"
+        f" — no such file: the folder {tmp_path}/yearbok does not exist",
         f"  inputs.patents: {tmp_path} — not a file"]
     inputs.check_exist(needed[:1])
 
@@ -57,14 +58,14 @@ def test_an_edition_may_be_xls_or_xlsx(tmp_path):
 
 def test_reference_table_errors_name_file_row_key_and_column(tmp_path, root, resources):
     table = tables.read_indicators(resources / "indicators.csv")
-    schema = root / "workflow" / "schemas" / "indicators.schema.yaml"
-    tables.validate_rows(table, schema, "resources/indicators.csv", "code")
+    indicators_schema = root / "workflow" / "schemas" / "indicators.schema.yaml"
+    schema.validate_rows(table, indicators_schema, "resources/indicators.csv", "code")
     table.loc[1, "direction"] = "up"
-    with pytest.raises(tables.TableError, match=r"^resources/indicators.csv, row 3 \(x2\), column direction: 'up' is not "
-                                                r"one of \['\+', '-'\]$"):
-        tables.validate_rows(table, schema, "resources/indicators.csv", "code")
+    with pytest.raises(tables.TableError, match=r"^resources/indicators.csv, row 3 \(x2\), column direction: 'up' "
+                                                r"is not one of \['\+', '-'\]$"):
+        schema.validate_rows(table, indicators_schema, "resources/indicators.csv", "code")
     breaks = tables.read_known_breaks(resources / "known_breaks.csv")
     breaks.loc[0] = ["4201", "gdp", "2010", "reform"]
     with pytest.raises(tables.TableError, match=r"known_breaks.csv, row 2 \(gdp\), column admin_code: '4201' does not"):
-        tables.validate_rows(breaks, root / "workflow" / "schemas" / "known_breaks.schema.yaml",
+        schema.validate_rows(breaks, root / "workflow" / "schemas" / "known_breaks.schema.yaml",
                              "known_breaks.csv", "field")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 import rasterio
-from conftest import SMALL_CONFIG, copy_repo, output_digests, run_snakemake
 from openpyxl import load_workbook
+
+from conftest import SMALL_CONFIG, copy_repo, job_counts, output_digests, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -31,15 +32,7 @@ def planned(workdir: Path, *overrides: str) -> dict[str, int]:
     are extra config files applied after the small configuration."""
     result = run_snakemake(workdir, "-n", "--cores", "2", *SMALL, *overrides)
     assert result.returncode == 0, result.stderr[-3000:]
-    if "Job stats:" not in result.stdout:
-        return {}
-    table = result.stdout.split("Job stats:")[1].split("total")[0]
-    counts = {}
-    for line in table.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit():
-            counts[parts[0]] = int(parts[1])
-    return counts
+    return job_counts(result.stdout)
 
 
 def run(workdir: Path, *extra: str) -> None:
@@ -80,22 +73,32 @@ def test_changing_a_figure_option_reruns_only_figures(small_run, tmp_path):
     assert planned(small_run, str(override)) == {rule: 1 for rule in FIGURES}
 
 
-def test_changing_the_shift_reruns_from_standardisation_on(small_run, tmp_path):
+def test_changing_the_shift_reruns_from_the_weights_on(small_run, tmp_path):
     override = tmp_path / "shift.yaml"
     override.write_text("standardisation:\n  shift: 0.001\n", encoding="utf-8")
-    expected = DOWNSTREAM_OF_PANEL - {"derive_indicators", "interpolate_panel", "summarise_data_quality"}
+    # only the entropy weights use the shift: standardisation is kept
+    expected = DOWNSTREAM_OF_PANEL - {"derive_indicators", "interpolate_panel", "summarise_data_quality",
+                                      "standardise_indicators"}
     assert planned(small_run, str(override)) == {rule: 1 for rule in expected}
 
 
-def test_editing_a_package_module_reruns_the_rules_that_import_it(small_run):
+def test_a_comment_edit_reruns_nothing_and_a_code_edit_the_importing_rules(small_run):
     module = small_run / "src" / "urban_resilience" / "figures.py"
-    before, stat = module.read_bytes(), module.stat()
-    module.write_bytes(before + b"\n# an edit\n")
+    before = module.read_bytes()
     try:
+        module.write_bytes(before.replace(b'"""', b'"""Edited docstring. ', 1) + b"\n# a comment\n")
+        assert planned(small_run) == {}  # comments and docstrings are not code
+        module.write_bytes(before + b"\nEDITED = True\n")
         assert planned(small_run) == {rule: 1 for rule in FIGURES}
+        cells = small_run / "src" / "urban_resilience" / "cells.py"  # imported by extraction and side tables,
+        original = cells.read_bytes()                                  # through other modules by most rules
+        module.write_bytes(before)
+        cells.write_bytes(original + b"\nEDITED = True\n")
+        expected = {"extract_yearbook": 4, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+        assert planned(small_run) == expected
+        cells.write_bytes(original)
     finally:
         module.write_bytes(before)
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert planned(small_run) == {}
 
 

@@ -30,7 +30,8 @@ def test_hsr_counts_stations_open_at_year_end():
 def test_hsr_date_that_does_not_parse():
     bad = STATIONS.copy()
     bad.loc[2, "opened"] = "2009年4月"
-    with pytest.raises(PanelError, match=r"stations.csv, row 4 \(city 420100, station 汉口\): opening date '2009年4月'"):
+    with pytest.raises(PanelError,
+                       match=r"stations.csv, row 4 \(city 420100, station 汉口\): opening date '2009年4月'"):
         panel.hsr_counts(bad, ["420100"], [2009], "12-31", "stations.csv")
 
 
@@ -88,7 +89,8 @@ def test_division_by_zero_gets_its_own_log_row():
     raw = pd.DataFrame({"gdp": [5.0, 6.0, 7.0], "pop": [1.0, 0.0, float("nan")]}, index=index)
     trees = {"x1": formula.parse("gdp / pop")}
     log = panel.division_log(raw, trees, {"x1": "gdp / pop"}, [2003, 2004])
-    assert log[["admin_code", "year", "field", "action"]].values.tolist() == [["420100", 2003, "x1", "division_by_zero"]]
+    assert log[["admin_code", "year", "field", "action"]].values.tolist() == [
+        ["420100", 2003, "x1", "division_by_zero"]]
     assert log["note"].iloc[0] == "x1 = gdp / pop divides by 0 for city 420100, year 2003"
 
 

@@ -182,3 +182,45 @@ def test_polygons_outside_the_grid(tmp_path):
     far = gpd.GeoDataFrame({"admin_code": ["650100"]}, geometry=[box(87.0, 43.0, 88.0, 44.0)], crs="EPSG:4326")
     with pytest.raises(RasterError, match="lie outside the grid"):
         pm25.zones(far, write_tif(tmp_path / "g.tif", values))
+
+
+def test_window_keeps_every_cell_the_bounds_touch(tmp_path):
+    # rasterio 1.4's round_lengths(op="ceil") rounds to the nearest cell: this box lost a row and a
+    # column (20 of its 25 cell centres were counted)
+    path = tmp_path / "coarse.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=100, height=100, count=1, dtype="float32", crs="EPSG:4326",
+                       transform=Affine(0.1, 0, 106.0, 0, -0.1, 34.0)) as dst:
+        dst.write(np.ones((100, 100), dtype="float32"), 1)
+    with rasterio.open(path) as src:
+        window = pm25.grid_window(src, (110.52, 30.52, 111.02, 31.02))
+    assert (window.col_off, window.row_off, window.width, window.height) == (45, 29, 6, 6)
+    boundaries = gpd.GeoDataFrame({"admin_code": ["420100"]}, geometry=[box(110.52, 30.52, 111.02, 31.02)],
+                                  crs="EPSG:4326")
+    _, meta = pm25.zones(boundaries, str(path))
+    assert meta["city_cells"] == [25]
+
+
+@pytest.mark.parametrize("shift", [(0.0, 0.0), (0.003, 0.0), (0.0, 0.006), (0.0049, 0.0049), (0.0051, 0.0011)])
+def test_every_cell_whose_centre_is_in_a_city_is_counted_on_every_edge(tmp_path, shift):
+    """Zones from the window against a rasterization of the whole grid: the same cells for cities on
+    the west, east, south and north edges of the cities' bounds."""
+    from rasterio import features
+
+    path = write_tif(tmp_path / "grid.tif", grid_values()[2])
+    dx, dy = shift
+    polygons = {"420100": box(111.003 + dx, 29.0, 111.5, 29.5),       # west edge
+                "420200": box(113.0, 28.2, 113.4, 28.517 + dy),       # south edge
+                "420500": box(114.6, 29.2, 115.227 + dx, 29.8),       # east edge
+                "420600": box(112.0, 31.5, 112.5, 31.893 + dy),       # north edge
+                "420700": Polygon([(112.0, 29.0), (112.4, 29.0), (112.2, 29.304 + dy)])}
+    boundaries = gpd.GeoDataFrame({"admin_code": list(polygons)}, geometry=list(polygons.values()), crs="EPSG:4326")
+    ids, meta = pm25.zones(boundaries, path)
+    codes = meta["codes"]
+    full = features.rasterize(((geom, codes.index(code) + 1) for code, geom in polygons.items()),
+                              out_shape=(ROWS, COLS), transform=Affine(CELL, 0, WEST, 0, -CELL, NORTH), fill=0,
+                              dtype="int32", all_touched=False)
+    assert meta["city_cells"] == np.bincount(full.ravel(), minlength=len(codes) + 1)[1:].tolist()
+    col, row, width, height = meta["window"]
+    assert np.array_equal(full[row:row + height, col:col + width], ids)
+    assert (full[:row] == 0).all() and (full[row + height:] == 0).all()
+    assert (full[:, :col] == 0).all() and (full[:, col + width:] == 0).all()

@@ -1,36 +1,31 @@
 """The workflow's DAG: exact job lists from dry runs, and lint cleanliness."""
 
-import re
 import subprocess
 import sys
 
+import pytest
 
+from conftest import job_counts, run_snakemake
 
-def snakemake(root, *args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=root, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def job_counts(output: str) -> dict[str, int]:
-    """Parse the 'Job stats' table of a dry run into {rule: count}."""
-    table = output.split("Job stats:")[1].split("total")[0]
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.MULTILINE)}
+pytestmark = pytest.mark.workflow  # every test here runs Snakemake or a linter over the workflow
 
 
 def test_dry_run_lists_the_dag(root, tmp_path):
-    result = snakemake(root, "-n", "--directory", str(root), "--forceall")
+    result = run_snakemake(root, "-n", "--directory", str(root), "--forceall")
     assert result.returncode == 0, result.stderr
     assert job_counts(result.stdout) == {
         "prepare_boundaries": 1, "extract_yearbook": 18, "rasterize_cities": 1, "sample_pm25": 17,
-        "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1, "standardise_indicators": 1,
+        "assemble_panel": 1, "derive_indicators": 1, "interpolate_panel": 1, "summarise_data_quality": 1,
+        "standardise_indicators": 1,
         "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "analyse_scores": 1,
-        "compute_spatial_weights": 1, "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1, "plot_maps": 1, "plot_obstacles": 1,
+        "compute_spatial_weights": 1, "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1,
+        "plot_maps": 1, "plot_obstacles": 1,
         "all": 1,
     }
 
 
 def test_lint_is_clean(root):
-    result = snakemake(root, "--lint")
+    result = run_snakemake(root, "--lint")
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
 
 
@@ -40,9 +35,13 @@ def test_snakefmt_is_clean(root):
     assert result.returncode == 0, result.stderr
 
 
-def test_report_has_every_category_and_the_synthetic_banner(demo_run):
-    from conftest import run_snakemake
+def test_ruff_is_clean(root):
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=root, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
 
+
+def test_report_has_every_category_and_the_synthetic_banner(demo_run):
     result = run_snakemake(demo_run, "--report", "results/report.html")
     assert result.returncode == 0, result.stderr[-2000:]
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8")

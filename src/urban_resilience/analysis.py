@@ -88,16 +88,24 @@ def tier(deviation: np.ndarray | pd.Series) -> np.ndarray:
     return np.select([d <= -0.3, d < -0.1, d < 0.1, d < 0.3], list(TIERS[:4]), default=TIERS[4])
 
 
-def classify(scores: pd.DataFrame, reference: float | str, all_scores: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Tier of every city-year of ``scores`` (the study area). The reference is the year's mean
+def classify(scores: pd.DataFrame, reference: float | str | dict, all_scores: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
+    """Tier of every city-year of ``scores`` (the study area). The reference r is the year's mean
     total of the study area (``study_area_mean``), of all configured cities (``cities_mean``,
-    from ``all_scores``; the paper's national mean), or a number."""
+    from ``all_scores``; the paper's national mean), a number per year (``{year: r}``), or one
+    number for every year."""
     frame = scores[["admin_code", "name_cn", "name_en", "province_en", "year", "total"]].copy()
     if reference == "study_area_mean":
         frame["reference"] = frame.groupby("year")["total"].transform("mean")
     elif reference == "cities_mean":
         frame["reference"] = frame["year"].map((all_scores if all_scores is not None else scores)
                                                .groupby("year")["total"].mean())
+    elif isinstance(reference, dict):
+        by_year = {int(year): float(value) for year, value in reference.items()}
+        missing = sorted(set(frame["year"].astype(int)) - set(by_year))
+        if missing:
+            raise ValueError(f"classification.reference gives no value for year(s) {missing}")
+        frame["reference"] = frame["year"].astype(int).map(by_year)
     else:
         frame["reference"] = float(reference)
     frame["deviation"] = (frame["total"] - frame["reference"]) / frame["reference"]
@@ -108,3 +116,16 @@ def classify(scores: pd.DataFrame, reference: float | str, all_scores: pd.DataFr
 def dimension_obstacle_shares(dimension_obstacles: pd.DataFrame) -> pd.DataFrame:
     """Mean obstacle degree (%) of each dimension across cities, per year."""
     return dimension_obstacles.groupby("year")[list(DIMENSIONS)].mean().reset_index()
+
+
+def obstacle_frequency_first_last(indicators: pd.DataFrame, top5: pd.DataFrame, top1: pd.DataFrame,
+                                  first: int, last: int) -> pd.DataFrame:
+    """The paper's comparison of the top obstacle factors: per indicator (in the indicator table's
+    order, with its dimension and names), the number of study-area cities having it among their
+    five largest and their largest obstacle, in the first and the last year (0 where none)."""
+    frequency = indicators[["code", "dimension", "name_cn", "name_en"]].rename(columns={"code": "indicator"})
+    for top, counts in (("top5", top5), ("top1", top1)):
+        for year in (first, last):
+            column = counts[counts["year"] == year].set_index("indicator")["cities"]
+            frequency[f"{top}_{year}"] = frequency["indicator"].map(column).fillna(0).astype(int)
+    return frequency.reset_index(drop=True)

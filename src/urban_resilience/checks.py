@@ -63,7 +63,8 @@ class KnownBreaks:
         table = pd.DataFrame(columns=self.COLUMNS) if table is None else table
         missing = [c for c in self.COLUMNS if c not in table.columns]
         if missing:
-            raise DataCheckError(f"{source}: missing column(s) {', '.join(missing)}; expected {', '.join(self.COLUMNS)}")
+            raise DataCheckError(f"{source}: missing column(s) {', '.join(missing)}; "
+                                 f"expected {', '.join(self.COLUMNS)}")
         self.reasons: dict[tuple[str, str, int], str] = {}
         for line, row in enumerate(table.itertuples(index=False), start=2):
             try:
@@ -334,7 +335,8 @@ def fraction_findings(long: pd.DataFrame) -> list[Finding]:
             if reference >= 10:
                 code, year = table.index[i], years[j]
                 findings.append(Finding(code, field, year, (
-                    f"{_place(places, code, year).lstrip(', ')}: city {code}, year {year}, field {field}: {values[i, j]:g} "
+                    f"{_place(places, code, year).lstrip(', ')}: city {code}, year {year}, field {field}: "
+                    f"{values[i, j]:g} "
                     f"looks like a fraction printed for a percentage (expected about {reference:.4g} %, e.g. "
                     f"{values[i, j] * 100:.4g})")))
     return findings
@@ -343,8 +345,8 @@ def fraction_findings(long: pd.DataFrame) -> list[Finding]:
 def accepted_log(accepted: list[tuple[Finding, str]], source: str = "") -> list[dict]:
     """Cleaning-log rows for findings the known-breaks table accepts."""
     return [{"file": source, "sheet": "", "cell": "", "admin_code": f.admin_code, "year": f.year, "field": f.field,
-             "written": "", "action": "accepted_finding", "value": math.nan, "note": f"{f.message} — accepted: {reason}"}
-            for f, reason in accepted]
+             "written": "", "action": "accepted_finding", "value": math.nan,
+             "note": f"{f.message} — accepted: {reason}"} for f, reason in accepted]
 
 
 def check_raw(sources: list[tuple[pd.DataFrame, str]], kinds: dict[str, str], factor: float,

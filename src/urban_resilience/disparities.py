@@ -11,18 +11,25 @@ import numpy as np
 import pandas as pd
 
 
+def x_log_x(x: np.ndarray) -> np.ndarray:
+    """x ln x with 0 ln 0 = 0 (its limit), elementwise."""
+    x = np.asarray(x, dtype=float)
+    return np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0)), 0.0)
+
+
 def theil_decomposition(values: np.ndarray, groups: np.ndarray) -> dict[str, float]:
     """Theil T = (1/n) Σ_i (y_i/μ) ln(y_i/μ) with its between-group part
-    T_b = Σ_g (n_g/n)(μ_g/μ) ln(μ_g/μ) and within-group part T − T_b (as PySAL's TheilD)."""
+    T_b = Σ_g (n_g/n)(μ_g/μ) ln(μ_g/μ) and within-group part T − T_b (as PySAL's TheilD);
+    0 ln 0 = 0, so a city or group at 0 adds nothing (all values 0: no inequality, T = 0)."""
     y = np.asarray(values, dtype=float)
     g = np.asarray(groups)
-    share = y / y.mean()
-    total = float(np.mean(share * np.log(share)))
+    if y.mean() == 0:
+        return {"theil": 0.0, "between": 0.0, "within": 0.0}
+    total = float(np.mean(x_log_x(y / y.mean())))
     between = 0.0
     for group in np.unique(g):
         part = y[g == group]
-        ratio = part.mean() / y.mean()
-        between += len(part) / len(y) * ratio * np.log(ratio)
+        between += len(part) / len(y) * float(x_log_x(part.mean() / y.mean()))
     return {"theil": total, "between": float(between), "within": total - float(between)}
 
 

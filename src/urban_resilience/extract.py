@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from urban_resilience import tables
@@ -138,6 +137,15 @@ class Units:
         if source[0] != target[0]:
             raise ValueError(f"{unit} ({source[0]}) cannot be converted to {canonical} ({target[0]})")
         return source[1] / target[1]
+
+
+def get_column_letter(number: int) -> str:
+    """Excel's column name of 1-based column ``number``: 1 → A, 26 → Z, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def unit_key(unit: str) -> str:
@@ -425,14 +433,16 @@ def map_columns(sheet: Sheet, layout: Layout, file: str, year: int, fields: Fiel
                             note or "header matches no raw field"))
             continue
         if note:
-            log.append(_log(file, sheet.title, address, "", year, field, str(name_cell), "assumed_scope", math.nan, note))
+            log.append(_log(file, sheet.title, address, "", year, field, str(name_cell), "assumed_scope", math.nan,
+                            note))
         if field not in wanted:
             columns.setdefault(-col - 1, (field, math.nan))  # matched, but not needed: remembered as matched
             continue
         factor = unit_factor(where, address, name, field, unit or unit_line, units, fields.canonical_unit[field])
         if factor != 1.0:
             log.append(_log(file, sheet.title, address, "", year, field, str(name_cell), "converted_unit", factor,
-                            f"values in {unit or unit_line} multiplied by {factor:g} to {fields.canonical_unit[field]}"))
+                            f"values in {unit or unit_line} multiplied by {factor:g} to "
+                            f"{fields.canonical_unit[field]}"))
         if field in {c[0] for c in columns.values()}:
             raise ExtractionError(f"{where}, cell {address}: field {field} ({scope or 'no scope'}) appears in two "
                                   "columns of the same sheet")

@@ -1,4 +1,5 @@
-"""The resilience index: pooled standardisation, weights, scores, obstacle degrees (the paper's time-extended entropy method).
+"""The resilience index (the paper's time-extended entropy method): pooled standardisation, weights,
+scores, obstacle degrees.
 
 Notation: x_ijt is indicator j of city i in year t (rows = city-years, columns = indicators),
 m years, n cities, z indicators.
@@ -61,7 +62,8 @@ def _entropy(values: np.ndarray) -> np.ndarray:
     rows = values.shape[0]
     totals = values.sum(axis=0)
     if (totals <= 0).any():
-        raise IndexComputationError("an indicator is 0 for every city and year after standardisation; set a positive shift")
+        raise IndexComputationError("an indicator is 0 for every city and year after standardisation; "
+                                    "set a positive shift")
     p = values / totals
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(p > 0, p * np.log(p), 0.0)
@@ -112,6 +114,19 @@ def weight_vectors(standardised: pd.DataFrame, method: str, shift: float) -> tup
                            columns=["year", "indicator", "weight"])
     return summary, by_year
 
+
+
+def weights_table(indicators: pd.DataFrame, summary: pd.DataFrame, method: str, shift: float,
+                  dataset: str) -> pd.DataFrame:
+    """The user's weights table: the indicator table's labels, e_j, g_j and w_j of ``summary``
+    (indexed by indicator code), the dimension weight Σ_{j∈λ} w_j, the paper's weight, the method,
+    the shift and the dataset label; rows in the indicator table's order."""
+    weights = indicators[["code", "dimension", "name_cn", "name_en", "direction"]].merge(
+        summary.rename_axis("code").reset_index(), on="code", how="left", validate="one_to_one")
+    weights["dimension_weight"] = weights.groupby("dimension")["weight"].transform("sum")
+    weights["paper_weight"] = indicators["paper_weight"].to_numpy()
+    weights["method"], weights["shift"], weights["dataset"] = method, shift, dataset
+    return weights
 
 def scores(standardised: pd.DataFrame, weights_by_year: pd.DataFrame, dimensions: dict[str, str]) -> pd.DataFrame:
     """Dimension scores RES_λ = Σ_{j∈λ} w_j x'_j and the total, for every city-year."""
@@ -167,8 +182,9 @@ def obstacle_ranks(obstacles: pd.DataFrame) -> pd.DataFrame:
     }).sort_values(["admin_code", "year", "rank"], kind="stable").reset_index(drop=True)
 
 
-def top_factor_frequency(ranks: pd.DataFrame, top: int) -> pd.DataFrame:
-    """Per year and indicator: in how many cities the indicator is among the ``top`` obstacles."""
-    chosen = ranks[ranks["rank"] <= top]
+def top_factor_frequency(ranks: pd.DataFrame, top: int, cities: list[str]) -> pd.DataFrame:
+    """Per year and indicator: in how many of ``cities`` (the study area) the indicator is among the
+    ``top`` obstacles."""
+    chosen = ranks[(ranks["rank"] <= top) & ranks["admin_code"].isin(list(cities))]
     counts = chosen.groupby(["year", "indicator"]).size().rename("cities").reset_index()
     return counts.sort_values(["year", "cities", "indicator"], ascending=[True, False, True]).reset_index(drop=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -47,7 +46,8 @@ _CODE_COLUMNS = ("行政区划代码", "admin_code", "citycode", "城市代码",
 _YEAR_COLUMNS = ("年份", "year", "年度", "sgnyear")
 
 
-def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str, source: str) -> tuple[pd.DataFrame, list]:
+def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str,
+                         source: str) -> tuple[pd.DataFrame, list]:
     """A long city-year side table (codes, years and a value column named by one of ``variants``).
 
     Returns (admin_code, year, field) rows and cleaning-log rows for repaired or missing cells.
@@ -249,7 +249,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str, max_gap: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str,
+                max_gap: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(filled panel, boolean imputed flags) of the same shape; raise naming city, indicator, years.
 
     Extrapolated ends are kept within [0, 100] for % indicators and at or above 0 for indicators

@@ -64,9 +64,16 @@ def grid_crs(src) -> CRS:
 
 
 def grid_window(src: rasterio.io.DatasetReader, bounds: tuple[float, float, float, float]) -> windows.Window:
-    """The window of ``src`` covering ``bounds`` (whole cells, clipped to the grid)."""
-    window = windows.from_bounds(*bounds, transform=src.transform)
-    window = window.round_offsets(op="floor").round_lengths(op="ceil")
+    """The window of ``src`` covering ``bounds`` (west, south, east, north) in whole cells, clipped
+    to the grid: the bounds' corners in fractional cell coordinates, first row and column rounded
+    down, last ones rounded up, so a cell that the bounds touch is never cut off. (rasterio 1.4's
+    ``Window.round_lengths`` ignores ``op="ceil"`` and rounds to the nearest cell.)"""
+    west, south, east, north = bounds
+    inverse = ~src.transform
+    cols, rows = zip(*(inverse * corner for corner in ((west, north), (east, south), (west, south), (east, north))))
+    col_off, row_off = math.floor(min(cols)), math.floor(min(rows))
+    width, height = math.ceil(max(cols)) - col_off, math.ceil(max(rows)) - row_off
+    window = windows.Window(col_off, row_off, max(width, 1), max(height, 1))
     full = windows.Window(0, 0, src.width, src.height)
     try:
         return window.intersection(full)

@@ -73,15 +73,28 @@ def moran_by_year(scores: pd.DataFrame, w, codes: list[str], permutations: int, 
     """(global Moran's I per year and measure, local Moran / LISA per city and year for the
     ``local_measures``, by default the total).
 
-    Pseudo p-values come from ``permutations`` seeded permutations: of all values for the global
-    statistic, conditional (each city's neighbours) for the local one; local significance is
+    Pseudo p-values come from ``permutations`` permutations, drawn from an independent stream per
+    year, measure and statistic (:func:`stream_seed`): of all values for the global statistic,
+    conditional (each city's neighbours) for the local one; local significance is
     judged after the Benjamini–Hochberg false discovery rate at ``alpha``.
     """
-    # esda announces that its permutation p-value will become two-sided in a later release; this
-    # version's p_sim is the directed (folded, one-sided) pseudo p-value, documented as such
-    warnings.filterwarnings("ignore", message="The alternative hypothesis for conditional randomization",
-                            category=DeprecationWarning)
+    with warnings.catch_warnings():
+        # esda announces that its permutation p-value will become two-sided in a later release;
+        # this version's p_sim is the directed (folded, one-sided) pseudo p-value, documented as such
+        warnings.filterwarnings("ignore", message="The alternative hypothesis for conditional randomization",
+                                category=DeprecationWarning)
+        return _moran_by_year(scores, w, codes, permutations, seed, alpha, local_measures)
 
+
+def stream_seed(seed: int, year: int, measure: str, statistic: int) -> int:
+    """An independent random stream for each year, measure and statistic (0 global, 1 local),
+    derived from the configured ``seed`` by NumPy's SeedSequence: no two tests share their draws."""
+    key = [seed, int(year), MEASURES.index(measure), statistic]
+    return int(np.random.SeedSequence(key).generate_state(1)[0])
+
+
+def _moran_by_year(scores, w, codes, permutations, seed, alpha, local_measures):
+    """:func:`moran_by_year` without the warnings filter."""
     quadrant = {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}
     global_rows, local_rows = [], []
     for year, block in scores.groupby("year", sort=True):
@@ -89,13 +102,13 @@ def moran_by_year(scores: pd.DataFrame, w, codes: list[str], permutations: int, 
         for measure in MEASURES:
             y = block[measure].to_numpy(dtype=float)
             moran = Moran(y, w, permutations=0)
-            p_sim = pseudo_p_value(moran.I, permuted_moran(y, w, permutations, seed))
+            p_sim = pseudo_p_value(moran.I, permuted_moran(y, w, permutations, stream_seed(seed, year, measure, 0)))
             global_rows.append({"year": year, "measure": measure, "moran_i": moran.I, "expected_i": moran.EI,
                                 "z_norm": moran.z_norm, "p_norm": moran.p_norm, "p_sim": p_sim,
                                 "permutations": permutations})
             if measure not in local_measures:
                 continue
-            local = Moran_Local(y, w, permutations=permutations, seed=seed)
+            local = Moran_Local(y, w, permutations=permutations, seed=stream_seed(seed, year, measure, 1))
             threshold = fdr(local.p_sim, alpha)
             significant = local.p_sim <= threshold
             for code, value, q, p, sig in zip(codes, local.Is, local.q, local.p_sim, significant):

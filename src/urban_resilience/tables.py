@@ -12,9 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import jsonschema
 import pandas as pd
-import yaml
 
 from urban_resilience import formula
 
@@ -59,26 +57,6 @@ def read_units(path: str | Path) -> pd.DataFrame:
 def read_known_breaks(path: str | Path) -> pd.DataFrame:
     """Known-breaks table: admin_code (or ``*``), field, first_year, reason — all text."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def validate_rows(table: pd.DataFrame, schema_path: str | Path, source: str, key: str | None = None) -> None:
-    """Check every row of a reference table against its JSON schema.
-
-    The first bad row raises :class:`TableError` naming the file, the 1-based line of the file
-    (the header is line 1), the row's key and the column, e.g. ``resources/indicators.csv, row 3
-    (x2), column direction: 'up' is not one of ['+', '-']``. Empty cells count as absent, as in
-    ``snakemake.utils.validate``.
-    """
-    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
-    validator = jsonschema.validators.validator_for(schema)(schema)
-    for number, record in enumerate(table.to_dict("records"), start=2):
-        record = {k: v for k, v in record.items() if not (v is None or (isinstance(v, float) and v != v))}
-        error = jsonschema.exceptions.best_match(validator.iter_errors(record))
-        if error is None:
-            continue
-        label = f" ({record.get(key)})" if key and record.get(key) not in (None, "") else ""
-        column = f", column {error.path[0]}" if error.path else ""
-        raise TableError(f"{source}, row {number}{label}{column}: {error.message}")
 
 
 def parse_formulas(indicators: pd.DataFrame, raw_fields: pd.DataFrame, source: str = "indicator table") -> dict:

@@ -6,11 +6,10 @@ rule analyse_scores:
     input:
         scores="results/index/scores.csv",
         cities=config["tables"]["cities"],
-        table=config["tables"]["indicators"],
+        indicators=config["tables"]["indicators"],
         top5="results/obstacles/top5_frequency.csv",
         top1="results/obstacles/top1_frequency.csv",
         dimensions="results/obstacles/obstacle_dimensions.csv",
-        code=package_code("analyse_scores.py"),
     output:
         means=report(
             "results/analysis/means_by_year.csv",
@@ -61,6 +60,7 @@ rule analyse_scores:
         study_area=STUDY_AREA,
         cities=CITIES,
         reference=config["classification"]["reference"],
+        code=code_digest("analyse_scores.py"),
     script:
         "../../scripts/analyse_scores.py"
 
@@ -69,7 +69,6 @@ rule compute_spatial_weights:
     """Neighbours of the study-area cities; depends on the boundaries only, so a data fix keeps it."""
     input:
         boundaries="results/boundaries/cities.gpkg",
-        code=package_code("compute_spatial_weights.py"),
     output:
         weights="results/analysis/spatial_weights.csv",
     log:
@@ -85,6 +84,7 @@ rule compute_spatial_weights:
         study_area=STUDY_AREA,
         weights=config["spatial"]["weights"],
         k=config["spatial"]["k"],
+        code=code_digest("compute_spatial_weights.py"),
     script:
         "../../scripts/compute_spatial_weights.py"
 
@@ -94,7 +94,6 @@ rule analyse_spatial:
     input:
         scores="results/index/scores.csv",
         weights="results/analysis/spatial_weights.csv",
-        code=package_code("analyse_spatial.py"),
     output:
         moran=report(
             "results/analysis/moran_global.csv",
@@ -116,6 +115,7 @@ rule analyse_spatial:
         permutations=config["spatial"]["permutations"],
         alpha=config["spatial"]["alpha"],
         seed=config["seed"],
+        code=code_digest("analyse_spatial.py"),
     script:
         "../../scripts/analyse_spatial.py"
 
@@ -124,7 +124,6 @@ rule analyse_inequality:
     """Theil (between/within provinces) and Dagum Gini decompositions; kernel densities."""
     input:
         scores="results/index/scores.csv",
-        code=package_code("analyse_inequality.py"),
     output:
         inequality=report(
             "results/analysis/inequality.csv",
@@ -143,5 +142,6 @@ rule analyse_inequality:
         runtime=5,
     params:
         study_area=STUDY_AREA,
+        code=code_digest("analyse_inequality.py"),
     script:
         "../../scripts/analyse_inequality.py"

@@ -1,10 +1,14 @@
 # Shared set-up: validate the config and the reference tables before any job runs, and derive
 # the lists (cities, years) the rules fan out over.
+import sys
 from pathlib import Path
 
 from snakemake.utils import validate
 
-from urban_resilience import inputs, modules, tables
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
+import code_digest as code_tracking  # noqa: E402  (workflow machinery beside the rules)
+
+from urban_resilience import inputs, schema, tables
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -31,9 +35,9 @@ def reference_table(name, reader, key):
     column), then validated by Snakemake, which fills the schema's defaults."""
     path = config["tables"][name]
     table = reader(path)
-    schema = SCHEMAS / f"{name}.schema.yaml"
-    tables.validate_rows(table, schema, path, key)
-    validate(table, str(schema))
+    schema_path = SCHEMAS / f"{name}.schema.yaml"
+    schema.validate_rows(table, schema_path, path, key)
+    validate(table, str(schema_path))
     return table
 
 
@@ -57,6 +61,15 @@ if _unknown:
 _outside = sorted(set(STUDY_AREA) - set(CITIES))
 if _outside:
     raise ValueError(f"config: study_area codes {_outside} are not in cities")
+_reference = config["classification"]["reference"]
+if isinstance(_reference, dict):
+    _missing = sorted(
+        set(range(FIRST_YEAR, LAST_YEAR + 1)) - {int(y) for y in _reference}
+    )
+    if _missing:
+        raise ValueError(
+            f"config: classification.reference gives no value for year(s) {_missing}"
+        )
 _bad_years = [y for y in config["figures"]["years"] if not FIRST_YEAR <= y <= LAST_YEAR]
 if _bad_years:
     raise ValueError(
@@ -70,10 +83,11 @@ PM25_YEARS = list(
 )
 
 
-def package_code(script):
-    """Package source files imported (transitively) by a rule's script. They are declared as
-    inputs, so editing a module reruns exactly the jobs whose scripts use it."""
-    return modules.dependencies(Path("scripts") / script, Path("src"))
+def code_digest(script):
+    """Digest of the package code a rule's script imports (workflow/code_digest.py), given as a
+    param: a real edit of a module reruns exactly the jobs whose scripts use it; an edit of a
+    comment or docstring reruns nothing."""
+    return code_tracking.code_digest(Path("scripts") / script, Path("src"))
 
 
 def yearbook_path(year):

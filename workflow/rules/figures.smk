@@ -9,7 +9,6 @@ rule plot_trends:
         inequality="results/analysis/inequality.csv",
         kde="results/analysis/kernel_density.csv",
         cities=config["tables"]["cities"],
-        code=package_code("plot_trends.py"),
     output:
         means=report(
             "results/figures/dimension_means.png",
@@ -47,6 +46,7 @@ rule plot_trends:
         figures=config["figures"],
         study_area=STUDY_AREA,
         synthetic=config["dataset"]["synthetic"],
+        code=code_digest("plot_trends.py"),
     script:
         "../../scripts/plot_trends.py"
 
@@ -58,7 +58,6 @@ rule plot_maps:
         boundaries="results/boundaries/cities.gpkg",
         tiers="results/analysis/tiers.csv",
         lisa="results/analysis/lisa.csv",
-        code=package_code("plot_maps.py"),
     output:
         maps=report(
             "results/figures/maps.png",
@@ -90,6 +89,7 @@ rule plot_maps:
         study_area=STUDY_AREA,
         synthetic=config["dataset"]["synthetic"],
         reference=config["classification"]["reference"],
+        code=code_digest("plot_maps.py"),
     script:
         "../../scripts/plot_maps.py"
 
@@ -99,7 +99,6 @@ rule plot_obstacles:
     input:
         degrees="results/obstacles/obstacle_degrees.csv",
         cities=config["tables"]["cities"],
-        code=package_code("plot_obstacles.py"),
     output:
         heatmap=report(
             "results/figures/obstacles.png",
@@ -121,5 +120,6 @@ rule plot_obstacles:
         study_area=STUDY_AREA,
         synthetic=config["dataset"]["synthetic"],
         year=LAST_YEAR,
+        code=code_digest("plot_obstacles.py"),
     script:
         "../../scripts/plot_obstacles.py"

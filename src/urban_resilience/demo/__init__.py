@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from urban_resilience import tables
-from urban_resilience.inputs import DEMO_COLUMN
 from urban_resilience.demo import rasters, truth, yearbook
+from urban_resilience.inputs import DEMO_COLUMN
 
 EDITIONS = [year + 1 for year in truth.DATA_YEARS]
 YEARBOOK_NAME = "中国城市统计年鉴{edition}.xlsx"
@@ -61,7 +61,8 @@ def generate(out: Path, resources: Path, seed: int = truth.SEED) -> pd.DataFrame
     for year in truth.DATA_YEARS:
         field = rasters.pm25_field(year, inputs["points"], raster_rng)
         rasters.write_geotiff(str(out / "pm25" / PM25_NAME.format(year=year)), field)
-    manifest += write_patents(out / "side_tables" / "patents.csv", panel, inputs["cities"], np.random.default_rng(seed + 3))
+    manifest += write_patents(out / "side_tables" / "patents.csv", panel, inputs["cities"],
+                              np.random.default_rng(seed + 3))
     frame = pd.DataFrame(manifest)
     frame.to_csv(out / "MANIFEST.csv", index=False, lineterminator="\n")
     return frame

@@ -21,9 +21,9 @@ import pandas as pd
 import yaml
 
 from urban_resilience import tables
-from urban_resilience.inputs import DEMO_COLUMN, DEMO_MARK, DEMO_TAG
 from urban_resilience.demo import truth, yearbook
 from urban_resilience.demo.rasters import NODATA, smooth_noise, year_level
+from urban_resilience.inputs import DEMO_COLUMN, DEMO_MARK, DEMO_TAG
 
 CHINA = (73.0, 135.0, 18.0, 54.0)  # west, east, south, north
 CELL = 0.01
@@ -149,7 +149,8 @@ def generate_national(out: Path, resources: Path, seed: int = truth.SEED) -> pd.
         for r in panel.sort_values(["year", "admin_code"]).itertuples():
             writer.writerow([r.admin_code, names[r.admin_code], r.year, int(r.patents), "SYNTHETIC"])
     stations = pd.read_csv(resources / "hsr_stations.csv", dtype={"admin_code": str}, keep_default_na=False)
-    hsr_table(units, stations, rng).assign(**{DEMO_COLUMN: "SYNTHETIC"}).to_csv(out / "side_tables" / "hsr_stations.csv", index=False, lineterminator="\n")
+    hsr = hsr_table(units, stations, rng).assign(**{DEMO_COLUMN: "SYNTHETIC"})
+    hsr.to_csv(out / "side_tables" / "hsr_stations.csv", index=False, lineterminator="\n")
     frame = pd.DataFrame(manifest)
     frame.to_csv(out / "MANIFEST.csv", index=False, lineterminator="\n")
     write_config(out, resources, list(cities["admin_code"]), list(study["admin_code"]))
@@ -183,6 +184,7 @@ def write_config(out: Path, resources: Path, codes: list[str], study: list[str])
     }
     with open(out / "config.yaml", "w", encoding="utf-8") as handle:
         handle.write("# National-scale SYNTHETIC dataset made by `python -m urban_resilience.demo --national`.\n"
-                     "# Run: snakemake --workflow-profile workflow/profiles/default --cores 2 --configfile <this file>\n")
+                     "# Run: snakemake --workflow-profile workflow/profiles/default --cores 2 "
+                     "--configfile <this file>\n")
         yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
     shutil.copy(resources / "exchange_rates.csv", out / "side_tables" / "exchange_rates.csv")

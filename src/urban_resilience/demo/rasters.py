@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import rasterio
 from affine import Affine
+
 from urban_resilience.inputs import DEMO_MARK, DEMO_TAG
 
 WEST, EAST, SOUTH, NORTH = 108.0, 119.5, 24.0, 33.5

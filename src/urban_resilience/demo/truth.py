@@ -51,7 +51,8 @@ HEAVY_INDUSTRY = {"360500": (1.6, 0.6), "420200": (0.9, 1.5), "420700": (1.1, 1.
                   "360300": (0.5, 1.2)}
 # One-off jumps of registered population (boundary changes, hukou reforms), years after which the
 # higher level persists; they give population growth (x14) its outliers.
-POPULATION_JUMPS = {**{("430300", y): 1.07 for y in range(2010, 2020)}, **{("420100", y): 1.05 for y in range(2016, 2020)}}
+POPULATION_JUMPS = {**{("430300", y): 1.07 for y in range(2010, 2020)},
+                    **{("420100", y): 1.05 for y in range(2016, 2020)}}
 
 # Nominal growth of GDP per capita by year (China's broad pattern 2003–2019).
 BASE_GROWTH = {y: (0.13 if y <= 2008 else 0.10 if y == 2009 else 0.15 if y <= 2011 else 0.09 if y <= 2014 else 0.065)
@@ -136,8 +137,10 @@ def panel_from_base(base: pd.DataFrame, levels: dict[str, float], seed: int = SE
             pop_district = pop * min(row["district_share"] * urbanisation, 0.95)
             noise = lambda sd=0.03: float(np.exp(rng.normal(0, sd)))  # noqa: E731
             gdp = gdppc * pop
-            s_ind = np.clip(0.30 + 0.15 * u[1] + (0.006 * t if year <= 2011 else 0.054 - 0.008 * (year - 2011)), 0.2, 0.6)
-            s_ter = np.clip(0.33 + 0.05 * level + (0.0 if year <= 2012 else 0.01 * (year - 2012)) + rng.normal(0, 0.005),
+            industry_trend = 0.006 * t if year <= 2011 else 0.054 - 0.008 * (year - 2011)
+            s_ind = np.clip(0.30 + 0.15 * u[1] + industry_trend, 0.2, 0.6)
+            tertiary_trend = 0.0 if year <= 2012 else 0.01 * (year - 2012)
+            s_ter = np.clip(0.33 + 0.05 * level + tertiary_trend + rng.normal(0, 0.005),
                             0.25, 0.93 - s_ind)
             industry_va = gdp * s_ind
             rev_share = min(0.045 + 0.02 * level + 0.002 * t, 0.12) * noise()
@@ -166,8 +169,10 @@ def panel_from_base(base: pd.DataFrame, levels: dict[str, float], seed: int = SE
                 "retail": gdp * (0.30 + 0.08 * level + 0.004 * t) * noise(),
                 "hospital_beds": pop * (20 + 15 * level + 1.8 * t) * noise(),
                 "doctors": pop * (11 + 10 * level + 0.6 * t) * noise(),
-                "library_books": pop * 1500 * np.exp(1.2 * level + 0.6 * np.tanh(z[7])) * (1 + 0.05 * t) / 1000 * noise(),
-                "internet_users": pop * 4800 / (1 + np.exp(-(0.28 * (t - 12) + 1.0 * level + 0.3 * np.tanh(z[1])))) / 10000 * noise(),
+                "library_books": pop * 1500 * np.exp(1.2 * level + 0.6 * np.tanh(z[7])) * (1 + 0.05 * t) / 1000
+                * noise(),
+                "internet_users": pop * 4800 / (1 + np.exp(-(0.28 * (t - 12) + 1.0 * level + 0.3 * np.tanh(z[1]))))
+                / 10000 * noise(),
                 "water_supply": pop_district * (60 + 60 * level + 20 * np.tanh(z[2]) + 0.5 * t) * noise(),
                 "elec_residential": pop * 150 * np.exp(0.6 * level) * np.exp(0.09 * t) * noise(),
                 "elec_industry": industry_va / 10000 * 1800 * np.exp(0.3 * np.tanh(z[3]) + heavy[0]) * np.exp(-0.05 * t)

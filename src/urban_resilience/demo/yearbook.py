@@ -66,7 +66,8 @@ TABLES = (
            scopes=("全市",)),
     )),
     Table("地区生产总值", "Gross Regional Product", (
-        _c("gdp", "地区生产总值", "Gross Regional Product", "万元", "10 000 yuan", unit_by_edition={2009: ("亿元", 1e4)}),
+        _c("gdp", "地区生产总值", "Gross Regional Product", "万元", "10 000 yuan",
+           unit_by_edition={2009: ("亿元", 1e4)}),
         _c("industry_va", "工业增加值", "Value-added of Industry", "万元", "10 000 yuan", scopes=("全市",)),
         _c("tertiary_va", "第三产业增加值", "Value-added of Tertiary Industry", "万元", "10 000 yuan"),
     )),
@@ -81,7 +82,8 @@ TABLES = (
     )),
     Table("固定资产投资和利用外资", "Investment and Foreign Capital", (
         _c("fai", "固定资产投资总额", "Total Investment in Fixed Assets", "万元", "10 000 yuan"),
-        _c("fdi_usd", "当年实际使用外资金额", "Foreign Capital Actually Used", "万美元", "USD 10 000", scopes=("全市",)),
+        _c("fdi_usd", "当年实际使用外资金额", "Foreign Capital Actually Used", "万美元", "USD 10 000",
+           scopes=("全市",)),
     )),
     Table("工业", "Industry", (
         _c("industrial_enterprises", "工业企业数", "Number of Industrial Enterprises", "个", "unit", scopes=("全市",)),
@@ -112,7 +114,8 @@ TABLES = (
     Table("环境保护", "Environmental Protection", (
         _c("wastewater", "工业废水排放量", "Volume of Industrial Waste Water Discharged", "万吨", "10 000 tons",
            scopes=("全市",)),
-        _c("solid_waste_util_rate", "一般工业固体废物综合利用率", "Utilization Ratio of Industrial Solid Wastes", "%", "%"),
+        _c("solid_waste_util_rate", "一般工业固体废物综合利用率", "Utilization Ratio of Industrial Solid Wastes",
+           "%", "%"),
         _c("sewage_treatment_rate", "污水处理厂集中处理率", "Sewage Treatment Rate", "%", "%"),
         _c("garbage_harmless_rate", "生活垃圾无害化处理率", "Harmless Treatment Rate of Garbage", "%", "%"),
         _c("green_coverage", "建成区绿化覆盖率", "Green Coverage of Built-up Area", "%", "%", scopes=("市辖区",)),
@@ -241,17 +244,21 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
             lead = "  " if (edition + col) % 3 == 0 else ""  # leading spaces used for alignment
             sheet.cell(row=head1, column=col, value=lead + text)
             if len(column.scopes) > 1:
-                sheet.merge_cells(start_row=head1, end_row=head1, start_column=col, end_column=col + len(column.scopes) - 1)
+                sheet.merge_cells(start_row=head1, end_row=head1, start_column=col,
+                                  end_column=col + len(column.scopes) - 1)
             for offset, scope in enumerate(column.scopes):
                 label = SCOPE_EN[scope] if edition >= ENGLISH_FROM else scope
-                sheet.cell(row=head2, column=col + offset, value=("  " if offset == 0 and edition % 4 == 0 else "") + label)
+                lead = "  " if offset == 0 and edition % 4 == 0 else ""  # a leading space, as some editions print
+                sheet.cell(row=head2, column=col + offset, value=lead + label)
                 layout.append((col + offset, column, scope, divisor))
             if divisor != 1.0:
-                manifest.append(_manifest_row(edition, file_label, sheet.title, f"{get_column_letter(col)}{head1}", "", year,
-                                              column.field, "", "unit_drift", text, "", f"values in {unit}, converted to {column.unit}"))
+                where = f"{get_column_letter(col)}{head1}"
+                manifest.append(_manifest_row(edition, file_label, sheet.title, where, "", year, column.field, "",
+                                              "unit_drift", text, "", f"values in {unit}, converted to {column.unit}"))
             if column.header_for(edition) != column.header[0]:
-                manifest.append(_manifest_row(edition, file_label, sheet.title, f"{get_column_letter(col)}{head1}", "", year,
-                                              column.field, "", "header_drift", text, "", "header variant of " + column.field))
+                where = f"{get_column_letter(col)}{head1}"
+                manifest.append(_manifest_row(edition, file_label, sheet.title, where, "", year, column.field, "",
+                                              "header_drift", text, "", "header variant of " + column.field))
             col += len(column.scopes)
         row = head2 + 1
         # all-cities total row
@@ -262,7 +269,8 @@ def write_edition(edition: int, truth: pd.DataFrame, cities: pd.DataFrame, raw_f
             if key in data.columns:
                 values = data[key]
                 total = values.mean() if column.unit == "%" else values.sum()
-                sheet.cell(row=row, column=col_index, value=format_number(total / divisor, ROUNDING.get(column.field, 2)))
+                value = format_number(total / divisor, ROUNDING.get(column.field, 2))
+                sheet.cell(row=row, column=col_index, value=value)
         row += 1
         for province_code, province_cn, province_en in provinces:
             if province_code[:2] not in MUNICIPALITIES:  # a municipality is printed once, as a city
@@ -316,7 +324,8 @@ def _names(code: str, cities: pd.DataFrame) -> tuple[str, str]:
     return row["name_cn"], row["name_en"].split(" (")[0]
 
 
-def _manifest_row(edition, file_label, sheet, cell, code, year, field_name, scope, defect, written, true_value, expected):
+def _manifest_row(edition, file_label, sheet, cell, code, year, field_name, scope, defect, written, true_value,
+                  expected):
     return {"edition": edition, "file": file_label, "sheet": sheet, "cell": cell, "admin_code": code,
             "data_year": year, "field": field_name, "scope": scope, "defect": defect,
             "written": "" if written is None else str(written), "true_value": true_value, "expected": expected}
