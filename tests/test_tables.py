@@ -5,7 +5,7 @@ import pytest
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from urban_resilience import tables
+from urban_resilience import names, tables
 from urban_resilience.tables import TableError
 
 SCHEMAS = {
@@ -85,12 +85,12 @@ def test_unknown_unit_in_raw_fields(loaded):
     ("ＡＢ市", "AB"), ("沙市", "沙市"),
 ])
 def test_city_key(printed, key):
-    assert tables.city_key(printed) == key
+    assert names.city_key(printed) == key
 
 
 def test_aliases_resolve(loaded):
     mapping = tables.build_alias_map(loaded["cities.csv"])
-    assert mapping[tables.city_key("襄樊市")] == "420600"
-    assert mapping[tables.city_key("  鹰谭市")] == "360600"
-    assert mapping[tables.city_key("景徳镇")] == "360200"
+    assert mapping[names.city_key("襄樊市")] == "420600"
+    assert mapping[names.city_key("  鹰谭市")] == "360600"
+    assert mapping[names.city_key("景徳镇")] == "360200"
     assert len(set(mapping.values())) == 28

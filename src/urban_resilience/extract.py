@@ -30,6 +30,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from urban_resilience import tables
 from urban_resilience.cells import LOG_COLUMNS, read_cell
 from urban_resilience.checks import Finding, KnownBreaks, raise_findings
+from urban_resilience.names import city_key, normalise_name
 
 TOTAL_ROWS = {"城市合计", "合计", "总计", "全国", "全国合计", "全国总计", "地级以上城市合计", "全部城市合计", "Total"}
 FOOTNOTE_PREFIXES = ("注", "资料来源", "说明", "附注", "Note", "Source")
@@ -53,15 +54,15 @@ class Names:
     @classmethod
     def build(cls, cities: pd.DataFrame, admin_codes: pd.DataFrame) -> "Names":
         prefectures = admin_codes[admin_codes["level"] == "prefecture"]
-        national = {tables.city_key(n): c for n, c in zip(prefectures["name_cn"], prefectures["admin_code"])}
-        provinces = {tables.city_key(n) for n in admin_codes.loc[admin_codes["level"] == "province", "name_cn"]}
-        provinces |= {tables.city_key(n) for n in ("湖北市", "湖南市", "江西市")}  # province names leaked as cities
-        official = {c: tables.city_key(n) for c, n in zip(cities["admin_code"], cities["name_cn"])}
+        national = {city_key(n): c for n, c in zip(prefectures["name_cn"], prefectures["admin_code"])}
+        provinces = {city_key(n) for n in admin_codes.loc[admin_codes["level"] == "province", "name_cn"]}
+        provinces |= {city_key(n) for n in ("湖北市", "湖南市", "江西市")}  # province names leaked as cities
+        official = {c: city_key(n) for c, n in zip(cities["admin_code"], cities["name_cn"])}
         return cls(tables.build_alias_map(cities), national, provinces, official)
 
     def resolve(self, printed: str) -> tuple[str | None, str]:
         """(admin code or None, how): how is ``city``, ``other_city``, ``province`` or ``unknown``."""
-        key = tables.city_key(printed)
+        key = city_key(printed)
         if key in self.aliases:
             return self.aliases[key], "city"
         if key in self.provinces or re.search(r"(省|自治区)$", key):
@@ -73,7 +74,7 @@ class Names:
     def close_matches(self, printed: str) -> list[str]:
         """Up to five known names close to ``printed``, each once, with its admin code."""
         known = {**self.national, **self.aliases}  # the city table wins for a name in both
-        keys = difflib.get_close_matches(tables.city_key(printed), list(known), n=5, cutoff=0.4)
+        keys = difflib.get_close_matches(city_key(printed), list(known), n=5, cutoff=0.4)
         return [f"{key} ({known[key]})" for key in keys]
 
 
@@ -154,7 +155,7 @@ def unit_key(unit: str) -> str:
 
 def header_key(text: str) -> str:
     """Comparable header: NFKC, no white space, no numbering such as (1)/(14) or 第三产业 prefix."""
-    key = tables.normalise_name(text)
+    key = normalise_name(text)
     key = re.sub(r"\(\d+\)", "", key)
     key = re.sub(r"^第[一二三]产业", "", key)
     return key
@@ -293,7 +294,7 @@ def is_number_row(row: list[object]) -> bool:
     for index, value in enumerate(row):
         if value is None:
             continue
-        text = tables.normalise_name(value)
+        text = normalise_name(value)
         match = _COLUMN_NUMBER.match(text)
         if match:
             numbers.append(int(match.group(1)))
@@ -308,7 +309,7 @@ def first_data_row(grid: list[list[object]], names: Names) -> int | None:
     for index, row in enumerate(grid):
         if not row or row[0] is None or spans_row(row) or is_number_row(row):
             continue
-        key = tables.normalise_name(row[0])
+        key = normalise_name(row[0])
         if key in TOTAL_ROWS or names.resolve(str(row[0]))[1] in ("city", "other_city", "province"):
             return index
         if key and not key.startswith(("单位:", "单位：")) and any(
@@ -335,7 +336,7 @@ def title_scope(title: str, grid: list[list[object]], start: int) -> str:
     """全市 or 市辖区 when the sheet name or a title line above the table names exactly one of them."""
     texts = [title] + [str(row[0]) for row in grid[:start]
                        if row and row[0] is not None and (spans_row(row) or all(v is None for v in row[1:]))]
-    text = tables.normalise_name(" ".join(texts))
+    text = normalise_name(" ".join(texts))
     whole, district = "全市" in text, "市辖区" in text
     return "市辖区" if district and not whole else "全市" if whole and not district else ""
 
@@ -368,7 +369,7 @@ def sheet_unit(grid: list[list[object]], start: int) -> str:
     """The unit of a ``单位：`` line above the table, or ""."""
     unit = ""
     for row in grid[:start]:
-        text = tables.normalise_name(row[0]) if row and row[0] else ""
+        text = normalise_name(row[0]) if row and row[0] else ""
         if text.startswith(("单位:", "单位：")):
             unit = text.split(":", 1)[-1].split("：", 1)[-1]
     return unit
@@ -466,7 +467,7 @@ def continued_columns(sheet: Sheet, layout: Layout, previous: SheetResult | None
     the sheet before it. None if the sheet is not one."""
     if layout.header_rows or previous is None or previous.columns is None:
         return None
-    title = tables.normalise_name(sheet.title) + tables.normalise_name(sheet.grid[0][0] if sheet.grid[0] else "")
+    title = normalise_name(sheet.title) + normalise_name(sheet.grid[0][0] if sheet.grid[0] else "")
     if "续" not in title:
         return None
     return previous.columns, [_log(file, sheet.title, "", "", year, "", sheet.title, "continued_sheet", math.nan,
@@ -511,7 +512,7 @@ def read_rows(sheet: Sheet, layout: Layout, columns: Columns, file: str, year: i
             if any(v is not None for v in row[layout.value_col:]):
                 raise ExtractionError(f"{where}, row {index + 1}: values but no city name in column A")
             continue
-        text = tables.normalise_name(first)
+        text = normalise_name(first)
         if text in TOTAL_ROWS or text.startswith(FOOTNOTE_PREFIXES):
             continue
         code, how = names.resolve(str(first))
@@ -534,7 +535,7 @@ def read_rows(sheet: Sheet, layout: Layout, columns: Columns, file: str, year: i
         seen[code] = index
         if how == "other_city":
             continue
-        if tables.city_key(first) != names.official[code]:
+        if city_key(first) != names.official[code]:
             log.append(_log(file, sheet.title, f"A{index + 1}", code, year, "", str(first).strip(), "resolved_name",
                             math.nan, f"printed name resolved to {code}"))
         swapped += scope_pair_findings(row, index, columns.pairs, where, code, year)

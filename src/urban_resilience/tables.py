@@ -8,13 +8,12 @@ aliases that point to one city only.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from urban_resilience import formula
+from urban_resilience.names import city_key
 
 DIMENSIONS = ("economic", "ecological", "social", "infrastructure", "institutional")
 
@@ -134,27 +133,6 @@ def first_year_needed(trees: dict, field: str, first: int) -> int:
     """Earliest data year of raw ``field`` that the formulas reading it need."""
     lags = [formula.max_lag(t) for t in trees.values() if field in formula.fields_of(t)]
     return first - max(lags, default=0)
-
-
-_SPACES = re.compile(r"[\s\u3000]+")
-
-
-def normalise_name(text: object) -> str:
-    """A city or header text as printed, reduced to a comparable key.
-
-    Removes Excel's ``_x000D_`` artefacts, all white space (including the ideographic space) and
-    applies Unicode NFKC (full-width letters and digits become ASCII).
-    """
-    if text is None:
-        return ""
-    value = unicodedata.normalize("NFKC", str(text)).replace("_x000D_", "")
-    return _SPACES.sub("", value)
-
-
-def city_key(text: object) -> str:
-    """Key for matching city names: normalised, with a final ``市`` removed (`武汉` = `武汉市`)."""
-    key = normalise_name(text)
-    return key[:-1] if key.endswith("市") and len(key) > 2 else key
 
 
 def build_alias_map(cities: pd.DataFrame) -> dict[str, str]:
