@@ -19,6 +19,7 @@ include: "workflow/rules/panel.smk"
 include: "workflow/rules/index.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/reproduction.smk"
 
 
 # Rules that take a fraction of a second run on the submit host, never as cluster jobs.
@@ -31,6 +32,7 @@ localrules:
     compute_weights,
     compute_scores,
     compute_obstacles,
+    compare_with_paper,
 
 
 rule all:
@@ -48,6 +50,8 @@ rule all:
         "results/figures/dimension_means.png",
         "results/figures/maps.png",
         "results/figures/obstacles.png",
+        "results/reproduction/comparison.csv",
+        "results/figures/reproduction.png",
 
 
 onsuccess:

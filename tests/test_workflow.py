@@ -19,7 +19,7 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "standardise_indicators": 1,
         "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "analyse_scores": 1,
         "compute_spatial_weights": 1, "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1,
-        "plot_maps": 1, "plot_obstacles": 1,
+        "plot_maps": 1, "plot_obstacles": 1, "compare_with_paper": 1, "plot_reproduction": 1,
         "all": 1,
     }
 

@@ -299,3 +299,42 @@ def density_curves(kde: pd.DataFrame, years: list[int], language: str, synthetic
     mark_synthetic(fig, synthetic, language)
     fig.tight_layout()
     return fig
+
+
+def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion: pd.DataFrame, rho: float,
+                 language: str, synthetic: bool) -> Figure:
+    """The paper's indicator weights against this run's (log axes, dimension colours, the 1:1 line)
+    beside the tier confusion table (paper's tier in rows, this run's in columns, cell counts)."""
+    fig, (left, right) = subplots(1, 2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.1, 1]})
+    weights = comparison[comparison["quantity"] == "indicator_weight"]
+    for dimension in dict.fromkeys(dimensions.values()):
+        block = weights[weights["group"].map(dimensions) == dimension]
+        left.scatter(block["published"], block["this_run"], s=22, color=DIMENSION_COLOURS[dimension],
+                     label=label(dimension, language), zorder=3)
+        for row in block.itertuples():
+            left.annotate(row.group, (row.published, row.this_run), fontsize=6, xytext=(2, 2),
+                          textcoords="offset points", color="#555555")
+    low = min(weights["published"].min(), weights["this_run"].min()) * 0.7
+    high = max(weights["published"].max(), weights["this_run"].max()) * 1.4
+    left.plot([low, high], [low, high], color="#999999", lw=0.8, ls="--", zorder=1)
+    left.set(xscale="log", yscale="log", xlim=(low, high), ylim=(low, high), xlabel=label("paper_weight", language),
+             ylabel=label("run_weight", language))
+    left.set_title(label("fig_reproduction", language, rho=rho), fontsize=10)
+    left.legend(fontsize=7, frameon=False, loc="upper left")
+    left.grid(alpha=0.3, which="both")
+    tiers = list(dict.fromkeys(confusion["paper_tier"]))
+    table = confusion.pivot(index="paper_tier", columns="this_run_tier", values="cities").loc[tiers, tiers]
+    right.imshow(table.to_numpy(), cmap="Blues", vmin=0)
+    for i, paper_tier in enumerate(tiers):
+        for j, run_tier in enumerate(tiers):
+            count = int(table.iat[i, j])
+            right.text(j, i, str(count), ha="center", va="center", fontsize=10,
+                       color="white" if count > table.to_numpy().max() / 2 else "#222222")
+    right.set_xticks(range(len(tiers)), [label(t, language) for t in tiers], rotation=30, ha="right", fontsize=8)
+    right.set_yticks(range(len(tiers)), [label(t, language) for t in tiers], fontsize=8)
+    right.set(xlabel=label("run_tier", language), ylabel=label("paper_tier", language))
+    right.set_title(label("fig_reproduction_tiers", language, year=int(confusion.attrs.get("year", 2019))),
+                    fontsize=10)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig

@@ -7,7 +7,7 @@ LABELS = {
         "economic": "经济韧性", "ecological": "生态韧性", "social": "社会韧性", "infrastructure": "基础设施韧性",
         "institutional": "制度韧性", "total": "总韧性", "year": "年份", "mean": "均值", "score": "韧性指数",
         "density": "核密度", "study_area_mean": "研究区均值", "obstacle": "障碍度 (%)",
-        "low": "低韧性", "lower-middle": "较低韧性", "middle": "中等韧性", "upper-middle": "较高韧性", "high": "高韧性",
+        "low": "低韧性", "lower-middle": "中低韧性", "middle": "中韧性", "upper-middle": "中高韧性", "high": "高韧性",
         "high-high": "高-高", "low-low": "低-低", "high-low": "高-低", "low-high": "低-高",
         "not significant": "不显著",
         "theil": "泰尔指数", "theil_between": "省际差异", "theil_within": "省内差异",
@@ -19,6 +19,9 @@ LABELS = {
         "fig_cities": "各城市总韧性", "fig_kde": "城市总韧性核密度",
         "synthetic": "合成演示数据，非真实统计", "reference_study_area_mean": "研究区年均值",
         "reference_cities_mean": "全部城市年均值", "grey_mean": "灰线：研究区均值",
+        "fig_reproduction": "指标权重：论文与本次运行（Spearman ρ = {rho:.2f}）", "paper_weight": "论文权重（表1）",
+        "run_weight": "本次运行权重", "fig_reproduction_tiers": "{year}年等级：论文（行）与本次运行（列）",
+        "paper_tier": "论文等级", "run_tier": "本次运行等级",
     },
     "en": {
         "economic": "Economic", "ecological": "Ecological", "social": "Social", "infrastructure": "Infrastructure",
@@ -38,6 +41,10 @@ LABELS = {
         "fig_kde": "Kernel density of city totals", "synthetic": "SYNTHETIC DEMO DATA — not real statistics",
         "reference_study_area_mean": "study-area mean of the year",
         "reference_cities_mean": "mean of all cities of the year", "grey_mean": "grey line: study-area mean",
+        "fig_reproduction": "Indicator weights: paper vs this run (Spearman ρ = {rho:.2f})",
+        "paper_weight": "Paper's weight (Table 1)", "run_weight": "This run's weight",
+        "fig_reproduction_tiers": "Tiers in {year}: paper (rows) vs this run (columns)",
+        "paper_tier": "Paper's tier", "run_tier": "This run's tier",
     },
 }
 

@@ -1,0 +1,69 @@
+# This run beside the paper's published numbers (resources/paper/).
+
+
+rule compare_with_paper:
+    """Published weights, means, growth rates, dispersion, primacy and tiers against this run."""
+    input:
+        published=config["tables"]["published"],
+        published_tiers=config["tables"]["published_tiers"],
+        scores="results/index/scores.csv",
+        weights="results/index/weights.csv",
+        tiers="results/analysis/tiers.csv",
+        cities=config["tables"]["cities"],
+    output:
+        comparison=report(
+            "results/reproduction/comparison.csv",
+            category="Reproduction",
+            caption="../report/reproduction_table.rst",
+        ),
+        tiers=report(
+            "results/reproduction/tier_confusion.csv",
+            category="Reproduction",
+            caption="../report/reproduction_tiers.rst",
+        ),
+    log:
+        log_path("compare_with_paper"),
+    benchmark:
+        benchmark_path("compare_with_paper")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        dataset=config["dataset"],
+        code=code_digest("compare_with_paper.py"),
+    script:
+        "../../scripts/compare_with_paper.py"
+
+
+rule plot_reproduction:
+    """The paper's indicator weights against this run's, and the tier confusion table."""
+    input:
+        comparison="results/reproduction/comparison.csv",
+        tiers="results/reproduction/tier_confusion.csv",
+        indicators=config["tables"]["indicators"],
+    output:
+        figure=report(
+            "results/figures/reproduction.png",
+            category="Reproduction",
+            caption="../report/fig_reproduction.rst",
+        ),
+        extra=extra_formats("reproduction"),
+    log:
+        log_path("plot_reproduction"),
+    benchmark:
+        benchmark_path("plot_reproduction")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        figures=config["figures"],
+        synthetic=config["dataset"]["synthetic"],
+        year=2019,
+        code=code_digest("plot_reproduction.py"),
+    script:
+        "../../scripts/plot_reproduction.py"
