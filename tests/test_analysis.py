@@ -153,7 +153,11 @@ def test_moran_by_hand():
     moran, lisa = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
     assert moran["moran_i"].iloc[0] == pytest.approx(0.4)
     assert moran["expected_i"].iloc[0] == pytest.approx(-1 / 3)
-    assert set(lisa["quadrant"]) <= {"high-high", "low-low", "high-low", "low-high"}
+    # z = (−1.5, −0.5, 0.5, 1.5), spatial lags (−0.5, −0.5, 0.5, 0.5): low-low twice, then high-high twice
+    assert lisa["quadrant"].tolist() == ["low-low", "low-low", "high-high", "high-high"]
+    assert (lisa["local_i"] > 0).all()
+    assert lisa["local_i"].iloc[0] == pytest.approx(lisa["local_i"].iloc[3])  # the two ends are alike
+    assert lisa["local_i"].iloc[0] == pytest.approx(3 * lisa["local_i"].iloc[1])  # |z·lag| 0.75 against 0.25
     again, _ = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
     assert again["p_sim"].tolist() == moran["p_sim"].tolist()  # seeded
 
@@ -278,7 +282,13 @@ def test_demo_run_analysis_outputs(demo_run):
     growth = read_table(results / "analysis" / "growth_rates.csv")
     assert set(growth["level"]) == {"study area", "province", "capital", "city"}
     tiers = read_table(results / "analysis" / "tiers.csv")
-    assert len(tiers) == 28 * 17 and set(tiers["tier"]) <= set(analysis.TIERS)
+    assert len(tiers) == 28 * 17
+    # default reference: the year's study-area mean; tier from the deviation by the five bands
+    assert tiers["reference"].to_numpy() == pytest.approx(tiers.groupby("year")["total"].transform("mean").to_numpy())
+    assert tiers["deviation"].to_numpy() == pytest.approx(((tiers["total"] - tiers["reference"])
+                                                           / tiers["reference"]).to_numpy())
+    assert tiers["tier"].tolist() == analysis.tier(tiers["deviation"]).tolist()
+    assert tiers["tier"].nunique() >= 3
     inequality = read_table(results / "analysis" / "inequality.csv")
     parts = inequality[["gini_within", "gini_net_between", "gini_transvariation"]].sum(axis=1)
     assert parts.to_numpy() == pytest.approx(inequality["gini"].to_numpy())
