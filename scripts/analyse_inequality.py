@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience import disparities
-from urban_resilience.io import read_scores, write_table
+from urban_resilience.io import read_scores, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -12,8 +12,8 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     snakemake: Snakemake = ...
 
 with logged(snakemake.log[0]) as log:
-    inp, out = snakemake.input, snakemake.output
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     scores = read_scores(inp.scores, None, snakemake.params.study_area)
-    write_table(disparities.inequality_by_year(scores), out.inequality)
-    write_table(disparities.kernel_density(scores, sorted(scores["year"].unique())), out.kde)
+    write_user_table(disparities.inequality_by_year(scores), out.inequality, params.dataset)
+    write_user_table(disparities.kernel_density(scores, sorted(scores["year"].unique())), out.kde, params.dataset)
     log.info("inequality of %d cities", scores["admin_code"].nunique())

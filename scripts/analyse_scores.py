@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from urban_resilience import analysis, tables
-from urban_resilience.io import read_scores, read_table, write_table
+from urban_resilience.io import read_scores, read_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -18,18 +18,19 @@ with logged(snakemake.log[0]) as log:
     scores = read_scores(inp.scores, inp.cities, params.study_area)
     means = pd.concat([analysis.yearly_means(scores).assign(group="study area"),
                        analysis.yearly_means(scores, "province_en").rename(columns={"province_en": "group"})])
-    write_table(means[["group", "year", *analysis.MEASURES]], out.means)
-    write_table(analysis.growth_table(scores), out.growth)
+    write_user_table(means[["group", "year", *analysis.MEASURES]], out.means, params.dataset)
+    write_user_table(analysis.growth_table(scores), out.growth, params.dataset)
     by_year, by_province = analysis.dispersion(scores)
-    write_table(by_year, out.dispersion)
-    write_table(by_province, out.dispersion_province)
-    write_table(analysis.primacy(scores), out.primacy)
+    write_user_table(by_year, out.dispersion, params.dataset)
+    write_user_table(by_province, out.dispersion_province, params.dataset)
+    write_user_table(analysis.primacy(scores), out.primacy, params.dataset)
     everyone = read_scores(inp.scores, inp.cities, params.cities)
-    write_table(analysis.classify(scores, params.reference, everyone), out.tiers)
+    write_user_table(analysis.classify(scores, params.reference, everyone), out.tiers, params.dataset)
     first, last = int(scores["year"].min()), int(scores["year"].max())
-    write_table(analysis.obstacle_frequency_first_last(tables.read_indicators(inp.indicators), read_table(inp.top5),
-                                                       read_table(inp.top1), first, last), out.obstacle_frequency)
+    frequency = analysis.obstacle_frequency_first_last(tables.read_indicators(inp.indicators), read_table(inp.top5),
+                                                       read_table(inp.top1), first, last)
+    write_user_table(frequency, out.obstacle_frequency, params.dataset)
     dimensions = read_table(inp.dimensions)
-    write_table(analysis.dimension_obstacle_shares(dimensions[dimensions["admin_code"].isin(params.study_area)]),
-                out.obstacle_shares)
+    shares = analysis.dimension_obstacle_shares(dimensions[dimensions["admin_code"].isin(params.study_area)])
+    write_user_table(shares, out.obstacle_shares, params.dataset)
     log.info("analysed %d cities, %d-%d", scores["admin_code"].nunique(), first, last)

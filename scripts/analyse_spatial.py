@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience import spatial
-from urban_resilience.io import read_scores, read_table, write_table
+from urban_resilience.io import read_scores, read_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -17,7 +17,7 @@ with logged(snakemake.log[0]) as log:
     neighbours = read_table(inp.weights, dtype={"focal": str, "neighbor": str})
     w, codes = spatial.weights_from_table(neighbours, list(params.study_area))
     moran, lisa = spatial.moran_by_year(scores, w, codes, params.permutations, params.seed, params.alpha)
-    write_table(moran, out.moran)
-    write_table(lisa, out.lisa)
+    write_user_table(moran, out.moran, params.dataset)
+    write_user_table(lisa, out.lisa, params.dataset)
     log.info("%d units, %.1f neighbours on average (few units: pseudo p-values are coarse)",
              len(codes), w.mean_neighbors)

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience import index, tables
-from urban_resilience.io import read_panel, read_table, write_table
+from urban_resilience.io import read_panel, read_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -16,10 +16,10 @@ with logged(snakemake.log[0]) as log:
     table = tables.read_indicators(inp.indicators)
     degrees = index.obstacle_degrees(read_panel(inp.standardised), read_table(inp.by_year))
     ranks = index.obstacle_ranks(degrees)
-    write_table(degrees.reset_index(), out.degrees)
-    write_table(index.dimension_obstacles(degrees, dict(zip(table["code"], table["dimension"]))).reset_index(),
-                out.dimensions)
-    write_table(ranks, out.ranks)
-    write_table(index.top_factor_frequency(ranks, 5, params.study_area), out.top5)
-    write_table(index.top_factor_frequency(ranks, 1, params.study_area), out.top1)
+    write_user_table(degrees.reset_index(), out.degrees, params.dataset)
+    dimensions = index.dimension_obstacles(degrees, dict(zip(table["code"], table["dimension"])))
+    write_user_table(dimensions.reset_index(), out.dimensions, params.dataset)
+    write_user_table(ranks, out.ranks, params.dataset)
+    write_user_table(index.top_factor_frequency(ranks, 5, params.study_area), out.top5, params.dataset)
+    write_user_table(index.top_factor_frequency(ranks, 1, params.study_area), out.top1, params.dataset)
     log.info("obstacle degrees for %d city-years", len(degrees))

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from urban_resilience import spatial
-from urban_resilience.io import write_table
+from urban_resilience.io import write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -18,6 +18,6 @@ with logged(snakemake.log[0]) as log:
     boundaries = gpd.read_file(inp.boundaries)
     boundaries = boundaries[boundaries["admin_code"].isin(params.study_area)]
     table = spatial.neighbour_table(boundaries, params.weights, params.k)
-    write_table(table, out.weights)
+    write_user_table(table, out.weights, params.dataset)
     log.info("%s weights for %d cities, %.1f neighbours on average", params.weights,
              table["focal"].nunique(), len(table) / table["focal"].nunique())

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience import index, tables
-from urban_resilience.io import read_panel, write_table
+from urban_resilience.io import read_panel, write_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -17,5 +17,5 @@ with logged(snakemake.log[0]) as log:
     summary, by_year = index.weight_vectors(read_panel(inp.standardised), params.method, params.shift)
     weights = index.weights_table(table, summary, params.method, params.shift, tables.dataset_label(params.dataset))
     write_table(weights, out.weights)
-    write_table(by_year, out.by_year)
+    write_user_table(by_year, out.by_year, params.dataset)
     log.info("%s weights; largest %s", params.method, ", ".join(weights.nlargest(3, "weight")["code"]))

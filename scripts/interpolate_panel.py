@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience import panel, tables
-from urban_resilience.io import read_panel, write_table
+from urban_resilience.io import read_panel, write_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -19,6 +19,6 @@ with logged(snakemake.log[0]) as log:
     by_indicator, by_city = panel.coverage(imputed)
     write_table(filled.reset_index(), out.panel)
     write_table(imputed.reset_index(), out.imputed)
-    write_table(by_indicator, out.by_indicator)
-    write_table(by_city, out.by_city)
+    write_user_table(by_indicator, out.by_indicator, params.dataset)
+    write_user_table(by_city, out.by_city, params.dataset)
     log.info("imputed %d of %d cells", int(imputed.sum().sum()), imputed.size)

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience import index, tables
-from urban_resilience.io import read_panel, write_table
+from urban_resilience.io import read_panel, write_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -12,10 +12,10 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     snakemake: Snakemake = ...
 
 with logged(snakemake.log[0]) as log:
-    inp, out = snakemake.input, snakemake.output
+    inp, out, params = snakemake.input, snakemake.output, snakemake.params
     table = tables.read_indicators(inp.indicators)
     panel = read_panel(inp.panel)[list(table["code"])]
     standardised, ranges = index.standardise_pooled(panel, dict(zip(table["code"], table["direction"])))
     write_table(standardised.reset_index(), out.standardised)
-    write_table(ranges, out.ranges)
+    write_user_table(ranges, out.ranges, params.dataset)
     log.info("standardised %d indicators over %d city-years", panel.shape[1], panel.shape[0])

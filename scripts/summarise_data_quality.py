@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from urban_resilience import quality, tables
-from urban_resilience.io import read_panel, read_table, write_table
+from urban_resilience.io import read_panel, read_table, write_user_table
 from urban_resilience.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -24,8 +24,8 @@ with logged(snakemake.log[0]) as log:
     cities = tables.read_cities(inp.cities)
     names = dict(zip(cities["admin_code"], cities["name_cn"]))
     by_indicator = read_table(inp.by_indicator)
-    write_table(cleaning, out.log)
-    write_table(causes, out.causes)
+    write_user_table(cleaning, out.log, params.dataset)
+    write_user_table(causes, out.causes, params.dataset)
     with open(out.summary, "w", encoding="utf-8") as handle:
         handle.write(quality.summary_markdown(cleaning, by_indicator, read_table(inp.by_city), dict(params.dataset),
                                               causes, names))

@@ -217,7 +217,7 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
 def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, language: str,
                      synthetic: bool) -> Figure:
     """Cities (rows, in code order: province by province) × indicators (columns) for one year, in %."""
-    block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns="year")
+    block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns=["year", "dataset"], errors="ignore")
     names = cities.set_index("admin_code").loc[block.index].apply(lambda r: city_name(r, language), axis=1)
     fig, ax = subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
     image = ax.imshow(block.to_numpy(), cmap="OrRd", aspect="auto")

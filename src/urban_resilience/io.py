@@ -19,6 +19,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, index: bool = False) -> N
     frame.to_csv(path, index=index, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
 
 
+def write_user_table(frame: pd.DataFrame, path: str | Path, dataset: dict) -> None:
+    """A table users read: :func:`write_table` with a last column ``dataset`` naming the data it
+    was computed from (``demo-synthetic (SYNTHETIC)`` on the demo)."""
+    from urban_resilience.tables import dataset_label
+
+    write_table(frame.assign(dataset=dataset_label(dataset)), path)
+
+
 def read_panel(path: str | Path) -> pd.DataFrame:
     """A city x year table written with its (admin_code, year) index as columns."""
     return read_table(path).set_index(["admin_code", "year"]).sort_index()

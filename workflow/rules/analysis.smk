@@ -57,6 +57,7 @@ rule analyse_scores:
         mem_mb=1000,
         runtime=5,
     params:
+        dataset=config["dataset"],
         study_area=STUDY_AREA,
         cities=CITIES,
         reference=config["classification"]["reference"],
@@ -81,6 +82,7 @@ rule compute_spatial_weights:
         mem_mb=1000,
         runtime=5,
     params:
+        dataset=config["dataset"],
         study_area=STUDY_AREA,
         weights=config["spatial"]["weights"],
         k=config["spatial"]["k"],
@@ -111,6 +113,7 @@ rule analyse_spatial:
         mem_mb=2000,
         runtime=10,
     params:
+        dataset=config["dataset"],
         study_area=STUDY_AREA,
         permutations=config["spatial"]["permutations"],
         alpha=config["spatial"]["alpha"],
@@ -141,6 +144,7 @@ rule analyse_inequality:
         mem_mb=1000,
         runtime=5,
     params:
+        dataset=config["dataset"],
         study_area=STUDY_AREA,
         code=code_digest("analyse_inequality.py"),
     script:

@@ -19,6 +19,7 @@ rule standardise_indicators:
         mem_mb=1000,
         runtime=5,
     params:
+        dataset=config["dataset"],
         code=code_digest("standardise_indicators.py"),
     script:
         "../../scripts/standardise_indicators.py"
@@ -109,6 +110,7 @@ rule compute_obstacles:
         mem_mb=1000,
         runtime=5,
     params:
+        dataset=config["dataset"],
         study_area=STUDY_AREA,
         code=code_digest("compute_obstacles.py"),
     script:

@@ -161,6 +161,7 @@ rule interpolate_panel:
         mem_mb=1000,
         runtime=5,
     params:
+        dataset=config["dataset"],
         ends=config["interpolation"]["ends"],
         max_gap=config["interpolation"]["max_gap"],
         code=code_digest("interpolate_panel.py"),
