@@ -16,7 +16,10 @@ with logged(snakemake.log[0]) as log:
     figures.setup_fonts()
     degrees = read_table(inp.degrees)
     degrees = degrees[degrees["admin_code"].isin(params.study_area)]
-    figure = figures.obstacle_heatmap(degrees, tables.read_cities(inp.cities), params.year,
-                                      params.figures["language"], params.synthetic)
+    indicators = tables.read_indicators(inp.indicators)
+    language = params.figures["language"]
+    names = dict(zip(indicators["code"], indicators["name_cn" if language == "zh" else "name_en"]))
+    figure = figures.obstacle_heatmap(degrees, tables.read_cities(inp.cities), params.year, language,
+                                      params.synthetic, names)
     figures.save(figure, figures.output_paths(out.heatmap, out.extra))
     log.info("obstacle heat map for %d", params.year)

@@ -42,7 +42,8 @@ def setup_fonts() -> str:
     font_manager.fontManager.addfont(str(path))
     plt.rcParams.update({
         "font.family": "sans-serif", "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False,
-        "svg.hashsalt": "urban-resilience", "figure.dpi": 100, "savefig.dpi": 150, "axes.spines.top": False,
+        "svg.hashsalt": "urban-resilience", "svg.fonttype": "none",  # SVG text stays text: editable labels
+        "pdf.fonttype": 42, "figure.dpi": 100, "savefig.dpi": 150, "axes.spines.top": False,
         "axes.spines.right": False,
     })
     return CJK_FAMILY
@@ -215,13 +216,15 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
 
 
 def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, language: str,
-                     synthetic: bool) -> Figure:
-    """Cities (rows, in code order: province by province) × indicators (columns) for one year, in %."""
+                     synthetic: bool, indicator_names: dict[str, str] | None = None) -> Figure:
+    """Cities (rows, in code order: province by province) × indicators (columns) for one year, in %;
+    columns labelled with the code and, given ``indicator_names``, the indicator's name."""
     block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns=["year", "dataset"], errors="ignore")
     names = cities.set_index("admin_code").loc[block.index].apply(lambda r: city_name(r, language), axis=1)
     fig, ax = subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
     image = ax.imshow(block.to_numpy(), cmap="OrRd", aspect="auto")
-    ax.set_xticks(range(block.shape[1]), block.columns, fontsize=7, rotation=90)
+    columns = [f"{code} {indicator_names[code]}" if indicator_names else code for code in block.columns]
+    ax.set_xticks(range(block.shape[1]), columns, fontsize=7, rotation=90)
     ax.set_yticks(range(block.shape[0]), names, fontsize=7)
     ax.set_title(label("fig_obstacles", language, year=year), fontsize=11)
     fig.colorbar(image, ax=ax, label=label("obstacle", language), fraction=0.03)
@@ -232,7 +235,7 @@ def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, lan
 
 def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) -> Figure:
     """Theil (between + within provinces) and Dagum Gini (within + net between + transvariation)."""
-    fig, (left, right) = subplots(1, 2, figsize=(10, 3.8))
+    fig, (left, right) = subplots(1, 2, figsize=(10, 4.4))
     years = inequality["year"]
     left.stackplot(years, inequality["theil_between"], inequality["theil_within"],
                    labels=[label("theil_between", language), label("theil_within", language)],
@@ -246,7 +249,8 @@ def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) 
     for axis in (left, right):
         axis.set_xlabel(label("year", language))
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axis.legend(fontsize=7, frameon=False, loc="upper left")
+        # below the axes: a legend inside would cover the stacked areas
+        axis.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4)
         axis.grid(alpha=0.3)
     fig.suptitle(label("fig_inequality", language), fontsize=12)
     mark_synthetic(fig, synthetic, language)

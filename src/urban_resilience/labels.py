@@ -13,7 +13,7 @@ LABELS = {
         "theil": "泰尔指数", "theil_between": "省际差异", "theil_within": "省内差异",
         "gini": "基尼系数", "gini_within": "组内差异", "gini_net_between": "组间净差异",
         "gini_transvariation": "超变密度",
-        "fig_means": "长江中游城市群城市韧性维度均值", "fig_maps": "城市韧性空间分布",
+        "fig_means": "研究区城市韧性各维度均值", "fig_maps": "城市韧性空间分布",
         "fig_obstacles": "障碍度（{year}年）", "fig_tiers": "城市韧性等级（{year}年，参照值 {reference}）",
         "fig_lisa": "总韧性局部空间自相关（LISA，FDR 校正）", "fig_inequality": "城市韧性差异及其分解",
         "fig_cities": "各城市总韧性", "fig_kde": "城市总韧性核密度",

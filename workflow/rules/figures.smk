@@ -99,6 +99,7 @@ rule plot_obstacles:
     input:
         degrees="results/obstacles/obstacle_degrees.csv",
         cities=config["tables"]["cities"],
+        indicators=config["tables"]["indicators"],
     output:
         heatmap=report(
             "results/figures/obstacles.png",
