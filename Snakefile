@@ -52,6 +52,7 @@ rule all:
         "results/figures/obstacles.png",
         "results/reproduction/comparison.csv",
         "results/figures/reproduction.png",
+        "results/tables/urban_resilience.xlsx",
 
 
 onsuccess:

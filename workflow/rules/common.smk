@@ -151,3 +151,17 @@ def log_path(rule_name, suffix=""):
 
 def benchmark_path(rule_name, suffix=""):
     return f"results/benchmarks/{rule_name}{suffix}.tsv"
+
+
+# The settings a reader of the exported workbook needs to know, in its About sheet.
+RUN_SETTINGS = {
+    "Years 年份": f"{FIRST_YEAR}–{LAST_YEAR}",
+    "Cities in the index 计算城市数": len(CITIES),
+    "Study area 研究区城市数": len(STUDY_AREA),
+    "Weighting 赋权": config["weighting"]["method"],
+    "Shift 平移量": config["standardisation"]["shift"],
+    "Tier reference 等级参照": str(config["classification"]["reference"]),
+    "Interpolation 插值": "{method}, ends {ends}, longest gap {max_gap}".format(
+        **config["interpolation"]
+    ),
+}

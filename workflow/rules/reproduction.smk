@@ -67,3 +67,40 @@ rule plot_reproduction:
         code=code_digest("plot_reproduction.py"),
     script:
         "../../scripts/plot_reproduction.py"
+
+
+rule export_workbook:
+    """The results in one Excel workbook: bilingual headers, ranks, Table 2 layout, top obstacles."""
+    input:
+        scores="results/index/scores.csv",
+        weights="results/index/weights.csv",
+        tiers="results/analysis/tiers.csv",
+        growth="results/analysis/growth_rates.csv",
+        primacy="results/analysis/primacy.csv",
+        dispersion="results/analysis/dispersion_by_year.csv",
+        ranks="results/obstacles/obstacle_ranks.csv",
+        causes="results/panel/imputation_causes.csv",
+        comparison="results/reproduction/comparison.csv",
+        indicators=config["tables"]["indicators"],
+    output:
+        workbook=report(
+            "results/tables/urban_resilience.xlsx",
+            category="Tables",
+            caption="../report/workbook.rst",
+        ),
+    log:
+        log_path("export_workbook"),
+    benchmark:
+        benchmark_path("export_workbook")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        settings=RUN_SETTINGS,
+        code=code_digest("export_workbook.py"),
+    script:
+        "../../scripts/export_workbook.py"

@@ -1,0 +1,163 @@
+"""One Excel workbook of the results, for co-authors and Excel users.
+
+The CSVs stay plain UTF-8 at full precision for programs; this workbook is for people: bilingual
+headers, frozen header rows, scores to four decimals, ranks, the paper's Table 2 layout for tiers,
+the top five obstacles with indicator names, the data-quality summary and, first, a sheet stating
+the dataset, the configuration and, on the demo, that the data are synthetic. Written with
+openpyxl; the file is normalised afterwards (fixed timestamps) so that the same results give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from urban_resilience.analysis import MEASURES, TIERS
+from urban_resilience.tables import dataset_label
+
+HEADERS = {  # column -> bilingual header
+    "admin_code": "行政区划代码 Admin code", "name_cn": "城市 City (zh)", "name_en": "城市 City",
+    "province_en": "省份 Province", "year": "年份 Year", "economic": "经济韧性 Economic",
+    "ecological": "生态韧性 Ecological", "social": "社会韧性 Social", "infrastructure": "基础设施韧性 Infrastructure",
+    "institutional": "制度韧性 Institutional", "total": "总韧性 Total", "rank": "排名 Rank",
+    "code": "指标代码 Code", "dimension": "维度 Dimension", "direction": "方向 Direction",
+    "weight": "权重 Weight", "dimension_weight": "维度权重 Dimension weight", "paper_weight": "论文权重 Paper's weight",
+    "reference": "参照值 Reference", "tier": "等级 Tier", "deviation": "偏离比率 Deviation",
+    "indicator": "指标 Indicator", "obstacle": "障碍度 Obstacle (%)",
+    "indicator_cn": "指标名称 Indicator (zh)", "indicator_en": "指标名称 Indicator",
+}
+TIER_NAMES = {"low": "低韧性 Low (≤ −30 %)", "lower-middle": "中低韧性 Lower-middle (−30 %, −10 %)",
+              "middle": "中韧性 Middle [−10 %, +10 %)", "upper-middle": "中高韧性 Upper-middle [+10 %, +30 %)",
+              "high": "高韧性 High (≥ +30 %)"}
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WARNING = Font(bold=True, color="B2182B", size=13)
+FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def ranked_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores with the rank of the total within each year (1 = highest; ties share the lower rank)."""
+    frame = scores.copy()
+    frame["rank"] = frame.groupby("year")["total"].rank(ascending=False, method="min").astype(int)
+    return frame.sort_values(["year", "rank", "admin_code"]).reset_index(drop=True)
+
+
+def tiers_table(tiers: pd.DataFrame, language_column: str = "name_cn") -> pd.DataFrame:
+    """The paper's Table 2 layout: per year the reference r, the four bounds r·(1 + d) at d = −30 %,
+    −10 %, +10 %, +30 %, and the cities in each tier."""
+    rows = []
+    for year, block in tiers.groupby("year", sort=True):
+        reference = float(block["reference"].iloc[0])
+        row = {"year": int(year), "reference": reference}
+        row.update({f"bound {d:+.0%}": reference * (1 + d) for d in (-0.3, -0.1, 0.1, 0.3)})
+        for tier in TIERS:
+            cities = block[block["tier"] == tier].sort_values("total", ascending=False)
+            row[TIER_NAMES[tier]] = "、".join(cities[language_column].str.removesuffix("市"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def top_obstacles(ranks: pd.DataFrame, indicators: pd.DataFrame, study_area: list[str], top: int = 5) -> pd.DataFrame:
+    """The ``top`` largest obstacles of every study-area city and year, with the indicators' names."""
+    names = indicators.set_index("code")
+    chosen = ranks[(ranks["rank"] <= top) & ranks["admin_code"].isin(study_area)].copy()
+    chosen["indicator_cn"] = chosen["indicator"].map(names["name_cn"])
+    chosen["indicator_en"] = chosen["indicator"].map(names["name_en"])
+    chosen["dimension"] = chosen["indicator"].map(names["dimension"])
+    return chosen[["admin_code", "year", "rank", "indicator", "indicator_cn", "indicator_en", "dimension", "obstacle"]]
+
+
+def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: dict[str, str]) -> None:
+    """One sheet: bilingual bold header row, frozen; number formats by column; sensible widths."""
+    sheet = workbook.create_sheet(title)
+    sheet.append([HEADERS.get(column, column) for column in frame.columns])
+    for cell in sheet[1]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in frame.itertuples(index=False):
+        sheet.append([None if isinstance(v, float) and v != v else v for v in row])
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        number_format = decimals.get(column)
+        if number_format:
+            for cell in sheet[letter][1:]:
+                cell.number_format = number_format
+        width = max([len(str(HEADERS.get(column, column))) // 2 + 2]
+                    + [len(str(v)) for v in frame[column].head(200)])
+        sheet.column_dimensions[letter].width = min(max(width, 8), 60)
+    sheet.freeze_panes = "A2"
+
+
+def about_sheet(workbook: Workbook, dataset: dict, settings: dict[str, str], sheets: list[str]) -> None:
+    """The first sheet: what the workbook holds, from which data and settings."""
+    sheet = workbook.active
+    sheet.title = "About 说明"
+    row = 1
+    if dataset.get("synthetic", False):
+        sheet.cell(row=1, column=1, value="SYNTHETIC DATA — 合成演示数据，非真实统计。These numbers were computed from "
+                   "the demo dataset made by the project's generator; they are not statistics of any real city.")
+        sheet.cell(row=1, column=1).font = WARNING
+        row = 3
+    lines = [("Dataset 数据集", dataset_label(dataset)),
+             ("Method 方法", "Time-extended entropy index of urban resilience (Li, Ma & Song): 31 indicators, five "
+                             "dimensions, pooled standardisation; see docs/method.md of the workflow"),
+             *settings.items(),
+             ("Sheets 工作表", ", ".join(sheets)),
+             ("Full precision 完整精度", "the CSV files under results/ (UTF-8, 12 significant digits)")]
+    for key, value in lines:
+        sheet.cell(row=row, column=1, value=key).font = BOLD
+        sheet.cell(row=row, column=2, value=str(value))
+        row += 1
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 110
+
+
+def normalise(path: Path) -> None:
+    """Rewrite the .xlsx with fixed entry times and document timestamps (same results, same bytes),
+    atomically: the finished file replaces ``path`` only when complete."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".xlsx")
+    os.close(handle)
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(<)",
+                              lambda m: m.group(1) + FIXED_TIME.encode() + m.group(3), data)
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    os.replace(temporary, path)
+
+
+def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], dataset: dict,
+                   settings: dict[str, str]) -> None:
+    """The workbook at ``path``: the About sheet, then one sheet per entry of ``sheets``
+    (title -> (table, number formats by column))."""
+    path = Path(path)
+    workbook = Workbook()
+    about_sheet(workbook, dataset, settings, list(sheets))
+    for title, (frame, formats) in sheets.items():
+        write_sheet(workbook, title, frame, formats)
+    workbook.properties.creator = "urban-resilience workflow"
+    workbook.properties.title = f"Urban resilience — {dataset_label(dataset)}"
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".xlsx")
+    os.close(handle)
+    workbook.save(temporary)
+    normalise(Path(temporary))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes files private; results are ordinary files
+    os.replace(temporary, path)
+
+
+SCORE_FORMATS = {m: "0.0000" for m in MEASURES}

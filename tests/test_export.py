@@ -1,0 +1,59 @@
+"""The Excel workbook: hand-made tables in, read back out; the demo run's workbook."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from urban_resilience import export
+
+
+def test_ranks_tiers_layout_and_top_obstacles_by_hand():
+    scores = pd.DataFrame({"admin_code": ["A", "B", "C", "A", "B", "C"], "year": [2003] * 3 + [2004] * 3,
+                           "total": [0.2, 0.3, 0.3, 0.5, 0.1, 0.2]})
+    ranked = export.ranked_scores(scores)
+    assert ranked[["year", "admin_code", "rank"]].values.tolist() == [
+        [2003, "B", 1], [2003, "C", 1], [2003, "A", 3], [2004, "A", 1], [2004, "C", 2], [2004, "B", 3]]
+    tiers = pd.DataFrame({"year": 2019, "name_cn": ["武汉市", "荆门市", "鄂州市", "长沙市"], "reference": 0.1,
+                          "total": [0.2, 0.05, 0.1, 0.15], "tier": ["high", "low", "middle", "high"]})
+    table = export.tiers_table(tiers)
+    assert table["bound -30%"].iloc[0] == pytest.approx(0.07) and table["bound +30%"].iloc[0] == pytest.approx(0.13)
+    assert table[export.TIER_NAMES["high"]].iloc[0] == "武汉、长沙"  # by total, highest first
+    assert table[export.TIER_NAMES["upper-middle"]].iloc[0] == ""
+    ranks = pd.DataFrame({"admin_code": ["A"] * 3 + ["Z"], "year": 2019, "indicator": ["x2", "x1", "x3", "x1"],
+                          "obstacle": [50.0, 30.0, 20.0, 99.0], "rank": [1, 2, 3, 1]})
+    indicators = pd.DataFrame({"code": ["x1", "x2", "x3"], "name_cn": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"],
+                               "dimension": ["economic"] * 3})
+    top = export.top_obstacles(ranks, indicators, ["A"], top=2)
+    assert top[["indicator", "indicator_cn", "obstacle"]].values.tolist() == [["x2", "乙", 50.0], ["x1", "甲", 30.0]]
+
+
+def test_workbook_round_trip_and_same_bytes(tmp_path):
+    frame = pd.DataFrame({"admin_code": ["420100"], "name_cn": ["武汉市"], "total": [0.123456789]})
+    sheets = {"Scores 得分": (frame, {"total": "0.0000"})}
+    dataset = {"name": "demo", "synthetic": True}
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    export.write_workbook(first, sheets, dataset, {"Years 年份": "2003–2019"})
+    export.write_workbook(second, sheets, dataset, {"Years 年份": "2003–2019"})
+    assert first.read_bytes() == second.read_bytes()
+    workbook = load_workbook(first)
+    assert workbook.sheetnames == ["About 说明", "Scores 得分"]
+    about = workbook["About 说明"]
+    assert about["A1"].value.startswith("SYNTHETIC DATA") and about["A1"].font.bold
+    sheet = workbook["Scores 得分"]
+    assert [c.value for c in sheet[1]] == ["行政区划代码 Admin code", "城市 City (zh)", "总韧性 Total"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A2"].value == "420100" and sheet["C2"].value == pytest.approx(0.123456789)
+    assert sheet["C2"].number_format == "0.0000"
+    assert oct(first.stat().st_mode & 0o777) != "0o600"
+
+
+def test_the_demo_workbook(demo_run):
+    workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
+    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 11
+    scores = workbook["Scores 得分"]
+    assert scores.max_row == 1 + 28 * 17
+    first = [c.value for c in scores[2]]
+    csv = pd.read_csv(demo_run / "results" / "index" / "scores.csv", dtype={"admin_code": str})
+    best_2003 = csv[csv["year"] == 2003].sort_values("total", ascending=False).iloc[0]
+    assert first[0] == best_2003["admin_code"] and first[-2] == pytest.approx(best_2003["total"]) and first[-1] == 1
+    assert workbook["Weights 权重"].max_row == 32
