@@ -53,6 +53,7 @@ rule all:
         "results/reproduction/comparison.csv",
         "results/figures/reproduction.png",
         "results/tables/urban_resilience.xlsx",
+        "results/gis/urban_resilience.gpkg",
 
 
 onsuccess:

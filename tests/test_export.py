@@ -57,3 +57,25 @@ def test_the_demo_workbook(demo_run):
     best_2003 = csv[csv["year"] == 2003].sort_values("total", ascending=False).iloc[0]
     assert first[0] == best_2003["admin_code"] and first[-2] == pytest.approx(best_2003["total"]) and first[-1] == 1
     assert workbook["Weights 权重"].max_row == 32
+
+
+def test_the_demo_gis_layers_join_the_scores(demo_run):
+    import geopandas as gpd
+    import pyogrio
+
+    path = demo_run / "results" / "gis" / "urban_resilience.gpkg"
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["cities_wide", "cities_by_year"]
+    wide = gpd.read_file(path, layer="cities_wide")
+    long = gpd.read_file(path, layer="cities_by_year")
+    scores = pd.read_csv(demo_run / "results" / "index" / "scores.csv", dtype={"admin_code": str})
+    tiers = pd.read_csv(demo_run / "results" / "analysis" / "tiers.csv", dtype={"admin_code": str})
+    assert wide.crs.to_epsg() == 4326 and long.crs.to_epsg() == 4326
+    assert sorted(wide["admin_code"]) == sorted(scores["admin_code"].unique())
+    last = scores[scores["year"] == 2019].set_index("admin_code")
+    joined = wide.set_index("admin_code")
+    assert joined["total_2019"].to_numpy() == pytest.approx(last.loc[joined.index, "total"].to_numpy())
+    assert (joined["rank_2019"] == last.loc[joined.index, "total"].rank(ascending=False, method="min")).all()
+    assert (joined["tier_2019"] == tiers[tiers["year"] == 2019].set_index("admin_code").loc[joined.index, "tier"]).all()
+    assert joined["obstacle_2019"].str.match(r"^x\d+ \S").all()
+    assert len(long) == 28 * 17 and long["date"].dt.month.eq(7).all()
+    assert set(wide["dataset"]) == {"demo-synthetic (SYNTHETIC)"}

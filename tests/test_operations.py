@@ -22,7 +22,7 @@ DOWNSTREAM_OF_PANEL = {
     "derive_indicators", "interpolate_panel", "summarise_data_quality", "standardise_indicators",
     "compute_weights", "compute_scores", "compute_obstacles", "analyse_scores", "analyse_spatial",
     "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper", "plot_reproduction",
-    "export_workbook", "all",
+    "export_workbook", "export_gis", "all",
 }
 FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "all"}
 PM25_NAME = "resources/demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"

@@ -161,3 +161,39 @@ def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[
 
 
 SCORE_FORMATS = {m: "0.0000" for m in MEASURES}
+
+
+def gis_layers(boundaries, scores: pd.DataFrame, tiers: pd.DataFrame, ranks: pd.DataFrame,
+               indicators: pd.DataFrame, years: list[int], dataset: dict):
+    """(wide layer, long layer) of the study-area cities in WGS84, joined on the admin code.
+
+    Wide: one feature per city, for each figure year ``y`` the columns ``total_y``, the five
+    dimensions ``<dimension>_y``, ``rank_y``, ``tier_y`` and ``obstacle_y`` (the largest obstacle's
+    code and name) — what a choropleth in QGIS or ArcGIS needs, one attribute per map. Long: one
+    feature per city and year with a ``date`` (1 July of the year) for QGIS's temporal controller.
+    """
+    import geopandas as gpd
+
+    ranked = ranked_scores(scores)
+    tier = tiers.set_index(["admin_code", "year"])["tier"]
+    names = indicators.set_index("code")["name_cn"]
+    first = ranks[ranks["rank"] == 1].set_index(["admin_code", "year"])["indicator"]
+    long = ranked.assign(
+        tier=[tier.get((c, y), "") for c, y in zip(ranked["admin_code"], ranked["year"])],
+        top_obstacle=[f"{first.get((c, y), '')} {names.get(first.get((c, y), ''), '')}".strip()
+                      for c, y in zip(ranked["admin_code"], ranked["year"])],
+        date=pd.to_datetime(ranked["year"].astype(str) + "-07-01"),
+        dataset=dataset_label(dataset))
+    shapes = boundaries[["admin_code", "geometry"]]
+    long_layer = gpd.GeoDataFrame(shapes.merge(long, on="admin_code", how="inner", validate="one_to_many"),
+                                  geometry="geometry", crs=boundaries.crs).to_crs("EPSG:4326")
+    wide = boundaries[["admin_code", "name_cn", "name_en", "province_en", "geometry"]].copy()
+    for year in years:
+        block = long[long["year"] == year].set_index("admin_code")
+        for column in (*MEASURES, "rank", "tier", "top_obstacle"):
+            target = "obstacle" if column == "top_obstacle" else column
+            wide[f"{target}_{year}"] = wide["admin_code"].map(block[column])
+    wide = wide[wide["admin_code"].isin(set(long["admin_code"]))].assign(dataset=dataset_label(dataset))
+    wide_layer = gpd.GeoDataFrame(wide, geometry="geometry", crs=boundaries.crs).to_crs("EPSG:4326")
+    return wide_layer.sort_values("admin_code").reset_index(drop=True), long_layer.sort_values(
+        ["admin_code", "year"]).reset_index(drop=True)

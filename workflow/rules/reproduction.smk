@@ -104,3 +104,31 @@ rule export_workbook:
         code=code_digest("export_workbook.py"),
     script:
         "../../scripts/export_workbook.py"
+
+
+rule export_gis:
+    """The study-area cities with scores, ranks, tiers and top obstacles as a GeoPackage (WGS84)."""
+    input:
+        boundaries="results/boundaries/cities.gpkg",
+        scores="results/index/scores.csv",
+        tiers="results/analysis/tiers.csv",
+        ranks="results/obstacles/obstacle_ranks.csv",
+        indicators=config["tables"]["indicators"],
+    output:
+        gpkg="results/gis/urban_resilience.gpkg",
+    log:
+        log_path("export_gis"),
+    benchmark:
+        benchmark_path("export_gis")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        years=config["figures"]["years"],
+        code=code_digest("export_gis.py"),
+    script:
+        "../../scripts/export_gis.py"
