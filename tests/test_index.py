@@ -211,3 +211,99 @@ def test_weights_table_follows_the_indicator_table_whatever_the_summary_order():
     assert table["paper_weight"].tolist()[:2] == [0.2, 0.3] and np.isnan(table["paper_weight"].iloc[2])
     assert set(table["method"]) == {"entropy_pooled"} and set(table["shift"]) == {0.0001}
     assert set(table["dataset"]) == {"demo (SYNTHETIC)"}
+
+
+# ------------------------------------------------------------------ weight methods by hand
+
+def small_panel():
+    """Two cities, two years (given out of order), three indicators, already standardised."""
+    index = pd.MultiIndex.from_tuples([("B", 2004), ("A", 2004), ("B", 2003), ("A", 2003)],
+                                      names=["admin_code", "year"])
+    return pd.DataFrame({"x1": [1.0, 0.0, 0.5, 0.25], "x2": [0.2, 0.4, 0.6, 0.8], "x10": [0.0, 1.0, 1.0, 0.0]},
+                        index=index)
+
+
+def test_critic_weights_by_hand():
+    panel = small_panel()
+    table = index.critic_weights(panel)
+    sigma = panel.std(ddof=1)
+    r = panel.corr()
+    information = sigma * (1 - r).sum()
+    assert table.columns.tolist() == ["std", "information", "weight"]
+    assert table.index.tolist() == ["x1", "x2", "x10"]
+    assert table["std"].tolist() == pytest.approx(sigma.tolist())
+    assert table["information"].tolist() == pytest.approx(information.tolist())
+    assert table["weight"].tolist() == pytest.approx((information / information.sum()).tolist())
+
+
+def test_equal_weights_and_the_pooled_methods_give_one_weight_every_year():
+    panel = small_panel()
+    equal = index.equal_weights(panel)
+    assert equal.index.tolist() == ["x1", "x2", "x10"] and equal["weight"].tolist() == pytest.approx([1 / 3] * 3)
+    for method, expected in (("entropy_pooled", index.entropy_weights(panel, 0.0001)),
+                             ("critic", index.critic_weights(panel)), ("equal", equal)):
+        summary, by_year = index.weight_vectors(panel, method, 0.0001)
+        pd.testing.assert_frame_equal(summary, expected)
+        assert by_year.columns.tolist() == ["year", "indicator", "weight"]
+        assert by_year[["year", "indicator"]].values.tolist() == [[2003, "x1"], [2003, "x2"], [2003, "x10"],
+                                                                   [2004, "x1"], [2004, "x2"], [2004, "x10"]]
+        assert by_year["weight"].tolist() == pytest.approx(list(expected["weight"]) * 2)
+
+
+def test_entropy_per_year_by_hand():
+    panel = small_panel()
+    by_year = index.entropy_weights_by_year(panel, 0.0)
+    assert by_year["year"].tolist() == [2003] * 3 + [2004] * 3  # sorted, though given 2004 first
+    # 2003: x1 (0.5, 0.25) -> p (2/3, 1/3); x2 (0.6, 0.8) -> (3/7, 4/7); x10 (1, 0) -> (1, 0): e = 0
+    def e(*p):
+        return -sum(q * math.log(q) for q in p if q > 0) / math.log(2)
+    first = by_year[by_year["year"] == 2003].set_index("indicator")
+    assert first["entropy"].tolist() == pytest.approx([e(2 / 3, 1 / 3), e(3 / 7, 4 / 7), 0.0])
+    g = [1 - e(2 / 3, 1 / 3), 1 - e(3 / 7, 4 / 7), 1.0]
+    assert first["weight"].tolist() == pytest.approx([v / sum(g) for v in g])
+    summary, weights = index.weight_vectors(panel, "entropy_per_year", 0.0)
+    assert summary.index.tolist() == ["x1", "x2", "x10"]  # the panel's order, not sorted (x10 < x2)
+    means = by_year.groupby("indicator")[["entropy", "divergence", "weight"]].mean()
+    pd.testing.assert_frame_equal(summary, means.loc[["x1", "x2", "x10"]], check_names=False)
+    assert weights.columns.tolist() == ["year", "indicator", "weight"]
+
+
+def test_an_indicator_at_zero_everywhere_needs_a_shift():
+    panel = small_panel().assign(x2=0.0)
+    with pytest.raises(IndexComputationError, match=r"^an indicator is 0 for every city and year after "
+                                                    r"standardisation; set a positive shift$"):
+        index.entropy_weights(panel, 0.0)
+    assert index.entropy_weights(panel, 0.0001)["weight"].sum() == pytest.approx(1.0)
+
+
+def test_standardisation_errors_name_every_indicator():
+    missing = HAND.copy().astype(float)
+    missing.iloc[2, 0] = np.nan
+    missing.iloc[3, 1] = np.nan
+    with pytest.raises(IndexComputationError, match=r"^indicator\(s\) x1, x2 have missing values; interpolate first$"):
+        index.standardise_pooled(missing, DIRECTIONS)
+    constant = HAND.assign(x1=7.0, x3=2.0)
+    with pytest.raises(IndexComputationError, match=r"^indicator\(s\) x1, x3 take one value for every city and year "
+                                                    r"\(max = min\), so range standardisation is undefined; drop them "
+                                                    r"from the indicator table$"):
+        index.standardise_pooled(constant, DIRECTIONS)
+
+
+def test_obstacle_ranks_table_shape_order_and_many_ties():
+    columns = [f"x{k}" for k in range(1, 41)]
+    rows = pd.MultiIndex.from_tuples([("B", 2004), ("A", 2003)], names=["admin_code", "year"])
+    obstacles = pd.DataFrame([[2.5] * 40, [2.5] * 40], index=rows, columns=columns)
+    ranks = index.obstacle_ranks(obstacles)
+    assert ranks.columns.tolist() == ["admin_code", "year", "indicator", "obstacle", "rank"]
+    assert ranks.index.tolist() == list(range(80))
+    assert ranks["admin_code"].tolist() == ["A"] * 40 + ["B"] * 40  # sorted by city and year
+    # forty equal degrees (more than a sort's small-array fast path): ranks follow the table's order
+    assert ranks["indicator"].tolist() == columns * 2 and ranks["rank"].tolist() == list(range(1, 41)) * 2
+
+
+def test_top_factor_frequency_is_ordered_by_year_then_most_cities():
+    ranks = pd.DataFrame({"admin_code": ["A", "B", "C", "A", "B", "C"], "year": [2004] * 3 + [2003] * 3,
+                          "indicator": ["x2", "x2", "x1", "x3", "x1", "x1"], "obstacle": 1.0, "rank": 1})
+    table = index.top_factor_frequency(ranks, 1, ["A", "B", "C"])
+    assert table.columns.tolist() == ["year", "indicator", "cities"]
+    assert table.values.tolist() == [[2003, "x1", 2], [2003, "x3", 1], [2004, "x2", 2], [2004, "x1", 1]]
