@@ -166,3 +166,56 @@ def test_the_vectorised_checks_agree_with_the_one_series_definitions():
         assert [int(p) for p in np.flatnonzero(flags[i, :, 0])] == [p for p, _ in slips], i
         assert [flags[i, p, 1] for p, _ in slips] == pytest.approx([r for _, r in slips]), i
     assert (break_at >= 0).sum() > 50 and flags[..., 0].sum() > 50
+
+
+def test_known_breaks_table_needs_its_columns_and_unique_rows():
+    with pytest.raises(DataCheckError, match=r"^t.csv: missing column\(s\) reason; expected admin_code, field, "
+                                             r"first_year, reason$"):
+        KnownBreaks(pd.DataFrame({"admin_code": [], "field": [], "first_year": []}), "t.csv")
+    twice = pd.DataFrame({"admin_code": ["420100", "420100"], "field": ["gdp", "gdp"], "first_year": ["2010", "2010"],
+                          "reason": ["a", "b"]})
+    with pytest.raises(DataCheckError, match=r"t.csv, row 3: \('420100', 'gdp', 2010\) is listed twice"):
+        KnownBreaks(twice, "t.csv")
+    every = KnownBreaks(pd.DataFrame({"admin_code": ["*"], "field": ["pm25"], "first_year": ["2015"],
+                                      "reason": ["grid v5"]}))
+    assert every.reason("430100", "pm25", 2015) == "grid v5" and every.reason("430100", "pm25", 2016) is None
+    assert every.reason("430100", "gdp", 2015) is None
+
+
+def test_many_findings_are_listed_up_to_the_limit():
+    findings = [checks.Finding("420100", "gdp", 2000 + k, f"finding {k}") for k in range(25)]
+    with pytest.raises(DataCheckError) as error:
+        checks.raise_findings(findings, "the raw inputs", limit=20)
+    lines = str(error.value).splitlines()
+    assert lines[0] == "25 implausible value(s) in the raw inputs:"
+    assert lines[1:21] == [f"  finding {k}" for k in range(20)] and lines[21] == "  … and 5 more"
+    assert lines[22].startswith("Fix the input (a copy of the file), or, if a break is real")
+    checks.raise_findings([], "nothing")  # no finding: no error
+
+
+def test_accepted_findings_become_log_rows():
+    finding = checks.Finding("*", "pm25", 2015, "every city's value changes")
+    [row] = checks.accepted_log([(finding, "new grid version")], "PM2.5 grids")
+    assert row == {"file": "PM2.5 grids", "sheet": "", "cell": "", "admin_code": "*", "year": 2015, "field": "pm25",
+                   "written": "", "action": "accepted_finding", "value": row["value"],
+                   "note": "every city's value changes — accepted: new grid version"}
+    assert math.isnan(row["value"])
+
+
+def test_a_fraction_is_judged_by_the_other_cities_when_the_city_has_no_neighbours():
+    frame = pd.DataFrame({"admin_code": ["A", "B", "C", "A"], "year": [2010, 2010, 2010, 2011],
+                          "field": "green_coverage", "value": [0.35, 36.0, 38.0, float("nan")],
+                          "file": "f.xlsx", "sheet": "s", "cell": ["C1", "C2", "C3", "C4"]})
+    [finding] = checks.fraction_findings(frame)
+    assert (finding.admin_code, finding.year) == ("A", 2010)
+    assert "expected about 36 %" in finding.message  # the median of the year: 0.35, 36, 38
+    frame.loc[1:2, "value"] = [0.4, 0.5]
+    assert checks.fraction_findings(frame) == []  # every city's rate is low: not a fraction
+
+
+def test_year_pairs_shared_by_too_few_cities_give_no_trend():
+    logs = np.array([[0.0, 1.0, 2.0]] * 5 + [[np.nan, 5.0, np.nan]] * 3)
+    logs[:5, 2] = np.nan  # 2019 observed only by... nobody among the five
+    effects = checks.year_effects(logs)
+    assert effects[1] - effects[0] == pytest.approx(1.0)
+    assert np.isfinite(effects).all()
