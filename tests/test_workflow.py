@@ -47,7 +47,7 @@ def test_report_has_every_category_and_the_synthetic_banner(demo_run):
     assert result.returncode == 0, result.stderr[-2000:]
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
-    for category in ("Index", "Obstacles", "Disparity", "Spatial", "Data quality"):
+    for category in ("Index", "Obstacles", "Disparity", "Spatial", "Data quality", "Reproduction", "Tables"):
         assert category in html
-    for caption_fragment in ("Fisher", "Benjamini", "obstacle degree", "ddof = 1"):  # ASCII: the HTML escapes the rest
+    for caption_fragment in ("Fisher", "Benjamini", "obstacle degree", "ddof = 1", "Table 2", "frozen"):  # ASCII only
         assert caption_fragment in html
