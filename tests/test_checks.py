@@ -219,3 +219,60 @@ def test_year_pairs_shared_by_too_few_cities_give_no_trend():
     effects = checks.year_effects(logs)
     assert effects[1] - effects[0] == pytest.approx(1.0)
     assert np.isfinite(effects).all()
+
+
+def test_an_edition_wide_lasting_break_names_the_first_changed_edition():
+    frame = clean_panel()
+    found = checks.magnitude_findings(scale(frame, "*", range(2012, 2020), 10.0), 5)
+    assert [(f.admin_code, f.field, f.year) for f in found] == [("*", "gdp", 2012)]
+    text = found[0].message
+    prefix = "field gdp: every city's value changes by a factor of "
+    assert text.startswith(prefix)
+    assert float(text[len(prefix):].split(" ")[0]) == pytest.approx(10, rel=0.15)
+    assert text.endswith(" from data year 2012 (edition 2013, 中国城市统计年鉴2013.xlsx, sheet '2-3 地区生产总值') on; "
+                         "typical cause a wrong unit in that edition's header")
+
+
+def test_edition_wide_slip_message_in_full():
+    frame = clean_panel("pm25", growth=0.0, noise=0.05)
+    frame["file"] = frame["year"].map(lambda y: f"pm25_{y}.tif")
+    frame[["sheet", "cell"]] = ""
+    [finding] = checks.magnitude_findings(scale(frame, "*", [2015], 0.1), 5, describe=lambda y: "PM2.5 grids")
+    text = finding.message
+    head = "field pm25, data year 2015 (PM2.5 grids, pm25_2015.tif): every city's value is "
+    assert text.startswith(head)
+    assert float(text[len(head):].split(" ")[0]) == pytest.approx(0.1, rel=0.15)
+    assert text.endswith(" times what the neighbouring years give; expected within a factor of 5 — a unit slip in "
+                         "the whole table?")
+
+
+def test_side_table_places_and_kinds_in_check_raw():
+    rows = []
+    for k, code in enumerate(CITIES):
+        for t, year in enumerate(YEARS):
+            rows.append({"admin_code": code, "year": year, "field": "patents", "value": 100.0 * (k + 1) * 1.1 ** t,
+                         "file": "p.csv", "sheet": "", "cell": f"row {2 + len(rows)}"})
+    patents = pd.DataFrame(rows)
+    wrong = scale(patents, "420200", [2009], 100.0)
+    line = wrong.query("admin_code == '420200' and year == 2009")["cell"].iloc[0]
+    with pytest.raises(DataCheckError) as error:
+        checks.check_raw([(wrong, "p.csv")], {"patents": "count"}, 5, KnownBreaks())
+    message = str(error.value).splitlines()[1].strip()
+    assert message.startswith(f"p.csv, cell {line}: city 420200, year 2009, field patents: ")
+    assert " times what the city's neighbouring years and the other cities' trend give (about " in message
+    # a percent field is checked for fractions, not for magnitudes: a ×100 jump of a rate stays silent here
+    percent = wrong.assign(field="green_coverage")
+    assert checks.check_raw([(percent, "p.csv")], {"green_coverage": "percent"}, 5, KnownBreaks()) == []
+
+
+def test_place_of_a_value_without_sheet_or_cell():
+    places = pd.DataFrame({"admin_code": ["A"], "year": [2010], "file": ["f.csv"], "sheet": [""], "cell": [""]}
+                          ).set_index(["admin_code", "year"])
+    assert checks._place(places, "A", 2010) == ", f.csv"
+    assert checks._place(places, "B", 2010) == ""
+    twice = pd.concat([places.reset_index(), places.reset_index().assign(file="g.csv")]).set_index(
+        ["admin_code", "year"])
+    assert checks._place(twice, "A", 2010) == ", f.csv"  # the first of duplicate rows
+    rows = pd.DataFrame({"year": [2010, 2010], "file": ["f.xlsx", "g.xlsx"], "sheet": ["2-1", "2-2"]})
+    assert checks._first_place(rows, 2010) == ", f.xlsx, sheet '2-1'"
+    assert checks._first_place(rows, 2011) == ""

@@ -17,7 +17,7 @@ With ``f = checks.magnitude_factor`` (default 5) and ``h = log10(f)``:
   ``|median(Z[c, s…s+2]) − median(Z[c, s−3…s−1])| ≥ h`` — the largest such step is reported with
   the first changed edition and both levels; a series with a break is not also reported year by year;
 - **edition-wide slip or break** (every city's value ×10 in one edition or from one on, e.g. a
-  PM2.5 grid in other units): the same two tests on ``T`` itself;
+  PM2.5 grid in other units): the same two tests on ``T`` itself, less its median year-to-year change;
 - **percent printed as a fraction**: a percent value in (0, 1] where the same city's neighbouring
   years (or, lacking them, the other cities that year) have a median of 10 or more.
 
@@ -275,9 +275,13 @@ def magnitude_findings(long: pd.DataFrame, factor: float, edition_offset: int = 
 
 
 def _edition_findings(field, effects, years, factor, threshold, rows, describe) -> list[Finding]:
-    """Slips and breaks of the year effect T: every city's value changed together."""
+    """Slips and breaks of the year effect T: every city's value changed together. T carries the
+    common growth, so it is judged after removing its median year-to-year change (else a break's
+    factor would include the growth between the windows before and after it)."""
     if not effects.any():
         return []
+    slope = float(np.median(np.diff(effects))) if len(effects) > 1 else 0.0
+    effects = effects - slope * np.arange(len(effects))
     step = level_break(effects, threshold)
     if step is not None:
         position, before, after = step
