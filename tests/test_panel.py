@@ -187,3 +187,35 @@ def test_demo_run_imputes_every_cell_the_manifest_marks_missing(demo_run, resour
     assert "SYNTHETIC DATA" in quality and "| repaired | comma as decimal point |" in quality
     pm25 = read_table(demo_run / "results" / "pm25" / "pm25_2010.csv")
     assert len(pm25) == 28 and pm25["valid_share"].between(0.5, 1).all() and pm25["pm25"].between(20, 100).all()
+
+
+def test_city_year_side_table_log_rows_and_headers_in_any_case():
+    table = pd.DataFrame({"Admin_Code": ["420100", "420100"], "YEAR": ["2003", "2004"],
+                          "专利授权量 (件)": ["1 200", "n/a"]})
+    frame, log = panel.read_city_year_table(table, ["专利授权量"], "patents", "p.csv")
+    assert frame[["admin_code", "year"]].values.tolist() == [["420100", 2003], ["420100", 2004]]
+    assert frame["patents"].iloc[0] == 1200.0 and math.isnan(frame["patents"].iloc[1])
+    assert log == [
+        {"file": "p.csv", "sheet": "", "cell": "row 2", "admin_code": "420100", "year": 2003, "field": "patents",
+         "written": "1 200", "action": "repaired", "value": 1200.0, "note": "space as thousands separator"},
+        {"file": "p.csv", "sheet": "", "cell": "row 3", "admin_code": "420100", "year": 2004, "field": "patents",
+         "written": "n/a", "action": "missing", "value": log[1]["value"], "note": "missing-data marker 'n/a'"}]
+    with pytest.raises(PanelError, match=r"^p.csv: no year column \(expected one of 年份, year, 年度, sgnyear; "
+                                         r"found Admin_Code, 专利授权量 \(件\)\)$"):
+        panel.read_city_year_table(table.drop(columns="YEAR"), ["专利授权量"], "patents", "p.csv")
+    with pytest.raises(PanelError, match=r"^p.csv: 'x1' is not a 6-digit admin code$"):
+        panel.read_city_year_table(table.assign(Admin_Code="x1"), ["专利授权量"], "patents", "p.csv")
+    same_twice = pd.concat([table, table.iloc[[0]].assign(**{"专利授权量 (件)": "5"})], ignore_index=True)
+    with pytest.raises(PanelError, match="city 420100 year 2003 appears more than once"):
+        panel.read_city_year_table(same_twice, ["专利授权量"], "patents", "p.csv")
+
+
+def test_coverage_by_hand():
+    index = pd.MultiIndex.from_tuples([("A", 2003), ("A", 2004), ("B", 2003), ("B", 2004)],
+                                      names=["admin_code", "year"])
+    imputed = pd.DataFrame({"x1": [True, False, False, False], "x2": [True, True, False, True]}, index=index)
+    by_indicator, by_city = panel.coverage(imputed)
+    assert by_indicator.columns.tolist() == ["indicator", "cells", "imputed", "observed_share"]
+    assert by_indicator.values.tolist() == [["x1", 4, 1, 0.75], ["x2", 4, 3, 0.25]]
+    assert by_city.columns.tolist() == ["admin_code", "cells", "imputed", "observed_share"]
+    assert by_city.values.tolist() == [["A", 4, 3, 0.25], ["B", 4, 1, 0.75]]

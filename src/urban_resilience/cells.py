@@ -22,7 +22,7 @@ from dataclasses import dataclass
 # Columns of the cleaning log that every stage appends to (extraction, side tables, checks, formulas).
 LOG_COLUMNS = ["file", "sheet", "cell", "admin_code", "year", "field", "written", "action", "value", "note"]
 MISSING_MARKERS = {"", "-", "--", "—", "——", "–", "…", "……", "...", "#VALUE!", "#DIV/0!", "#N/A", "#REF!",
-                   "#NUM!", "#NAME?", "NA", "N/A", "n.a.", "nan", "NaN", "null", "无", "空"}
+                   "#NUM!", "#NAME?", "NA", "N/A", "n/a", "n.a.", "nan", "NaN", "null", "无", "空"}
 PLAIN_TEXT_NUMBER = "number stored as text"
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d{1,2}$")
