@@ -219,3 +219,18 @@ def test_coverage_by_hand():
     assert by_indicator.values.tolist() == [["x1", 4, 1, 0.75], ["x2", 4, 3, 0.25]]
     assert by_city.columns.tolist() == ["admin_code", "cells", "imputed", "observed_share"]
     assert by_city.values.tolist() == [["A", 4, 3, 0.25], ["B", 4, 1, 0.75]]
+
+
+def test_empty_logs_and_rate_tables_keep_their_columns():
+    from urban_resilience.cells import LOG_COLUMNS
+
+    index = pd.MultiIndex.from_product([["420100"], [2003]], names=["admin_code", "year"])
+    raw = pd.DataFrame({"gdp": [5.0], "pop": [2.0]}, index=index)
+    empty = panel.division_log(raw, {"x1": formula.parse("gdp / pop")}, {"x1": "gdp / pop"}, [2003])
+    assert empty.empty and empty.columns.tolist() == LOG_COLUMNS
+    rates = panel.rates_panel(pd.Series({2003: 827.7}), ["420100"], [2003])
+    assert rates.columns.tolist() == ["admin_code", "year", "cny_per_100usd"]
+    present = pd.DataFrame({"admin_code": ["420100"], "year": [2003]})
+    assert panel.missing_side_rows(present, "patents", ["420100"], [2003], "p.csv") == []
+    [row] = panel.missing_side_rows(present.iloc[:0], "patents", ["420100"], [2003], "p.csv")
+    assert list(row) == LOG_COLUMNS and (row["file"], row["cell"], row["written"]) == ("p.csv", "", "")
