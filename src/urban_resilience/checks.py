@@ -297,25 +297,26 @@ def _edition_findings(field, effects, years, factor, threshold, rows, describe) 
         "whole table?")) for position, reference in slips(effects, threshold)]
 
 
+def _where(row: pd.Series, with_cell: bool = True) -> str:
+    """``, file, sheet 'x', cell C5`` of one long-table row (sheet and cell only where known)."""
+    sheet = f", sheet {row['sheet']!r}" if str(row.get("sheet", "") or "") else ""
+    cell = f", cell {row['cell']}" if with_cell and str(row.get("cell", "") or "") else ""
+    return f", {row['file']}{sheet}{cell}"
+
+
 def _place(places: pd.DataFrame, code: str, year: int) -> str:
+    """Where the value of city ``code`` in ``year`` was printed ("" if nowhere)."""
     try:
         row = places.loc[(code, year)]
     except KeyError:
         return ""
-    if isinstance(row, pd.DataFrame):
-        row = row.iloc[0]
-    sheet = f", sheet {row['sheet']!r}" if str(row.get("sheet", "") or "") else ""
-    cell = f", cell {row['cell']}" if str(row.get("cell", "") or "") else ""
-    return f", {row['file']}{sheet}{cell}"
+    return _where(row.iloc[0] if isinstance(row, pd.DataFrame) else row)
 
 
 def _first_place(rows: pd.DataFrame, year: int) -> str:
+    """The file and sheet of the first value printed for ``year`` (an edition-wide finding)."""
     same = rows[rows["year"] == year]
-    if same.empty:
-        return ""
-    row = same.iloc[0]
-    sheet = f", sheet {row['sheet']!r}" if str(row.get("sheet", "") or "") else ""
-    return f", {row['file']}{sheet}"
+    return "" if same.empty else _where(same.iloc[0], with_cell=False)
 
 
 def fraction_findings(long: pd.DataFrame) -> list[Finding]:
