@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from urban_resilience import demo
 from urban_resilience.demo.compare import compare_trees
+from urban_resilience.demo.truth import EXTRA_CITIES, REFERENCE_CITIES
 
 DEMO_LIMIT_BYTES = 15 * 1024 * 1024
 
@@ -114,11 +115,21 @@ def test_header_and_name_drift(resources):
 def test_truth_is_plausible(truth):
     wuhan, loudi = truth.loc["420100"], truth.loc["431300"]
     assert 700 < wuhan.at[2010, "pop"] < 900 and 350 < loudi.at[2010, "pop"] < 450
-    gdp_per_capita_2019 = wuhan.at[2019, "gdp"] / wuhan.at[2019, "pop"]
-    assert 120_000 < gdp_per_capita_2019 < 220_000
+    study = truth[~truth.index.get_level_values("admin_code").isin(REFERENCE_AND_EXTRA)]
+    gdp_per_capita = (study["gdp"] / study["pop"]).unstack("year")
+    assert 40_000 < gdp_per_capita[2019].median() < 70_000
+    assert gdp_per_capita[2019].median() > 1.5 * gdp_per_capita[2003].median()  # growth
+    assert gdp_per_capita[2019].idxmax() == "420100"
     assert (truth["solid_waste_util_rate"] <= 100).all() and (truth.drop(columns="land_area") >= 0).all().all()
-    patents_per_capita = (truth["patents"] / truth["pop"]).xs(2019, level="year")
+    assert ((truth["industry_va"] + truth["tertiary_va"]) < truth["gdp"]).all()
+    patents_per_capita = (study["patents"] / study["pop"]).xs(2019, level="year")
     assert patents_per_capita.max() / patents_per_capita.median() > 3  # skewed, as in real data
+    # the national leaders pooled with the study cities are ahead of every study city
+    leaders = (truth["patents"] / truth["pop"]).xs(2019, level="year").loc[sorted(REFERENCE_CITIES)]
+    assert leaders.max() > 3 * patents_per_capita.max()
+
+
+REFERENCE_AND_EXTRA = sorted({**REFERENCE_CITIES, **EXTRA_CITIES})
 
 
 def test_check_command_exits_zero_on_committed_data(resources):

@@ -1,7 +1,10 @@
 """The Excel workbook: hand-made tables in, read back out; the demo run's workbook."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from urban_resilience import export
@@ -47,13 +50,21 @@ def test_workbook_round_trip_and_same_bytes(tmp_path):
     assert oct(first.stat().st_mode & 0o777) != "0o600"
 
 
+def study_scores(run: Path) -> pd.DataFrame:
+    """scores.csv (every city of `cities`) reduced to the study area, which the exports show."""
+    study = [str(code) for code in yaml.safe_load((run / "config.yaml").read_text(encoding="utf-8"))["study_area"]]
+    scores = pd.read_csv(run / "results" / "index" / "scores.csv", dtype={"admin_code": str})
+    assert set(study) < set(scores["admin_code"])
+    return scores[scores["admin_code"].isin(study)]
+
+
 def test_the_demo_workbook(demo_run):
     workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
     assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 11
     scores = workbook["Scores 得分"]
     assert scores.max_row == 1 + 28 * 17
     first = [c.value for c in scores[2]]
-    csv = pd.read_csv(demo_run / "results" / "index" / "scores.csv", dtype={"admin_code": str})
+    csv = study_scores(demo_run)
     best_2003 = csv[csv["year"] == 2003].sort_values("total", ascending=False).iloc[0]
     assert first[0] == best_2003["admin_code"] and first[-2] == pytest.approx(best_2003["total"]) and first[-1] == 1
     assert workbook["Weights 权重"].max_row == 32
@@ -67,7 +78,7 @@ def test_the_demo_gis_layers_join_the_scores(demo_run):
     assert [name for name, _ in pyogrio.list_layers(path)] == ["cities_wide", "cities_by_year"]
     wide = gpd.read_file(path, layer="cities_wide")
     long = gpd.read_file(path, layer="cities_by_year")
-    scores = pd.read_csv(demo_run / "results" / "index" / "scores.csv", dtype={"admin_code": str})
+    scores = study_scores(demo_run)
     tiers = pd.read_csv(demo_run / "results" / "analysis" / "tiers.csv", dtype={"admin_code": str})
     assert wide.crs.to_epsg() == 4326 and long.crs.to_epsg() == 4326
     assert sorted(wide["admin_code"]) == sorted(scores["admin_code"].unique())

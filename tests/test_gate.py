@@ -65,7 +65,9 @@ def test_real_data_label_on_demo_inputs_stops_the_run(small_reference, tmp_path)
             f"{copied}/中国城市统计年鉴2017.xlsx …" in said)
     assert f"inputs.pm25.filename, data years 2017-2019 (3 files): {GRID.format(year=2017)} …" in said
     assert "inputs.patents: resources/demo/side_tables/patents.csv" in said
-    assert "inputs.hsr_stations" not in said  # the real station table carries no mark
+    # the demo's station table (real rows of the study cities, synthetic ones of the reference cities)
+    assert "inputs.hsr_stations: resources/demo/side_tables/hsr_stations.csv" in said
+    assert "inputs.exchange_rates" not in said  # a real table carries no mark
 
 
 def test_a_bad_row_of_a_reference_table_names_file_row_and_column(small_reference, tmp_path):

@@ -188,7 +188,7 @@ def test_demo_run_tables(demo_run):
     assert weights.groupby("dimension")["weight"].sum().sum() == pytest.approx(1.0)
     assert (weights["dataset"] == "demo-synthetic (SYNTHETIC)").all()
     scores = read_table(demo_run / "results" / "index" / "scores.csv")
-    assert len(scores) == 28 * 17
+    assert len(scores) == 34 * 17  # every city of `cities`: the 28 of the study area and 6 reference cities
     dims = ["economic", "ecological", "social", "infrastructure", "institutional"]
     assert scores[dims].sum(axis=1).to_numpy() == pytest.approx(scores["total"].to_numpy())
     degrees = read_table(demo_run / "results" / "obstacles" / "obstacle_degrees.csv").set_index(["admin_code", "year"])

@@ -186,7 +186,7 @@ def test_demo_run_imputes_every_cell_the_manifest_marks_missing(demo_run, resour
     quality = (demo_run / "results" / "panel" / "data_quality.md").read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in quality and "| repaired | comma as decimal point |" in quality
     pm25 = read_table(demo_run / "results" / "pm25" / "pm25_2010.csv")
-    assert len(pm25) == 28 and pm25["valid_share"].between(0.5, 1).all() and pm25["pm25"].between(20, 100).all()
+    assert len(pm25) == 34 and pm25["valid_share"].between(0.5, 1).all() and pm25["pm25"].between(20, 100).all()
 
 
 def test_city_year_side_table_log_rows_and_headers_in_any_case():

@@ -93,4 +93,4 @@ def test_aliases_resolve(loaded):
     assert mapping[names.city_key("襄樊市")] == "420600"
     assert mapping[names.city_key("  鹰谭市")] == "360600"
     assert mapping[names.city_key("景徳镇")] == "360200"
-    assert len(set(mapping.values())) == 28
+    assert len(set(mapping.values())) == 34  # 28 study cities, 6 national reference cities

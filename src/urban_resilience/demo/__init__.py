@@ -22,7 +22,9 @@ from urban_resilience.inputs import DEMO_COLUMN
 EDITIONS = [year + 1 for year in truth.DATA_YEARS]
 YEARBOOK_NAME = "中国城市统计年鉴{edition}.xlsx"
 PM25_NAME = "sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"
-EXTRA_POINTS = {"420300": (110.80, 32.63), "430500": (111.47, 27.24), "360700": (114.93, 25.83)}
+EXTRA_POINTS = {"420300": (110.80, 32.63), "430500": (111.47, 27.24), "360700": (114.93, 25.83),
+                "320100": (118.80, 32.06), "320500": (120.62, 31.30), "330100": (120.16, 30.27),
+                "440100": (113.26, 23.13), "440300": (114.06, 22.54), "441900": (113.75, 23.02)}
 
 
 def load_inputs(resources: Path) -> dict:
@@ -63,9 +65,31 @@ def generate(out: Path, resources: Path, seed: int = truth.SEED) -> pd.DataFrame
         rasters.write_geotiff(str(out / "pm25" / PM25_NAME.format(year=year)), field)
     manifest += write_patents(out / "side_tables" / "patents.csv", panel, inputs["cities"],
                               np.random.default_rng(seed + 3))
+    hsr_stations_table(resources / "hsr_stations.csv").to_csv(out / "side_tables" / "hsr_stations.csv", index=False,
+                                                              lineterminator="\n")
     frame = pd.DataFrame(manifest)
     frame.to_csv(out / "MANIFEST.csv", index=False, lineterminator="\n")
     return frame
+
+
+# Stations of the reference cities (SYNTHETIC openings; the study cities' stations are real)
+REFERENCE_STATIONS = {
+    "320100": ("南京", [2008, 2010, 2011, 2013, 2015]), "320500": ("苏州", [2008, 2010, 2010, 2011, 2016]),
+    "330100": ("杭州", [2010, 2013, 2014, 2015, 2018]), "440100": ("广州", [2009, 2010, 2011, 2014, 2018, 2019]),
+    "440300": ("深圳", [2011, 2011, 2015, 2016]), "441900": ("东莞", [2011, 2013, 2016]),
+}
+
+
+def hsr_stations_table(real: Path) -> pd.DataFrame:
+    """The real station table of the study cities plus synthetic stations of the reference cities;
+    the ``synthetic`` column says which rows are made up (and marks the file as demo data)."""
+    table = pd.read_csv(real, dtype=str, keep_default_na=False).assign(**{DEMO_COLUMN: "real"})
+    names = {code: name for code, (name, _) in REFERENCE_STATIONS.items()}
+    rows = [{"admin_code": code, "city_cn": f"{names[code]}市", "station_cn": f"{names[code]}站{k + 1}",
+             "station_en": f"Station {code}-{k + 1}", "line": "synthetic line", "opened": f"{year}-07-01",
+             "confidence": "synthetic", "note": "", DEMO_COLUMN: "SYNTHETIC"}
+            for code, (_, years) in REFERENCE_STATIONS.items() for k, year in enumerate(years)]
+    return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
 
 
 def write_patents(path: Path, panel: pd.DataFrame, cities: pd.DataFrame, rng: np.random.Generator) -> list[dict]:

@@ -5,7 +5,10 @@ of inputs as the demo (yearbook workbooks in the real layout with the same defec
 GeoTIFFs over China's extent, patents and HSR side tables, a manifest) for ~330 prefecture-level
 units and data years 2002–2019, plus ``DIR/config.yaml`` that runs the unchanged workflow on them:
 the index over all units, reported for the 28 study cities, tiers against the all-cities mean as
-in the paper.
+in the paper. Indicator values come from the demo's calibrated model (the demo's cities keep their
+values; the other units' strength follows a synthetic development level), so only the demo's
+aggregates are calibrated: on the national dataset the weights and means are paper-like in kind,
+not tuned.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pandas as pd
 import yaml
 
 from urban_resilience import tables
-from urban_resilience.demo import truth, yearbook
+from urban_resilience.demo import model, truth, yearbook
 from urban_resilience.demo.rasters import NODATA, smooth_noise, year_level
 from urban_resilience.inputs import DEMO_COLUMN, DEMO_MARK, DEMO_TAG
 
@@ -74,6 +77,18 @@ def base_table(units: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFr
         land = float(rng.uniform(2000, 30000))
         rows += [(code, y, pop * (1 + growth) ** (y - 2010), share, emp, land) for y in truth.DATA_YEARS]
     return pd.DataFrame(rows, columns=["admin_code", "year", "pop", "district_share", "emp_share", "land_area"]), levels
+
+
+def national_panel(base: pd.DataFrame, levels: dict[str, float], demo_cities: list[str], seed: int) -> pd.DataFrame:
+    """True raw fields of every unit from the demo's calibrated model: the demo's cities keep their
+    fitted strength (and so their demo values), every other unit gets θ = (level − 0.3) / 0.15;
+    value ranges stay pinned on the demo's pooled cities, so other units may lie outside them."""
+    strength = {code: float(np.clip((level - 0.3) / 0.15, -2.5, 3.0)) for code, level in levels.items()}
+    strength.update(model.load_calibration()["strength"])
+    study = [code for code in demo_cities if code not in truth.REFERENCE_CITIES]
+    base = truth.population(base, seed)
+    values = truth.indicator_panel(sorted(base["admin_code"].unique()), study, demo_cities, strength, seed)
+    return truth.raw_fields(base, values, seed)
 
 
 def pm25_grids(out: Path, rng: np.random.Generator) -> None:
@@ -129,9 +144,8 @@ def generate_national(out: Path, resources: Path, seed: int = truth.SEED) -> pd.
     cities = city_table(units, study)
     cities.to_csv(out / "tables" / "cities.csv", index=False, lineterminator="\n")
     base, levels = base_table(units, rng)
-    levels.update({code: truth.LEVEL[code] for code in study["admin_code"]})
     rates = pd.read_csv(resources / "exchange_rates.csv").set_index("year")["cny_per_100usd"]
-    panel = truth.finish(truth.panel_from_base(base, levels, seed), rates)
+    panel = truth.finish(national_panel(base, levels, list(study["admin_code"]), seed), rates)
     raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
     province_names = cities.drop_duplicates("province_cn").assign(code=lambda f: f["admin_code"].str[:2] + "0000")
     provinces = [(r.code, r.province_cn, r.province_cn) for r in province_names.sort_values("code").itertuples()]
@@ -153,7 +167,8 @@ def generate_national(out: Path, resources: Path, seed: int = truth.SEED) -> pd.
     hsr.to_csv(out / "side_tables" / "hsr_stations.csv", index=False, lineterminator="\n")
     frame = pd.DataFrame(manifest)
     frame.to_csv(out / "MANIFEST.csv", index=False, lineterminator="\n")
-    write_config(out, resources, list(cities["admin_code"]), list(study["admin_code"]))
+    write_config(out, resources, list(cities["admin_code"]),
+                 [code for code in study["admin_code"] if code not in truth.REFERENCE_CITIES])
     return frame
 
 

@@ -14,7 +14,7 @@ from affine import Affine
 
 from urban_resilience.inputs import DEMO_MARK, DEMO_TAG
 
-WEST, EAST, SOUTH, NORTH = 108.0, 119.5, 24.0, 33.5
+WEST, EAST, SOUTH, NORTH = 108.0, 121.5, 22.0, 33.5  # the study area and the six reference cities
 RESOLUTION = 0.05  # degrees; the real grids are 0.01°, coarser here to keep the demo small
 NODATA = -999.0
 LAKES = [(115.9, 116.6, 28.8, 29.4), (112.5, 113.1, 28.9, 29.4)]  # lon0, lon1, lat0, lat1
@@ -49,7 +49,7 @@ def pm25_field(year: int, city_points: dict[str, tuple[float, float]], rng: np.r
     lat = NORTH - (np.arange(rows) + 0.5) * RESOLUTION
     lon = WEST + (np.arange(cols) + 0.5) * RESOLUTION
     lon2, lat2 = np.meshgrid(lon, lat)
-    field = 34.0 + 16.0 * (lat2 - SOUTH) / (NORTH - SOUTH) - 4.0 * np.clip((lon2 - 116.5) / 3.0, 0, 1)
+    field = 34.0 + 16.0 * (lat2 - 24.0) / (NORTH - 24.0) - 4.0 * np.clip((lon2 - 116.5) / 3.0, 0, 1)
     for code, (x, y) in sorted(city_points.items()):
         amplitude = HOTSPOT_AMPLITUDE.get(code, 7.0)
         field += amplitude * np.exp(-((lon2 - x) ** 2 + (lat2 - y) ** 2) / (2 * 0.35**2))

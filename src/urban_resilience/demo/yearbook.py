@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 from urban_resilience.demo.truth import DISTRICT_FIELDS, EXTRA_CITIES, ROUNDING
 from urban_resilience.inputs import DEMO_MARK
 
-PROVINCES = [("360000", "江西省", "Jiangxi"), ("420000", "湖北省", "Hubei"), ("430000", "湖南省", "Hunan")]
+PROVINCES = [("320000", "江苏省", "Jiangsu"), ("330000", "浙江省", "Zhejiang"), ("360000", "江西省", "Jiangxi"),
+             ("420000", "湖北省", "Hubei"), ("430000", "湖南省", "Hunan"), ("440000", "广东省", "Guangdong")]
 MUNICIPALITIES = {"11", "12", "31", "50"}  # Beijing, Tianjin, Shanghai, Chongqing
 
 
