@@ -224,8 +224,7 @@ class Problem:
         contribution = weights.to_numpy()[:, None, None] * everything[:, self.study]
         dims = {d: contribution[[self.dimension_of[c] == d for c in codes]].sum(axis=0) for d in tables.DIMENSIONS}
         total = sum(dims.values())
-        return {"x": x, "latent": latent, "weights": weights, "dims": dims, "total": total, "params": params,
-                "strength": strength, "gap": gap}
+        return {"x": x, "x_pooled": everything, "latent": latent, "weights": weights, "dims": dims, "total": total}
 
     def residuals(self, vector: np.ndarray) -> np.ndarray:
         out = self.emulate(vector)
