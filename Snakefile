@@ -7,7 +7,7 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config.yaml"
+configfile: Path(workflow.basedir) / "config.yaml"  # also when --directory runs elsewhere
 
 
 report: "workflow/report/workflow.rst"

@@ -42,4 +42,5 @@ with logged(snakemake.log[0]) as log:
                            "relative_difference": "0.0%"}),
     }
     export.write_workbook(out.workbook, sheets, dict(params.dataset), dict(params.settings))
+    export.write_settings(out.settings, dict(params.dataset), dict(params.settings))
     log.info("%s: %d sheets", out.workbook, len(sheets) + 1)

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from urban_resilience import export
 
+from conftest import SMALL_CONFIG, run_snakemake
+
 
 def test_ranks_tiers_layout_and_top_obstacles_by_hand():
     scores = pd.DataFrame({"admin_code": ["A", "B", "C", "A", "B", "C"], "year": [2003] * 3 + [2004] * 3,
@@ -90,3 +92,27 @@ def test_the_demo_gis_layers_join_the_scores(demo_run):
     assert joined["obstacle_2019"].str.match(r"^x\d+ \S").all()
     assert len(long) == 28 * 17 and long["date"].dt.month.eq(7).all()
     assert set(wide["dataset"]) == {"demo-synthetic (SYNTHETIC)"}
+
+
+def test_settings_record_and_differences():
+    settings = {"Years 年份": "2003–2019", "Shift 平移量": 0.0001}
+    record = export.settings_record({"name": "demo", "synthetic": True}, settings)
+    assert record == {"Dataset 数据集": "demo (SYNTHETIC)", "Years 年份": "2003–2019", "Shift 平移量": "0.0001"}
+    now = {**record, "Shift 平移量": "0.001"}
+    assert export.settings_differences(record, record) == []
+    assert export.settings_differences(record, now) == ["Shift 平移量: run 0.0001, now 0.001"]
+    assert export.settings_differences({}, {"Years 年份": "2018–2019"}) == ["Years 年份: run —, now 2018–2019"]
+
+
+def test_a_report_built_with_another_config_says_so(small_reference, tmp_path):
+    workdir = small_reference[0]
+    other = tmp_path / "shift.yaml"
+    other.write_text("standardisation: {shift: 0.001}\n", encoding="utf-8")
+    note = "is not the one the results were made with"
+    result = run_snakemake(workdir, "--report", str(tmp_path / "other.html"), *SMALL_CONFIG, str(other))
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (tmp_path / "other.html").read_text(encoding="utf-8")
+    assert note in html and "run 0.0001, now 0.001" in html and "SYNTHETIC DATA." in html
+    result = run_snakemake(workdir, "--report", str(tmp_path / "same.html"), *SMALL_CONFIG)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert note not in (tmp_path / "same.html").read_text(encoding="utf-8")

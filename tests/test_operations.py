@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import rasterio
 from openpyxl import load_workbook
@@ -170,3 +171,21 @@ def test_killed_run_resumes_to_the_same_bytes(tmp_path, clean_digests):
     # gives the same bytes as the default one
     run(workdir, "--workflow-profile", "workflow/profiles/default")
     assert digests(workdir / "results") == clean_digests
+
+
+def test_a_second_configuration_in_its_own_folder_leaves_the_first_intact(small_reference, tmp_path):
+    """`--directory runs/<name>` puts a configuration's results (and Snakemake's state) in their own
+    folder; the config's relative paths still name the repository's files."""
+    workdir, digests, _ = small_reference
+    other = tmp_path / "other.yaml"
+    other.write_text("years: {first: 2018, last: 2019}\nfigures: {years: [2018, 2019]}\n"
+                     "dataset: {name: hubei-two-years, synthetic: true}\n", encoding="utf-8")
+    folder = workdir / "runs" / "hubei-two-years"
+    result = run_snakemake(workdir, "--cores", "2", *SMALL_CONFIG, str(other), "--directory", str(folder))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert output_digests(workdir / "results") == digests  # the first run's results, byte for byte
+    scores = pd.read_csv(folder / "results" / "index" / "scores.csv")
+    assert set(scores["year"]) == {2018, 2019} and set(scores["dataset"]) == {"hubei-two-years (SYNTHETIC)"}
+    assert not (folder / "resources").exists() and (folder / ".snakemake").is_dir()
+    dry = run_snakemake(workdir, "-n", *SMALL_CONFIG)  # and the first configuration has nothing to do
+    assert dry.returncode == 0 and job_counts(dry.stdout) == {}

@@ -10,6 +10,7 @@ same bytes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -137,6 +138,24 @@ def normalise(path: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     os.replace(temporary, path)
+
+
+def settings_record(dataset: dict, settings: dict) -> dict[str, str]:
+    """The run's settings as the report compares them: the dataset label and every setting as text."""
+    return {"Dataset 数据集": dataset_label(dataset), **{key: str(value) for key, value in settings.items()}}
+
+
+def write_settings(path: str | Path, dataset: dict, settings: dict) -> None:
+    """The run's settings (:func:`settings_record`) as JSON beside the workbook, so that a report built
+    later can say whether its config is the run's."""
+    text = json.dumps(settings_record(dataset, settings), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def settings_differences(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    """``key: run X, now Y`` for every setting that differs between a run's record and the current config."""
+    return [f"{key}: run {recorded.get(key, '—')}, now {current.get(key, '—')}"
+            for key in sorted(set(recorded) | set(current)) if recorded.get(key) != current.get(key)]
 
 
 def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], dataset: dict,

@@ -1,5 +1,6 @@
 # Shared set-up: validate the config and the reference tables before any job runs, and derive
 # the lists (cities, years) the rules fan out over.
+import json
 import sys
 from pathlib import Path
 
@@ -11,6 +12,24 @@ import code_digest as code_tracking  # noqa: E402  (workflow machinery beside th
 from urban_resilience import inputs, schema, tables
 
 validate(config, "../schemas/config.schema.yaml")
+
+REPOSITORY = Path(workflow.basedir)
+
+
+def from_repository(path):
+    """A relative path of the config names a file of the repository, also when the run's working
+    directory is elsewhere (`--directory runs/<name>` keeps a configuration's results apart)."""
+    if not path or Path(path).is_absolute() or Path.cwd().resolve() == REPOSITORY.resolve():
+        return path
+    return str(REPOSITORY / path)
+
+
+for _name in config["tables"]:
+    config["tables"][_name] = from_repository(config["tables"][_name])
+for _keys in (("yearbook", "directory"), ("pm25", "filename"), ("boundaries", "path")):
+    config["inputs"][_keys[0]][_keys[1]] = from_repository(config["inputs"][_keys[0]][_keys[1]])
+for _name in ("hsr_stations", "patents", "exchange_rates"):
+    config["inputs"][_name] = from_repository(config["inputs"][_name])
 
 
 def normalised_codes(values):
@@ -87,7 +106,7 @@ def code_digest(script):
     """Digest of the package code a rule's script imports (workflow/code_digest.py), given as a
     param: a real edit of a module reruns exactly the jobs whose scripts use it; an edit of a
     comment or docstring reruns nothing."""
-    return code_tracking.code_digest(Path("scripts") / script, Path("src"))
+    return code_tracking.code_digest(REPOSITORY / "scripts" / script, REPOSITORY / "src")
 
 
 def yearbook_path(year):
@@ -165,3 +184,16 @@ RUN_SETTINGS = {
         **config["interpolation"]
     ),
 }
+
+# The settings of the run whose results are in results/ (written with the workbook): a report
+# built with another config says so at the top (captions describe the config it is built with).
+RECORDED_SETTINGS = "results/tables/run_settings.json"
+if Path(RECORDED_SETTINGS).exists():
+    from urban_resilience import export
+
+    _differences = export.settings_differences(
+        json.loads(Path(RECORDED_SETTINGS).read_text(encoding="utf-8")),
+        export.settings_record(config["dataset"], RUN_SETTINGS),
+    )
+    if _differences:
+        config["settings_differ_from_run"] = _differences

@@ -88,6 +88,7 @@ rule export_workbook:
             category="Tables",
             caption="../report/workbook.rst",
         ),
+        settings=RECORDED_SETTINGS,
     log:
         log_path("export_workbook"),
     benchmark:
