@@ -33,6 +33,7 @@ localrules:
     compute_scores,
     compute_obstacles,
     compare_with_paper,
+    render_report_pages,
 
 
 rule all:
@@ -54,6 +55,7 @@ rule all:
         "results/figures/reproduction.png",
         "results/tables/urban_resilience.xlsx",
         "results/gis/urban_resilience.gpkg",
+        "results/report/weights.html",
 
 
 onsuccess:

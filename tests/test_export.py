@@ -116,3 +116,17 @@ def test_a_report_built_with_another_config_says_so(small_reference, tmp_path):
     result = run_snakemake(workdir, "--report", str(tmp_path / "same.html"), *SMALL_CONFIG)
     assert result.returncode == 0, result.stderr[-2000:]
     assert note not in (tmp_path / "same.html").read_text(encoding="utf-8")
+
+
+def test_report_pages_show_the_table_and_the_dataset():
+    frame = pd.DataFrame({"city": ["武汉市", "黄石市"], "year": [2019, 2019], "total": [0.27031234, None],
+                          "dataset": ["demo (SYNTHETIC)"] * 2})
+    html = export.table_page(frame, "Scores", {"name": "demo", "synthetic": True})
+    assert "<h3>Scores</h3>" in html and 'class="synthetic">demo (SYNTHETIC): synthetic demo data' in html
+    assert "<td>0.2703</td>" in html and "<td>武汉市</td>" in html and "<td>2019</td>" in html
+    assert ">dataset<" not in html and "nan" not in html  # the label is stated once; a gap stays empty
+    real = export.table_page(frame.drop(columns="dataset"), "Scores", {"name": "hubei", "synthetic": False})
+    assert "<p>Dataset: hubei</p>" in real and "SYNTHETIC" not in real and "synthetic demo data" not in real
+    page = export.markdown_page("# Data quality\n\n| cause | cells |\n|---|---|\n| blank | 3 |\n", "DQ",
+                                {"name": "demo", "synthetic": True})
+    assert "<h1>Data quality</h1>" in page and "<td>blank</td>" in page and "<th>cause</th>" in page

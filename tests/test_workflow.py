@@ -20,7 +20,7 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "compute_weights": 1, "compute_scores": 1, "compute_obstacles": 1, "analyse_scores": 1,
         "compute_spatial_weights": 1, "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1,
         "plot_maps": 1, "plot_obstacles": 1, "compare_with_paper": 1, "plot_reproduction": 1,
-        "export_workbook": 1, "export_gis": 1,
+        "export_workbook": 1, "export_gis": 1, "render_report_pages": 1,
         "all": 1,
     }
 

@@ -140,6 +140,37 @@ def normalise(path: Path) -> None:
     os.replace(temporary, path)
 
 
+PAGE_STYLE = ("body{font-family:sans-serif;font-size:13px;margin:12px}table{border-collapse:collapse}"
+              "th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eef2f6}"
+              "td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;"
+              "padding:6px 0}.synthetic{color:#b03a2e;font-weight:bold}")
+
+
+def page(title: str, body: str, dataset: dict) -> str:
+    """A small self-contained HTML page (for the report) with a title and the dataset label, the
+    label in red for synthetic data."""
+    label = dataset_label(dataset)
+    note = f'<p class="synthetic">{label}: synthetic demo data, not real statistics.</p>' if dataset.get(
+        "synthetic") else f"<p>Dataset: {label}</p>"
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{PAGE_STYLE}</style></head><body><h3>{title}</h3>{note}{body}</body></html>\n")
+
+
+def table_page(frame: pd.DataFrame, title: str, dataset: dict, decimals: int = 4) -> str:
+    """A table as an HTML page: floats to ``decimals`` places (the CSV keeps full precision), the
+    ``dataset`` column left out (the page states it once)."""
+    shown = frame.drop(columns=[c for c in ("dataset",) if c in frame.columns])
+    body = shown.to_html(index=False, float_format=lambda v: f"{v:.{decimals}f}", na_rep="", border=0)
+    return page(title, body, dataset)
+
+
+def markdown_page(text: str, title: str, dataset: dict) -> str:
+    """A Markdown text (headings, lists, pipe tables) as an HTML page."""
+    import markdown  # only the report pages need it
+
+    return page(title, markdown.markdown(text, extensions=["tables"]), dataset)
+
+
 def settings_record(dataset: dict, settings: dict) -> dict[str, str]:
     """The run's settings as the report compares them: the dataset label and every setting as text."""
     return {"Dataset 数据集": dataset_label(dataset), **{key: str(value) for key, value in settings.items()}}

@@ -18,8 +18,13 @@ REPOSITORY = Path(workflow.basedir)
 
 def from_repository(path):
     """A relative path of the config names a file of the repository, also when the run's working
-    directory is elsewhere (`--directory runs/<name>` keeps a configuration's results apart)."""
-    if not path or Path(path).is_absolute() or Path.cwd().resolve() == REPOSITORY.resolve():
+    directory is elsewhere (`--directory runs/<name>` keeps a configuration's results apart).
+    """
+    if (
+        not path
+        or Path(path).is_absolute()
+        or Path.cwd().resolve() == REPOSITORY.resolve()
+    ):
         return path
     return str(REPOSITORY / path)
 
@@ -27,7 +32,9 @@ def from_repository(path):
 for _name in config["tables"]:
     config["tables"][_name] = from_repository(config["tables"][_name])
 for _keys in (("yearbook", "directory"), ("pm25", "filename"), ("boundaries", "path")):
-    config["inputs"][_keys[0]][_keys[1]] = from_repository(config["inputs"][_keys[0]][_keys[1]])
+    config["inputs"][_keys[0]][_keys[1]] = from_repository(
+        config["inputs"][_keys[0]][_keys[1]]
+    )
 for _name in ("hsr_stations", "patents", "exchange_rates"):
     config["inputs"][_name] = from_repository(config["inputs"][_name])
 
@@ -106,7 +113,9 @@ def code_digest(script):
     """Digest of the package code a rule's script imports (workflow/code_digest.py), given as a
     param: a real edit of a module reruns exactly the jobs whose scripts use it; an edit of a
     comment or docstring reruns nothing."""
-    return code_tracking.code_digest(REPOSITORY / "scripts" / script, REPOSITORY / "src")
+    return code_tracking.code_digest(
+        REPOSITORY / "scripts" / script, REPOSITORY / "src"
+    )
 
 
 def yearbook_path(year):

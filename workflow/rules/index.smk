@@ -31,11 +31,7 @@ rule compute_weights:
         standardised="results/index/standardised.csv",
         indicators=config["tables"]["indicators"],
     output:
-        weights=report(
-            "results/index/weights.csv",
-            category="Index",
-            caption="../report/weights.rst",
-        ),
+        weights="results/index/weights.csv",  # in the report as results/report/ page
         by_year="results/index/weights_by_year.csv",
     log:
         log_path("compute_weights"),

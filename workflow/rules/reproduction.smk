@@ -11,11 +11,7 @@ rule compare_with_paper:
         tiers="results/analysis/tiers.csv",
         cities=config["tables"]["cities"],
     output:
-        comparison=report(
-            "results/reproduction/comparison.csv",
-            category="Reproduction",
-            caption="../report/reproduction_table.rst",
-        ),
+        comparison="results/reproduction/comparison.csv",  # in the report as results/report/ page
         tiers=report(
             "results/reproduction/tier_confusion.csv",
             category="Reproduction",
@@ -133,3 +129,83 @@ rule export_gis:
         code=code_digest("export_gis.py"),
     script:
         "../../scripts/export_gis.py"
+
+
+rule render_report_pages:
+    """Key tables and the data-quality summary as HTML pages, readable inside the report."""
+    input:
+        weights="results/index/weights.csv",
+        means="results/analysis/means_by_year.csv",
+        growth="results/analysis/growth_rates.csv",
+        dispersion="results/analysis/dispersion_by_year.csv",
+        primacy="results/analysis/primacy.csv",
+        tiers="results/analysis/tiers.csv",
+        comparison="results/reproduction/comparison.csv",
+        quality="results/panel/data_quality.md",
+        by_indicator="results/panel/coverage_by_indicator.csv",
+        by_city="results/panel/coverage_by_city.csv",
+    output:
+        weights=report(
+            "results/report/weights.html",
+            category="Index",
+            caption="../report/weights.rst",
+        ),
+        means=report(
+            "results/report/means_by_year.html",
+            category="Index",
+            caption="../report/means.rst",
+        ),
+        growth=report(
+            "results/report/growth_rates.html",
+            category="Index",
+            caption="../report/growth.rst",
+        ),
+        dispersion=report(
+            "results/report/dispersion_by_year.html",
+            category="Disparity",
+            caption="../report/dispersion.rst",
+        ),
+        primacy=report(
+            "results/report/primacy.html",
+            category="Disparity",
+            caption="../report/primacy.rst",
+        ),
+        tiers=report(
+            "results/report/tiers.html",
+            category="Disparity",
+            caption="../report/tiers.rst",
+        ),
+        comparison=report(
+            "results/report/comparison.html",
+            category="Reproduction",
+            caption="../report/reproduction_table.rst",
+        ),
+        quality=report(
+            "results/report/data_quality.html",
+            category="Data quality",
+            caption="../report/data_quality.rst",
+        ),
+        by_indicator=report(
+            "results/report/coverage_by_indicator.html",
+            category="Data quality",
+            caption="../report/coverage.rst",
+        ),
+        by_city=report(
+            "results/report/coverage_by_city.html",
+            category="Data quality",
+            caption="../report/coverage.rst",
+        ),
+    log:
+        log_path("render_report_pages"),
+    benchmark:
+        benchmark_path("render_report_pages")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        code=code_digest("render_report_pages.py"),
+    script:
+        "../../scripts/render_report_pages.py"

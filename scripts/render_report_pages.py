@@ -1,0 +1,31 @@
+"""Rule render_report_pages: key tables and the data-quality summary as HTML pages for the report."""
+
+from typing import TYPE_CHECKING
+
+from urban_resilience import export
+from urban_resilience.io import read_table
+from urban_resilience.logs import logged
+
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+TITLES = {
+    "weights": "Indicator weights 指标权重", "means": "Mean scores by year 年均韧性",
+    "growth": "Average annual growth rates 年均增长率", "dispersion": "Dispersion by year 离散程度",
+    "primacy": "Primacy 韧性首位度", "tiers": "Tiers 韧性等级", "comparison": "This run beside the paper 与论文对比",
+    "by_indicator": "Coverage by indicator 指标覆盖率", "by_city": "Coverage by city 城市覆盖率",
+}
+
+with logged(snakemake.log[0]) as log:
+    inp, out, dataset = snakemake.input, snakemake.output, dict(snakemake.params.dataset)
+    for name, title in TITLES.items():
+        text = export.table_page(read_table(inp[name]), title, dataset)
+        with open(out[name], "w", encoding="utf-8") as handle:
+            handle.write(text)
+    with open(inp.quality, encoding="utf-8") as handle:
+        page = export.markdown_page(handle.read(), "Data quality 数据质量", dataset)
+    with open(out.quality, "w", encoding="utf-8") as handle:
+        handle.write(page)
+    log.info("%d report pages written", len(TITLES) + 1)
