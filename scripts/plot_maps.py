@@ -22,7 +22,9 @@ with logged(snakemake.log[0]) as log:
     boundaries = figures.for_drawing(boundaries[boundaries["admin_code"].isin(params.study_area)])
     scores = read_scores(inp.scores, None, params.study_area)
     figures.save(figures.choropleths(boundaries, scores, years, params.figures["classes"],
-                                     params.figures["breaks"], language, synthetic),
+                                     params.figures["breaks"], language, synthetic,
+                                     per_year=params.figures["classification"] == "per_year",
+                                     city_labels=params.figures["city_labels"]),
                  figures.output_paths(out.maps, out.extra), trim=False)
     tiers = read_table(inp.tiers)
     last = int(tiers["year"].max())

@@ -162,36 +162,44 @@ def fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
 
 
 def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int, user_breaks: dict,
-                language: str, synthetic: bool) -> Figure:
-    """Fig. 2: rows = the five dimensions and the total, columns = ``years``; each row has one set
-    of class breaks for all years, so colours compare across time; province outlines in grey."""
-    fig, axes = subplots(len(MEASURES), len(years), figsize=(3.0 * len(years) + 1.6, 2.6 * len(MEASURES)),
-                         squeeze=False)
+                language: str, synthetic: bool, per_year: bool = False, city_labels: bool = False) -> Figure:
+    """Fig. 2: rows = the five dimensions and the total, columns = ``years``. Class breaks are one
+    set per row over all years of ``scores`` (colours compare across time) or, with ``per_year``, one
+    set per panel (each panel its own legend). Province outlines in grey; city names if ``city_labels``."""
+    width = 3.0 * len(years) + 1.6 + (1.4 * (len(years) - 1) if per_year else 0.0)  # room for every legend
+    fig, axes = subplots(len(MEASURES), len(years), figsize=(width, 2.6 * len(MEASURES)), squeeze=False)
     provinces = boundaries.dissolve(by="province_cn")  # outlines drawn over the cities
     for r, measure in enumerate(MEASURES):
-        breaks = class_breaks(scores[measure], classes, user_breaks.get(measure))
-        edges = np.concatenate([[scores[measure].min()], breaks])
-        edges[-1] = max(edges[-1], scores[measure].max())
-        cmap = plt.get_cmap("YlGnBu", len(breaks))
-        norm = BoundaryNorm(edges, cmap.N)
         for c, year in enumerate(years):
             ax = axes[r][c]
+            values = scores.loc[scores["year"] == year, measure] if per_year else scores[measure]
+            breaks = class_breaks(values, classes, user_breaks.get(measure))
+            edges = np.concatenate([[values.min()], breaks])
+            edges[-1] = max(edges[-1], values.max())
+            cmap = plt.get_cmap("YlGnBu", len(breaks))
+            norm = BoundaryNorm(edges, cmap.N)
             data = boundaries.merge(scores[scores["year"] == year][["admin_code", measure]], on="admin_code")
             data.plot(column=measure, cmap=cmap, norm=norm, ax=ax, edgecolor="white", linewidth=0.3)
             provinces.boundary.plot(ax=ax, color="#444444", linewidth=0.6)
+            if city_labels:
+                for _, row in data.iterrows():
+                    point = row.geometry.representative_point()
+                    ax.text(point.x, point.y, city_name(row, language), fontsize=4.5, ha="center", va="center")
             ax.set_axis_off()
             if r == 0:
                 ax.set_title(str(year), fontsize=12, y=1.0)  # fixed y: no per-panel overlap search
             if c == 0:
                 ax.text(-0.06, 0.5, label(measure, language), transform=ax.transAxes, rotation=90, ha="right",
                         va="center", fontsize=11)
-        handles = [Patch(facecolor=cmap(i), edgecolor="#999999", label=f"{edges[i]:.3f}–{edges[i + 1]:.3f}")
-                   for i in range(len(breaks))]
-        axes[r][-1].legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False,
-                           title=label("legend_score", language), title_fontsize=7, alignment="left")
+            if per_year or c == len(years) - 1:
+                handles = [Patch(facecolor=cmap(i), edgecolor="#999999", label=f"{edges[i]:.3f}–{edges[i + 1]:.3f}")
+                           for i in range(len(breaks))]
+                ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False,
+                          title=label("legend_score", language), title_fontsize=7, alignment="left")
     fig.suptitle(label("fig_maps", language), fontsize=13)
     mark_synthetic(fig, synthetic, language)
-    fixed_margins(fig, left=0.45, right=1.35, top=0.8, bottom=0.25, wspace=0.02, hspace=0.08)
+    fixed_margins(fig, left=0.45, right=1.35, top=0.8, bottom=0.25, wspace=0.02 + (0.45 if per_year else 0),
+                  hspace=0.08)
     return fig
 
 

@@ -1,0 +1,51 @@
+"""The maps' class breaks (pooled over years or per year), legends, outlines and labels, on a hand case."""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+from shapely.geometry import box
+
+from urban_resilience import figures
+from urban_resilience.figures import MEASURES
+
+
+def hand_case():
+    """Four square cities in two provinces, two years; every measure = total = the same values."""
+    boundaries = gpd.GeoDataFrame({"admin_code": ["A", "B", "C", "D"], "name_cn": ["甲", "乙", "丙", "丁"],
+                                   "name_en": ["Aa", "Bb", "Cc", "Dd"], "province_cn": ["P", "P", "Q", "Q"]},
+                                  geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 1, 1, 2), box(1, 1, 2, 2)],
+                                  crs="EPSG:4326")
+    values = {2003: [0.01, 0.02, 0.03, 0.04], 2019: [0.10, 0.20, 0.30, 0.40]}
+    rows = [{"admin_code": code, "year": year, **{m: v for m in MEASURES}}
+            for year, vs in values.items() for code, v in zip("ABCD", vs)]
+    return boundaries, pd.DataFrame(rows)
+
+
+def legend_labels(ax) -> list[str]:
+    legend = ax.get_legend()
+    return [] if legend is None else [text.get_text() for text in legend.get_texts()]
+
+
+def test_pooled_breaks_one_legend_per_row_over_all_years():
+    boundaries, scores = hand_case()
+    fig = figures.choropleths(boundaries, scores, [2003, 2019], 2, {}, "en", False)
+    axes = np.array(fig.axes).reshape(len(MEASURES), 2)
+    assert all(legend_labels(ax) == [] for ax in axes[:, 0])  # one legend per row, at the right
+    labels = legend_labels(axes[0, 1])
+    assert labels[0].startswith("0.010–") and labels[-1].endswith("–0.400")  # pooled: 2003 and 2019 values
+    assert axes[0, 1].get_legend().get_title().get_text() == "score (0–1, no unit)"
+    assert not any(text.get_text() == "Aa" for text in axes[0, 0].texts)  # no city labels by default
+
+
+def test_per_year_breaks_give_each_panel_its_own_legend_and_labels_when_asked():
+    boundaries, scores = hand_case()
+    fig = figures.choropleths(boundaries, scores, [2003, 2019], 2, {}, "en", False, per_year=True, city_labels=True)
+    axes = np.array(fig.axes).reshape(len(MEASURES), 2)
+    first, last = legend_labels(axes[0, 0]), legend_labels(axes[0, 1])
+    assert first[0].startswith("0.010–") and first[-1].endswith("–0.040")  # 2003's own range
+    assert last[0].startswith("0.100–") and last[-1].endswith("–0.400")
+    assert {"Aa", "Bb", "Cc", "Dd"} <= {text.get_text() for text in axes[0, 0].texts}
+    # province outlines: the two dissolved provinces drawn as lines over the cities
+    lines = [c for c in axes[0, 0].collections if isinstance(c, LineCollection)]
+    assert len(lines) == 1 and len(lines[0].get_paths()) == 2
