@@ -49,3 +49,15 @@ def test_per_year_breaks_give_each_panel_its_own_legend_and_labels_when_asked():
     # province outlines: the two dissolved provinces drawn as lines over the cities
     lines = [c for c in axes[0, 0].collections if isinstance(c, LineCollection)]
     assert len(lines) == 1 and len(lines[0].get_paths()) == 2
+
+
+def test_obstacle_heatmap_groups_cities_by_province():
+    boundaries, _ = hand_case()
+    cities = pd.DataFrame(boundaries.drop(columns="geometry")).assign(province_en=["Pe", "Pe", "Qe", "Qe"])
+    degrees = pd.DataFrame({"admin_code": list("ABCD"), "year": 2019, "x1": [60.0, 50, 40, 30],
+                            "x2": [40.0, 50, 60, 70]})
+    fig = figures.obstacle_heatmap(degrees, cities, 2019, "en", False)
+    ax = fig.axes[0]
+    separators = [line.get_ydata()[0] for line in ax.lines]
+    assert separators == [1.5]  # between the second and the third city: one line between two provinces
+    assert {text.get_text() for text in ax.texts} >= {"Pe", "Qe"}

@@ -228,8 +228,9 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
 
 def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, language: str,
                      synthetic: bool, indicator_names: dict[str, str] | None = None) -> Figure:
-    """Cities (rows, in code order: province by province) × indicators (columns) for one year, in %;
-    columns labelled with the code and, given ``indicator_names``, the indicator's name."""
+    """Cities (rows, in code order: province by province, groups separated by a line and named) ×
+    indicators (columns) for one year, in %; columns labelled with the code and, given
+    ``indicator_names``, the indicator's name."""
     block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns=["year", "dataset"], errors="ignore")
     names = cities.set_index("admin_code").loc[block.index].apply(lambda r: city_name(r, language), axis=1)
     fig, ax = subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
@@ -237,6 +238,13 @@ def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, lan
     columns = [f"{code} {indicator_names[code]}" if indicator_names else code for code in block.columns]
     ax.set_xticks(range(block.shape[1]), columns, fontsize=7, rotation=90)
     ax.set_yticks(range(block.shape[0]), names, fontsize=7)
+    provinces = cities.set_index("admin_code").loc[block.index, "province_cn" if language == "zh" else "province_en"]
+    starts = [k for k in range(len(provinces)) if k == 0 or provinces.iloc[k] != provinces.iloc[k - 1]]
+    for start, end in zip(starts, starts[1:] + [len(provinces)]):  # province groups: a line and a name
+        if start:
+            ax.axhline(start - 0.5, color="#333333", linewidth=1.0)
+        ax.text(-0.09, (start + end - 1) / 2, provinces.iloc[start], transform=ax.get_yaxis_transform(),
+                rotation=90, ha="right", va="center", fontsize=8)
     ax.set_title(label("fig_obstacles", language, year=year), fontsize=11)
     fig.colorbar(image, ax=ax, label=label("obstacle", language), fraction=0.03)
     mark_synthetic(fig, synthetic, language)
