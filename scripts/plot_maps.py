@@ -24,7 +24,7 @@ with logged(snakemake.log[0]) as log:
     figures.save(figures.choropleths(boundaries, scores, years, params.figures["classes"],
                                      params.figures["breaks"], language, synthetic,
                                      per_year=params.figures["classification"] == "per_year",
-                                     city_labels=params.figures["city_labels"]),
+                                     city_labels=params.figures["city_labels"], region=params.figures["region"]),
                  figures.output_paths(out.maps, out.extra), trim=False)
     tiers = read_table(inp.tiers)
     last = int(tiers["year"].max())

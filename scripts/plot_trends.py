@@ -14,15 +14,15 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     figures.setup_fonts()
-    language, synthetic = params.figures["language"], params.synthetic
+    language, synthetic, region = params.figures["language"], params.synthetic, params.figures["region"]
     means = read_table(inp.means)
-    figures.save(figures.dimension_means(means[means["group"] == "study area"], language, synthetic),
+    figures.save(figures.dimension_means(means[means["group"] == "study area"], language, synthetic, region),
                  figures.output_paths(out.means, out.extra))
     scores = read_scores(inp.scores, None, params.study_area)
     cities = tables.read_cities(inp.cities)
     figures.save(figures.city_small_multiples(scores, cities, language, synthetic),
                  figures.output_paths(out.cities, out.extra), trim=False)
-    figures.save(figures.inequality_panels(read_table(inp.inequality), language, synthetic),
+    figures.save(figures.inequality_panels(read_table(inp.inequality), language, synthetic, region),
                  figures.output_paths(out.inequality, out.extra))
     figures.save(figures.density_curves(read_table(inp.kde), params.figures["years"], language, synthetic),
                  figures.output_paths(out.kde, out.extra))

@@ -61,3 +61,14 @@ def test_obstacle_heatmap_groups_cities_by_province():
     separators = [line.get_ydata()[0] for line in ax.lines]
     assert separators == [1.5]  # between the second and the third city: one line between two provinces
     assert {text.get_text() for text in ax.texts} >= {"Pe", "Qe"}
+
+
+def test_titles_name_the_study_area_only_when_configured():
+    from urban_resilience.labels import with_region
+
+    assert with_region("城市韧性空间分布", "", "zh") == "城市韧性空间分布"
+    assert with_region("城市韧性空间分布", "长江中游城市群", "zh") == "长江中游城市群：城市韧性空间分布"
+    assert with_region("Spatial pattern", "Mid-Yangtze", "en") == "Spatial pattern — Mid-Yangtze"
+    boundaries, scores = hand_case()
+    fig = figures.choropleths(boundaries, scores, [2003], 2, {}, "en", False, region="Test region")
+    assert fig._suptitle.get_text() == "Spatial pattern of urban resilience — Test region"

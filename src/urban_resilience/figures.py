@@ -18,7 +18,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from urban_resilience.analysis import MEASURES  # noqa: E402
-from urban_resilience.labels import city_name, label  # noqa: E402
+from urban_resilience.labels import city_name, label, with_region  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
 DIMENSION_COLOURS = {"economic": "#1b9e77", "ecological": "#66a61e", "social": "#7570b3",
@@ -89,14 +89,15 @@ def mark_synthetic(fig: Figure, synthetic: bool, language: str) -> None:
         fig.text(0.995, 0.005, label("synthetic", language), ha="right", va="bottom", fontsize=7, color="#b2182b")
 
 
-def dimension_means(means: pd.DataFrame, language: str, synthetic: bool) -> Figure:
-    """Fig. 1: yearly mean of each dimension (left) and of the total (right)."""
+def dimension_means(means: pd.DataFrame, language: str, synthetic: bool, region: str = "") -> Figure:
+    """Fig. 1: yearly mean of each dimension (left) and of the total (right); ``region`` names the
+    study area in the title."""
     fig, (left, right) = subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 2]})
     for measure in MEASURES[:-1]:
         left.plot(means["year"], means[measure], marker="o", ms=3, color=DIMENSION_COLOURS[measure],
                   label=label(measure, language))
     right.plot(means["year"], means["total"], marker="o", ms=3, color=DIMENSION_COLOURS["total"])
-    left.set_title(label("fig_means", language), fontsize=11)
+    left.set_title(with_region(label("fig_means", language), region, language), fontsize=11)
     right.set_title(label("total", language), fontsize=11)
     for axis in (left, right):
         axis.set_xlabel(label("year", language))
@@ -162,7 +163,8 @@ def fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
 
 
 def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int, user_breaks: dict,
-                language: str, synthetic: bool, per_year: bool = False, city_labels: bool = False) -> Figure:
+                language: str, synthetic: bool, per_year: bool = False, city_labels: bool = False,
+                region: str = "") -> Figure:
     """Fig. 2: rows = the five dimensions and the total, columns = ``years``. Class breaks are one
     set per row over all years of ``scores`` (colours compare across time) or, with ``per_year``, one
     set per panel (each panel its own legend). Province outlines in grey; city names if ``city_labels``."""
@@ -196,7 +198,7 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
                            for i in range(len(breaks))]
                 ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False,
                           title=label("legend_score", language), title_fontsize=7, alignment="left")
-    fig.suptitle(label("fig_maps", language), fontsize=13)
+    fig.suptitle(with_region(label("fig_maps", language), region, language), fontsize=13)
     mark_synthetic(fig, synthetic, language)
     fixed_margins(fig, left=0.45, right=1.35, top=0.8, bottom=0.25, wspace=0.02 + (0.45 if per_year else 0),
                   hspace=0.08)
@@ -252,7 +254,7 @@ def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, lan
     return fig
 
 
-def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) -> Figure:
+def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool, region: str = "") -> Figure:
     """Theil (between + within provinces) and Dagum Gini (within + net between + transvariation)."""
     fig, (left, right) = subplots(1, 2, figsize=(10, 4.4))
     years = inequality["year"]
@@ -271,7 +273,7 @@ def inequality_panels(inequality: pd.DataFrame, language: str, synthetic: bool) 
         # below the axes: a legend inside would cover the stacked areas
         axis.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4)
         axis.grid(alpha=0.3)
-    fig.suptitle(label("fig_inequality", language), fontsize=12)
+    fig.suptitle(with_region(label("fig_inequality", language), region, language), fontsize=12)
     mark_synthetic(fig, synthetic, language)
     fig.tight_layout()
     return fig

@@ -57,6 +57,14 @@ def label(key: str, language: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def with_region(title: str, region: str, language: str) -> str:
+    """A figure title naming the study area: 长江中游城市群：<title> or <title> — Mid-Yangtze …;
+    the title unchanged when ``region`` is empty."""
+    if not region:
+        return title
+    return f"{region}：{title}" if language == "zh" else f"{title} — {region}"
+
+
 def city_name(row, language: str) -> str:
     """Short city name: 武汉 (without 市) or Wuhan."""
     return row["name_cn"].removesuffix("市") if language == "zh" else row["name_en"].split(" (")[0]
