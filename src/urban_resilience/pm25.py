@@ -146,7 +146,9 @@ def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int) -> pd.Da
             raise RasterError(f"{grid_path} (year {year}): grid CRS {grid_crs(src)} differs from {meta['crs']}, "
                               "the CRS of the grid the zones were computed on")
         transform = src.window_transform(windows.Window(col_off, row_off, width, height))
-        if not np.allclose(list(transform)[:6], meta["transform"], atol=1e-9):
+        # absolute tolerance only: a relative one (NumPy's default 1e-5) would let a grid shifted by
+        # 0.001° (a tenth of a 0.01° cell, at 110° E) pass as the same grid
+        if not np.allclose(list(transform)[:6], meta["transform"], rtol=0.0, atol=1e-9):
             raise RasterError(f"{grid_path} (year {year}): the grid's georeferencing differs from the grid the zones "
                               "were computed on; all years must share one grid")
         values = src.read(1, window=windows.Window(col_off, row_off, width, height), masked=False)
