@@ -367,3 +367,44 @@ def test_first_and_last_year_obstacle_frequency_by_hand():
                                       "top1_2003", "top1_2019"]
     assert table[["indicator", "top5_2003", "top5_2019", "top1_2003", "top1_2019"]].values.tolist() == [
         ["x1", 2, 0, 0, 0], ["x2", 0, 4, 0, 4], ["x10", 3, 0, 3, 0]]
+
+
+def test_growth_table_rows_in_full():
+    scores = scores_frame()
+    table = analysis.growth_table(scores)
+    assert table.columns.tolist() == ["level", "unit", "measure", "first_year", "last_year", "first", "last",
+                                      "growth_rate"]
+    units = table.drop_duplicates(["level", "unit"])[["level", "unit"]].values.tolist()
+    assert units == [["study area", "all cities"], ["province", "Hubei"], ["province", "Hunan"],
+                     ["capital", "capitals"], ["capital", "non-capitals"], ["city", "A A"], ["city", "B B"],
+                     ["city", "C C"], ["city", "D D"], ["city", "E E"]]
+    assert table["measure"].tolist()[:6] == list(analysis.MEASURES)
+    assert (table["first_year"] == 2003).all() and (table["last_year"] == 2005).all()
+    row = table[(table["unit"] == "non-capitals") & (table["measure"] == "total")].iloc[0]
+    assert row["first"] == pytest.approx((0.10 + 0.05 + 0.10) / 3) and row["last"] == pytest.approx(0.60 / 3)
+    assert row["growth_rate"] == pytest.approx((0.60 / 0.25) ** 0.5 - 1)
+    economic = table[(table["unit"] == "all cities") & (table["measure"] == "economic")].iloc[0]
+    assert economic["first"] == pytest.approx(0.75 / 5 / 5) and economic["last"] == pytest.approx(1.5 / 5 / 5)
+    zero = scores.assign(total=scores["total"].where(scores["admin_code"] != "C", 0.0))
+    city = analysis.growth_table(zero).set_index(["unit", "measure"])
+    assert np.isnan(city.at[("C C", "total"), "growth_rate"])  # growth from 0 is undefined, not infinite
+    assert city.at[("C C", "economic"), "growth_rate"] == pytest.approx(2**0.5 - 1)
+
+
+def test_primacy_rows_in_full_ties_and_missing_capitals():
+    scores = scores_frame()
+    table = analysis.primacy(scores)
+    assert table.columns.tolist() == ["province_en", "year", "capital", "capital_total", "second_city",
+                                      "second_total", "primacy"]
+    assert table[["province_en", "year"]].values.tolist() == [[p, y] for p in ("Hubei", "Hunan")
+                                                              for y in (2003, 2004, 2005)]
+    first = table.iloc[0]
+    assert (first["capital"], first["second_city"]) == ("A", "B")
+    assert first["capital_total"] == pytest.approx(0.20) and first["second_total"] == pytest.approx(0.10)
+    tied = scores.copy()
+    tied.loc[tied["admin_code"].isin(["B", "C"]), "total"] = 0.1  # B and C tie: the lower code is named
+    assert analysis.primacy(tied).iloc[0]["second_city"] == "B"
+    no_capital = scores[scores["admin_code"] != "D"]  # Hunan without its capital: no Hunan rows
+    assert set(analysis.primacy(no_capital)["province_en"]) == {"Hubei"}
+    alone = scores[scores["admin_code"] != "E"]  # Hunan's capital alone: no Hunan rows either
+    assert set(analysis.primacy(alone)["province_en"]) == {"Hubei"}
