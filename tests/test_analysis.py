@@ -408,3 +408,52 @@ def test_primacy_rows_in_full_ties_and_missing_capitals():
     assert set(analysis.primacy(no_capital)["province_en"]) == {"Hubei"}
     alone = scores[scores["admin_code"] != "E"]  # Hunan's capital alone: no Hunan rows either
     assert set(analysis.primacy(alone)["province_en"]) == {"Hubei"}
+
+
+def dagum_by_loops(y: list[float], g: list[str]) -> dict[str, float]:
+    """Dagum's decomposition written with explicit loops over pairs (an independent implementation)."""
+    n, mu = len(y), sum(y) / len(y)
+    total = sum(abs(a - b) for a in y for b in y) / (2 * n * n * mu)
+    members = {k: [v for v, h in zip(y, g) if h == k] for k in sorted(set(g))}
+    mean = {k: sum(v) / len(v) for k, v in members.items()}
+    p = {k: len(v) / n for k, v in members.items()}
+    s = {k: sum(v) / (n * mu) for k, v in members.items()}
+    within = sum(sum(abs(a - b) for a in v for b in v) / (2 * len(v) ** 2 * mean[k]) * p[k] * s[k]
+                 for k, v in members.items())
+    net = trans = 0.0
+    keys = sorted(members, key=lambda k: mean[k])
+    for i, low in enumerate(keys):
+        for high in keys[i + 1:]:
+            pairs = [(a, b) for a in members[high] for b in members[low]]
+            g_jh = sum(abs(a - b) for a, b in pairs) / (len(pairs) * (mean[high] + mean[low]))
+            d = sum(max(a - b, 0.0) for a, b in pairs) / len(pairs)
+            q = sum(max(b - a, 0.0) for a, b in pairs) / len(pairs)
+            big_d = (d - q) / (d + q)
+            weight = p[high] * s[low] + p[low] * s[high]
+            net += g_jh * weight * big_d
+            trans += g_jh * weight * (1 - big_d)
+    return {"gini": total, "within": within, "net_between": net, "transvariation": trans}
+
+
+def test_dagum_gini_parts_equal_an_independent_loop_implementation():
+    y = [1.0, 3.0, 2.0, 6.0, 4.0, 5.0, 9.0]
+    g = ["a", "a", "b", "b", "c", "c", "c"]  # overlapping groups: every part is non-zero
+    ours, reference = disparities.dagum_gini(np.array(y), np.array(g)), dagum_by_loops(y, g)
+    assert ours.keys() == reference.keys()
+    for key, value in reference.items():
+        assert ours[key] == pytest.approx(value, rel=1e-12), key
+    assert min(ours.values()) > 0
+
+
+def test_x_log_x_and_the_kde_grid():
+    assert disparities.x_log_x(np.array([0.0, 1.0, np.e, -1.0])).tolist() == pytest.approx([0.0, 0.0, np.e, 0.0])
+    frame = scores_frame()
+    kde = disparities.kernel_density(frame, [2003, 2005], points=50)
+    assert kde.columns.tolist() == ["year", "total", "density"] and sorted(set(kde["year"])) == [2003, 2005]
+    samples = [frame.loc[frame["year"] == year, "total"].to_numpy() for year in (2003, 2005)]
+    reach = 3 * max(disparities.scott_bandwidth(sample) for sample in samples)
+    chosen = frame[frame["year"].isin([2003, 2005])]["total"]
+    grid = kde[kde["year"] == 2003]["total"].to_numpy()
+    assert len(grid) == 50 and grid[0] == pytest.approx(chosen.min() - reach) and grid[-1] == pytest.approx(
+        chosen.max() + reach)
+    assert np.array_equal(grid, kde[kde["year"] == 2005]["total"].to_numpy())  # one grid for all years
