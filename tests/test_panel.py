@@ -234,3 +234,32 @@ def test_empty_logs_and_rate_tables_keep_their_columns():
     assert panel.missing_side_rows(present, "patents", ["420100"], [2003], "p.csv") == []
     [row] = panel.missing_side_rows(present.iloc[:0], "patents", ["420100"], [2003], "p.csv")
     assert list(row) == LOG_COLUMNS and (row["file"], row["cell"], row["written"]) == ("p.csv", "", "")
+
+
+def test_interpolate_bounds_messages_and_flags_exactly():
+    years = [2003, 2004, 2005]
+    index = pd.MultiIndex.from_product([["a", "b", "c", "d"], years], names=["admin_code", "year"])
+    # a: % falling below 0; b: % rising above 100; c: % with an observed 105 (no upper clip); d: negative values
+    frame = pd.DataFrame({"share": [3.0, 1.0, NAN, 90.0, 98.0, NAN, 100.0, 105.0, NAN, -1.0, -3.0, NAN],
+                          "level": [3.0, 1.0, NAN, 90.0, 98.0, NAN, 100.0, 105.0, NAN, -1.0, -3.0, NAN]}, index=index)
+    filled, imputed = panel.interpolate(frame.iloc[::-1], {"share": "%", "level": "t"}, "nearest_trend", 3)
+    assert filled.index.equals(index)  # sorted, whatever the input order
+    assert filled["share"].xs(2005, level="year").tolist() == [0.0, 100.0, 110.0, -5.0]
+    assert filled["level"].xs(2005, level="year").tolist() == [0.0, 106.0, 110.0, -5.0]
+    assert imputed.values.sum() == 8 and imputed.xs(2005, level="year").all().all()
+    assert not imputed.xs(2003, level="year").any().any()
+    with pytest.raises(PanelError) as error:
+        panel.interpolate(frame.iloc[1:], {}, "nearest_trend", 3)
+    assert str(error.value) == "the indicator panel must have every configured year for every city"
+
+
+def test_interpolate_lists_at_most_20_problems():
+    codes = [f"{k:06d}" for k in range(22)]
+    index = pd.MultiIndex.from_product([codes, [2003, 2004]], names=["admin_code", "year"])
+    frame = pd.DataFrame({"x1": [NAN] * 44}, index=index)
+    with pytest.raises(PanelError) as error:
+        panel.interpolate(frame, {}, "nearest", 3)
+    lines = str(error.value).split("\n")
+    assert lines[0] == "cannot fill the indicator panel:" and len(lines) == 22
+    assert lines[1] == "  city 000000, indicator x1: no observed year (missing years [2003, 2004])"
+    assert lines[-1] == "  … and 2 more"
