@@ -263,3 +263,35 @@ def test_interpolate_lists_at_most_20_problems():
     assert lines[0] == "cannot fill the indicator panel:" and len(lines) == 22
     assert lines[1] == "  city 000000, indicator x1: no observed year (missing years [2003, 2004])"
     assert lines[-1] == "  … and 2 more"
+
+
+def test_exchange_rate_messages_in_full():
+    def said(table, years=(2003,)):
+        with pytest.raises(PanelError) as error:
+            panel.read_exchange_rates(pd.DataFrame(table), list(years), "r.csv")
+        return str(error.value)
+
+    assert said({"year": [2003], "rate": [827.7]}) == "r.csv: no column 'cny_per_100usd' (found year, rate)"
+    assert said({"Year": [2003], "cny_per_100usd": [827.7]}) == "r.csv: no column 'year' (found Year, cny_per_100usd)"
+    assert said({"year": ["2003年"], "cny_per_100usd": [827.7]}) == "r.csv, row 2: year '2003年' is not a year"
+    twice = {"year": [2003, 2003], "cny_per_100usd": [1.0, 2.0]}
+    assert said(twice) == "r.csv, row 3: year 2003 appears more than once"
+    for bad in ("0", "-5", ""):
+        assert said({"year": [2003], "cny_per_100usd": [bad]}) == (
+            f"r.csv, row 2 (year 2003): cny_per_100usd {bad!r} is not a positive number; expected the annual "
+            "average CNY per 100 USD, e.g. 827.70")
+    assert said({"year": [2003], "cny_per_100usd": ["827.7"]}, (2003, 2005, 2004)) == (
+        "r.csv: no exchange rate for year(s) [2004, 2005]")
+    rates = panel.read_exchange_rates(pd.DataFrame({"year": [" 2003 "], "cny_per_100usd": ["827.70"]}), [2003], "r")
+    assert rates.name == "cny_per_100usd" and rates.index.name == "year" and rates.to_dict() == {2003: 827.7}
+
+
+def test_division_log_rows_in_full():
+    index = pd.MultiIndex.from_product([["420100"], [2002, 2003]], names=["admin_code", "year"])
+    raw = pd.DataFrame({"gdp": [5.0, 6.0], "pop": [0.0, 0.0]}, index=index)
+    log = panel.division_log(raw, {"x1": formula.parse("gdp / pop")}, {"x1": "gdp / pop"}, [2003])
+    assert log.columns.tolist() == panel.LOG_COLUMNS and len(log) == 1  # 2002 is not a panel year
+    row = log.iloc[0]
+    assert [row[c] for c in ("file", "sheet", "cell", "admin_code", "field", "written", "action")] == [
+        "", "", "", "420100", "x1", "", "division_by_zero"]
+    assert row["year"] == 2003 and np.isnan(row["value"])
