@@ -276,3 +276,36 @@ def test_place_of_a_value_without_sheet_or_cell():
     rows = pd.DataFrame({"year": [2010, 2010], "file": ["f.xlsx", "g.xlsx"], "sheet": ["2-1", "2-2"]})
     assert checks._first_place(rows, 2010) == ", f.xlsx, sheet '2-1'"
     assert checks._first_place(rows, 2011) == ""
+
+
+def test_fraction_finding_message_and_the_stop_message_in_full():
+    frame = pd.DataFrame({"admin_code": ["A", "B", "C"], "year": 2010, "field": "green_coverage",
+                          "value": [0.35, 36.0, 38.0], "file": "f.xlsx", "sheet": "s", "cell": ["C1", "C2", "C3"]})
+    [finding] = checks.fraction_findings(frame)
+    assert finding.message == ("f.xlsx, sheet 's', cell C1: city A, year 2010, field green_coverage: 0.35 looks like "
+                               "a fraction printed for a percentage (expected about 36 %, e.g. 35)")
+    with pytest.raises(DataCheckError) as error:
+        checks.check_raw([(frame, "yearbook")], {"green_coverage": "percent"}, 5, KnownBreaks(pd.DataFrame(
+            columns=["admin_code", "field", "first_year", "reason"])))
+    assert str(error.value) == (
+        "1 implausible value(s) in the raw inputs:\n  " + finding.message + "\nFix the input (a copy of the file), "
+        "or, if a break is real (a boundary change, a statistical reform), list it in the known-breaks table "
+        "(admin_code, field, first_year, reason).")
+    # a value of exactly 1 is still a fraction; 0 and values above 1 are not
+    ones = frame.assign(value=[1.0, 36.0, 38.0])
+    assert [f.admin_code for f in checks.fraction_findings(ones)] == ["A"]
+    assert checks.fraction_findings(frame.assign(value=[0.0, 36.0, 38.0])) == []
+    assert checks.fraction_findings(frame.assign(value=[1.5, 36.0, 38.0])) == []
+    # a reference just below 10 is not enough
+    assert checks.fraction_findings(frame.assign(value=[0.5, 9.9, 9.9])) == []
+    assert len(checks.fraction_findings(frame.assign(value=[0.5, 10.0, 10.0]))) == 1
+
+
+def test_at_most_20_findings_are_listed():
+    findings = [checks.Finding("A", "gdp", 2000 + k, f"finding {k}") for k in range(23)]
+    with pytest.raises(DataCheckError) as error:
+        checks.raise_findings(findings, "x")
+    lines = str(error.value).split("\n")
+    assert lines[0] == "23 implausible value(s) in x:" and lines[1] == "  finding 0" and lines[20] == "  finding 19"
+    assert lines[21] == "  … and 3 more"
+    checks.raise_findings([], "x")  # nothing found: no stop
