@@ -307,3 +307,22 @@ def test_top_factor_frequency_is_ordered_by_year_then_most_cities():
     table = index.top_factor_frequency(ranks, 1, ["A", "B", "C"])
     assert table.columns.tolist() == ["year", "indicator", "cities"]
     assert table.values.tolist() == [[2003, "x1", 2], [2003, "x3", 1], [2004, "x2", 2], [2004, "x1", 1]]
+
+
+def test_obstacle_ranks_table_in_full_and_standardisation_messages():
+    cells = pd.MultiIndex.from_tuples([("B", 2004), ("A", 2004), ("A", 2003)], names=["admin_code", "year"])
+    obstacles = pd.DataFrame({"x1": [10.0, 50.0, np.nan], "x2": [60.0, 25.0, np.nan], "x3": [30.0, 25.0, np.nan]},
+                             index=cells)
+    ranks = index.obstacle_ranks(obstacles)
+    assert ranks.columns.tolist() == ["admin_code", "year", "indicator", "obstacle", "rank"]
+    # A 2003 (all NaN: ideal everywhere) is left out; A 2004's tie x2 = x3 keeps table order
+    assert ranks.values.tolist() == [["A", 2004, "x1", 50.0, 1], ["A", 2004, "x2", 25.0, 2], ["A", 2004, "x3", 25.0, 3],
+                                     ["B", 2004, "x2", 60.0, 1], ["B", 2004, "x3", 30.0, 2], ["B", 2004, "x1", 10.0, 3]]
+    panel = pd.DataFrame({"x1": [1.0, 1.0], "x2": [1.0, np.nan]})
+    with pytest.raises(IndexComputationError) as error:
+        index.standardise_pooled(panel, {"x1": "+", "x2": "+"})
+    assert str(error.value) == "indicator(s) x2 have missing values; interpolate first"
+    with pytest.raises(IndexComputationError) as error:
+        index.standardise_pooled(panel.fillna(1.0), {"x1": "+", "x2": "-"})
+    assert str(error.value) == ("indicator(s) x1, x2 take one value for every city and year (max = min), so range "
+                                "standardisation is undefined; drop them from the indicator table")
