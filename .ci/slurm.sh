@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A one-node SLURM cluster on this machine, for the SLURM test (Debian 12, root, no systemd).
-# Adapted from the tested recipe in ../shared/reference/slurm/. Without accounting storage, so
+# Set up the way the usual single-host slurm-wlm recipes do. Without accounting storage, so
 # snakemake's SLURM plugin must be told --slurm-status-command squeue (the test does).
 #
 #   bash .ci/slurm.sh up      install slurm-wlm + munge if missing, start munged, slurmctld, slurmd
