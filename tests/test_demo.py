@@ -159,3 +159,27 @@ def test_calibration_emulates_the_workflow_index(resources):
     study = scores.loc[problem.study_codes]
     assert study["total"].unstack("year").to_numpy() == pytest.approx(out["total"], rel=1e-12)
     assert sorted(problem.codes) == problem.codes and len(problem.study_codes) == 28 and len(problem.codes) == 34
+
+
+def test_the_generated_truth_has_the_calibrated_standardised_values(resources):
+    """The generator's indicator values, range-standardised over the pooled cities 2003-2019, are
+    the x' the calibration emulated (the fit describes the data the demo really contains)."""
+    from urban_resilience.demo import calibrate, model
+    from urban_resilience.demo import truth as truth_module
+
+    problem = calibrate.Problem(resources)
+    calibration = model.load_calibration()
+    out = problem.emulate(problem.pack(calibration))
+    codes = list(problem.indicators["code"])
+    strength = {**calibration["strength"], **{c: e["strength"] for c, e in truth_module.EXTRA_CITIES.items()}}
+    values = truth_module.indicator_panel(problem.codes, problem.study_codes, problem.codes, strength)
+    values = values[values.index.get_level_values("year") >= 2003]
+    low, high = values.min(), values.max()
+    for j, code in enumerate(codes):
+        x = (values[code] - low[code]) / (high[code] - low[code])
+        if problem.directions[j] == "-":
+            x = 1 - x
+        emulated = out["x_pooled"][j].reshape(-1)  # cities × years, city-major like the panel
+        assert x.to_numpy() == pytest.approx(emulated, abs=1e-9), code
+    totals = dict(zip(problem.study_codes, out["total"][:, -1]))
+    assert {c: round(float(v), 4) for c, v in totals.items()} == calibration["fit"]["totals_2019"]

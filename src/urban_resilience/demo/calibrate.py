@@ -158,7 +158,9 @@ class Problem:
         self.city_target = second_cities(targets, inputs_cities, self.published["capitals"],
                                          self.published["primacy"]).reindex(self.study_codes).to_numpy()
         self.fixed = fixed_standardised(resources, self.codes, seed)
-        self.eta, self.nu = model.city_draws(self.codes, list(self.indicators["code"]), YEARS, seed)
+        # the generator's draws (data years from 2002), kept for the panel years 2003-2019
+        self.eta, nu = model.city_draws(self.codes, list(self.indicators["code"]), truth.DATA_YEARS, seed)
+        self.nu = nu[:, :, truth.DATA_YEARS.index(YEARS[0]):]
         self.directions = self.indicators["direction"].to_numpy()
         self.loading = np.array([LOADING[d] for d in self.directions])
         # the city far ahead: a reference city for benefit indicators, a study city that is not a
@@ -193,6 +195,13 @@ class Problem:
                                "loading": vector[3 * z:4 * z], "lift": vector[2 * z:3 * z],
                                "catch_up": vector[4 * z:5 * z]})
         return params, vector[5 * z:5 * z + len(self.codes)], float(vector[-1])
+
+    def pack(self, calibration: dict) -> np.ndarray:
+        """The parameter vector of a calibration (as written to ``calibration.json``)."""
+        params = pd.DataFrame(calibration["indicators"]).set_index("code").loc[list(self.indicators["code"])]
+        strength = [calibration["strength"][code] for code in self.codes]
+        return np.concatenate([params["growth"], np.log(params["spread"]), params["lift"], params["loading"],
+                               params["catch_up"], strength, [calibration["growth_gap"]]])
 
     def start(self) -> np.ndarray:
         z = len(self.indicators)
