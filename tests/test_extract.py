@@ -369,3 +369,41 @@ def test_column_letters_as_excel_names_them():
 
     for number in (1, 2, 26, 27, 52, 53, 702, 703, 16384):
         assert extract.get_column_letter(number) == get_column_letter(number)
+
+
+def test_workbook_format_messages_in_full(tmp_path):
+    def said(name: str, content: bytes | None) -> str:
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        with pytest.raises(ExtractionError) as error:
+            extract.read_workbook(path)
+        return str(error.value)
+
+    assert said("a.xlsx", extract.OLE2_MAGIC + b"rest") == (
+        "a.xlsx: this is a legacy .xls (BIFF) workbook named .xlsx; rename it to a.xls (the workflow reads .xls "
+        "editions as they are)")
+    assert said("b.XLS", extract.ZIP_MAGIC + b"rest") == (
+        "b.XLS: this is an .xlsx workbook named .xls; rename it to b.xlsx")
+    assert said("c.xlsx", b"<html>404</html>") == (
+        "c.xlsx: not a readable Excel workbook (.xlsx or .xls): the file starts with b'<html>40', neither a ZIP "
+        "(.xlsx) nor an OLE2 (.xls) header")
+    assert said("d.xlsx", None).startswith("d.xlsx: cannot be read: ")
+    assert said("e.xlsx", extract.ZIP_MAGIC + b"not really a zip").startswith(
+        "e.xlsx: not a readable Excel workbook (.xlsx or .xls): ")
+
+
+def test_plausibility_of_a_single_value_in_full():
+    for kind in ("amount", "count", "percent"):
+        with pytest.raises(ExtractionError) as error:
+            extract.check_plausible(-2.5, kind, "f.xlsx, cell C4", "%")
+        assert str(error.value) == f"f.xlsx, cell C4: negative value -2.5; a {kind} cannot be negative"
+    extract.check_plausible(-2.5, "rate", "f.xlsx, cell C4", "%")  # a rate (growth) may be negative
+    extract.check_plausible(0.0, "amount", "w", "万元")
+    extract.check_plausible(100.0, "percent", "w", "%")
+    extract.check_plausible(150.0, "amount", "w", "万元")
+    with pytest.raises(ExtractionError) as error:
+        extract.check_plausible(100.5, "percent", "f.xlsx, cell D9", "%")
+    assert str(error.value) == "f.xlsx, cell D9: 100.5 % is above 100, impossible for this share"
+    assert extract.spans_row(["title", None, "title"]) and not extract.spans_row(["title", None, None])
+    assert not extract.spans_row([None, "a", "a"]) and not extract.spans_row(["a", "b", "a"])
