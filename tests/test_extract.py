@@ -407,3 +407,46 @@ def test_plausibility_of_a_single_value_in_full():
     assert str(error.value) == "f.xlsx, cell D9: 100.5 % is above 100, impossible for this share"
     assert extract.spans_row(["title", None, "title"]) and not extract.spans_row(["title", None, None])
     assert not extract.spans_row([None, "a", "a"]) and not extract.spans_row(["a", "b", "a"])
+
+
+MESSAGES = {
+    "unknown city": ({"2-1": HEADER + [["武汗市", "Wuhan", 1.0, 1.0, 2.0, 1.0]]}, {"gdp", "pop"},
+                     "x.xlsx, sheet '2-1', cell A3: city name '武汗市' matches no name or alias (close matches: 武汉 "
+                     "(420100), 武威 (620600)); add it to the aliases in the city table"),
+    "city twice": ({"2-1": HEADER + [["武汉市", "Wuhan", 1.0, 1.0, 2.0, 1.0], ["武汉", "Wuhan", 1.0, 1.0, 2.0, 1.0]]},
+                   {"gdp", "pop"}, "x.xlsx, sheet '2-1': city 420100 (武汉) appears twice, rows 3 and 4"),
+    "unknown unit": (
+        {"2-1": [["城市", None, "地区生产总值(千美元)"], [None, None, "全市"], ["武汉市", "Wuhan", 5.0]]}, {"gdp"},
+        "x.xlsx, sheet '2-1', cell C1: unknown unit '千美元' for '地区生产总值' (field gdp); expected a unit "
+        "convertible to 万元 — add it to the units table"),
+    "unit of another dimension": (
+        {"2-1": [["城市", None, "地区生产总值(万人)"], [None, None, "全市"], ["武汉市", "Wuhan", 5.0]]}, {"gdp"},
+        "x.xlsx, sheet '2-1', cell C1: 万人 (persons) cannot be converted to 万元 (money_cny) (field gdp)"),
+    "negative count": ({"2-1": [["城市", None, "医院床位数(张)"], [None, None, "全市"], ["荆门市", "Jingmen", -40]]},
+                       {"hospital_beds"}, "x.xlsx, sheet '2-1', cell C3, city 420800, year 2010, field hospital_beds: "
+                       "negative value -40; a count cannot be negative"),
+    "share above 100": (
+        {"2-1": [["城市", None, "生活垃圾无害化处理率(%)"], [None, None, "全市"], ["鹰潭市", "Yingtan", "103.5"]]},
+        {"garbage_harmless_rate"}, "x.xlsx, sheet '2-1', cell C3, city 360600, year 2010, field garbage_harmless_rate: "
+        "103.5 % is above 100, impossible for this share"),
+    "conflicting duplicate": (
+        {"a": [["城市", None, "年末实有城市道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 100.0]],
+         "b": [["城市", None, "年末实有铺装道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 120.0]]},
+        {"road_area"}, "x.xlsx: field road_area of city 420100 (year 2010) is printed twice with conflicting values "
+        "100 and 120 (sheet 'a' cell C3; sheet 'b' cell C3)"),
+}
+
+
+@pytest.mark.parametrize("case", list(MESSAGES))
+def test_extraction_messages_in_full(tmp_path, setup, case):
+    sheets, wanted, expected = MESSAGES[case]
+    with pytest.raises(ExtractionError) as error:
+        run(book(tmp_path / "x.xlsx", sheets), setup, wanted)
+    assert str(error.value) == expected
+
+
+def test_edition_outside_the_years_message_in_full():
+    with pytest.raises(ExtractionError) as error:
+        extract.check_year("in/中国城市统计年鉴2022.xlsx", 2021, list(range(2002, 2020)))
+    assert str(error.value) == ("中国城市统计年鉴2022.xlsx: data year 2021 is outside the configured years 2002-2019; "
+                                "check inputs.yearbook.edition_offset and years")
