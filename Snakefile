@@ -20,6 +20,7 @@ include: "workflow/rules/index.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/reproduction.smk"
+include: "workflow/rules/robustness.smk"
 
 
 # Rules that take a fraction of a second run on the submit host, never as cluster jobs.
@@ -34,6 +35,8 @@ localrules:
     compute_obstacles,
     compare_with_paper,
     render_report_pages,
+    sample_design,
+    audit_index,
 
 
 rule all:
@@ -56,6 +59,7 @@ rule all:
         "results/tables/urban_resilience.xlsx",
         "results/gis/urban_resilience.gpkg",
         "results/report/weights.html",
+        "results/figures/rank_uncertainty.png",
 
 
 onsuccess:

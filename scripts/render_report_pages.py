@@ -16,6 +16,12 @@ TITLES = {
     "growth": "Average annual growth rates 年均增长率", "dispersion": "Dispersion by year 离散程度",
     "primacy": "Primacy 韧性首位度", "tiers": "Tiers 韧性等级", "comparison": "This run beside the paper 与论文对比",
     "by_indicator": "Coverage by indicator 指标覆盖率", "by_city": "Coverage by city 城市覆盖率",
+    "intervals": "Rank intervals under method uncertainty 排名不确定性区间",
+    "shifts": "Mean absolute rank shift 平均排名变化", "sobol": "Sobol' sensitivity indices Sobol 敏感性指数",
+    "consistency": "Internal consistency by dimension 维度内部一致性",
+    "correlations": "Correlations with dimension and total 指标与维度、总指数的相关",
+    "distributions": "Skewness and kurtosis 偏度与峰度",
+    "importance": "Importance against weight 指标重要性与权重",
 }
 
 with logged(snakemake.log[0]) as log:

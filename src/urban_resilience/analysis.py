@@ -84,8 +84,13 @@ def tier(deviation: np.ndarray | pd.Series) -> np.ndarray:
     low d ≤ −30 %; lower-middle −30 % < d < −10 %; middle −10 % ≤ d < +10 %;
     upper-middle +10 % ≤ d < +30 %; high d ≥ +30 %. d is rounded to 12 decimals first so that
     values exactly on a boundary land where the definition puts them."""
+    return np.asarray(TIERS, dtype=object)[tier_index(deviation)].astype(str)
+
+
+def tier_index(deviation: np.ndarray | pd.Series) -> np.ndarray:
+    """The tier as a position in ``TIERS`` (0 = low … 4 = high), for arrays of any shape."""
     d = np.round(np.asarray(deviation, dtype=float), 12)
-    return np.select([d <= -0.3, d < -0.1, d < 0.1, d < 0.3], list(TIERS[:4]), default=TIERS[4])
+    return np.select([d <= -0.3, d < -0.1, d < 0.1, d < 0.3], [0, 1, 2, 3], default=4)
 
 
 def classify(scores: pd.DataFrame, reference: float | str | dict, all_scores: pd.DataFrame | None = None

@@ -363,3 +363,106 @@ def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion
     mark_synthetic(fig, synthetic, language)
     fig.tight_layout()
     return fig
+
+
+def rank_uncertainty(intervals: pd.DataFrame, cities: pd.DataFrame, years: list[int], language: str,
+                     synthetic: bool) -> Figure:
+    """One panel per year: cities sorted by nominal rank (best on top), a bar from the 5th to the
+    95th percentile rank over the samples, a dot at the median, a diamond at the nominal rank."""
+    count = intervals["admin_code"].nunique()
+    fig, axes = subplots(1, len(years), figsize=(3.0 * len(years) + 1.2, 0.24 * count + 1.6), squeeze=False)
+    names = cities.set_index("admin_code").apply(lambda r: city_name(r, language), axis=1)
+    for ax, year in zip(axes[0], years):
+        block = intervals[intervals["year"] == year].sort_values(["nominal_rank", "admin_code"])
+        y = np.arange(len(block))
+        ax.hlines(y, block["p05_rank"], block["p95_rank"], color="#9ecae1", linewidth=4, label=label("band", language))
+        ax.plot(block["median_rank"], y, "o", color="#08519c", ms=3.5, label=label("median_rank", language))
+        ax.plot(block["nominal_rank"], y, "D", mfc="none", mec="#cb181d", ms=5, label=label("nominal_rank", language))
+        ax.set_yticks(y, names.loc[block["admin_code"]].tolist(), fontsize=7)
+        ax.set_ylim(len(block) - 0.5, -0.5)
+        ax.set_xlim(0.5, count + 0.5)
+        ax.set_xlabel(label("rank", language))
+        ax.set_title(str(year), fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle(label("fig_rank_uncertainty", language), fontsize=11)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout(rect=(0, 0.5 / fig.get_size_inches()[1], 1, 1))
+    return fig
+
+
+def sobol_bars(sobol: pd.DataFrame, language: str, synthetic: bool) -> Figure:
+    """First-order (S1) and total (ST) Sobol' indices per input with their confidence intervals
+    for the mean absolute rank shift over all years (left), and their mean over the cities'
+    last-year ranks (right; cities whose rank never moves left out)."""
+    fig, (left, right) = subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    overall = sobol[(sobol["output"] == "mean_rank_shift") & (sobol["year"].astype(str) == "all")]
+    ranks = sobol[sobol["output"] == "rank"].dropna(subset=["S1"]).groupby("input", sort=False)[["S1", "ST"]].mean()
+    inputs = list(overall["input"])
+    x = np.arange(len(inputs))
+    for ax, frame, conf in ((left, overall.set_index("input"), True), (right, ranks.reindex(inputs), False)):
+        for offset, column, colour in ((-0.2, "S1", "#6baed6"), (0.2, "ST", "#08519c")):
+            errors = frame[f"{column}_conf"].to_numpy() if conf else None
+            ax.bar(x + offset, frame[column].to_numpy(), width=0.4, color=colour, yerr=errors, capsize=2,
+                   label=label(column, language))
+        ax.set_xticks(x, [label(f"input_{name}", language) for name in inputs], rotation=30, ha="right", fontsize=8)
+        ax.axhline(0, color="#333333", linewidth=0.6)
+        ax.grid(axis="y", alpha=0.3)
+    left.set_title(label("sobol_shift", language), fontsize=10)
+    right.set_title(label("sobol_ranks", language), fontsize=10)
+    left.set_ylabel(label("sobol_index", language))
+    left.legend(fontsize=8, frameon=False)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def correlation_heatmap(matrix: pd.DataFrame, dimensions: dict[str, str], names: dict[str, str], language: str,
+                        synthetic: bool) -> Figure:
+    """Pearson correlations of the standardised indicators, ordered by dimension, each dimension's
+    block outlined."""
+    order = [code for dimension in MEASURES[:-1] for code in matrix.index if dimensions[code] == dimension]
+    block = matrix.loc[order, order]
+    fig, ax = subplots(figsize=(0.28 * len(order) + 3.5, 0.28 * len(order) + 2.2))
+    image = ax.imshow(block.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
+    ticks = [f"{code} {names[code]}" for code in order]
+    ax.set_xticks(range(len(order)), ticks, rotation=90, fontsize=6)
+    ax.set_yticks(range(len(order)), ticks, fontsize=6)
+    start = 0
+    for dimension in MEASURES[:-1]:
+        size = sum(dimensions[code] == dimension for code in order)
+        ax.add_patch(plt.Rectangle((start - 0.5, start - 0.5), size, size, fill=False, edgecolor="#333333",
+                                   linewidth=1.2))
+        start += size
+    ax.set_title(label("fig_correlations", language), fontsize=11)
+    fig.colorbar(image, ax=ax, fraction=0.035, label="r")
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def importance_against_weight(importance: pd.DataFrame, dimensions: dict[str, str], language: str,
+                              synthetic: bool) -> Figure:
+    """Each indicator's normalised first-order importance (η² share) against its nominal weight,
+    with the line where influence equals weight; points coloured by dimension, labelled by code."""
+    fig, ax = subplots(figsize=(6.2, 5.4))
+    for dimension in MEASURES[:-1]:
+        rows = importance[importance["indicator"].map(dimensions) == dimension]
+        ax.scatter(rows["weight"], rows["importance_share"], s=22, color=DIMENSION_COLOURS[dimension],
+                   label=label(dimension, language))
+        for _, row in rows.iterrows():
+            ax.annotate(row["indicator"], (row["weight"], row["importance_share"]), fontsize=6,
+                        xytext=(2, 2), textcoords="offset points")
+    top = 1.05 * float(max(importance["weight"].max(), importance["importance_share"].max()))
+    ax.plot([0, top], [0, top], color="#777777", linewidth=0.8, linestyle="--")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel(label("weight", language))
+    ax.set_ylabel(label("importance_share", language))
+    ax.set_title(label("fig_importance", language), fontsize=11)
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(alpha=0.3)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FLOAT_FORMAT = "%.12g"
@@ -17,6 +19,15 @@ def read_table(path: str | Path, dtype: dict | None = None, **kwargs) -> pd.Data
 def write_table(frame: pd.DataFrame, path: str | Path, index: bool = False) -> None:
     """CSV in UTF-8 with '\\n' line ends and 12 significant digits, so reruns give the same bytes."""
     frame.to_csv(path, index=index, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+
+
+def as_stored(values: np.ndarray) -> np.ndarray:
+    """``values`` (2-D) as :func:`write_table` stores them and :func:`read_table` reads them back
+    (12 significant digits, pandas' parser): what the next rule of the main run computes with."""
+    buffer = StringIO()
+    write_table(pd.DataFrame(values), buffer)
+    buffer.seek(0)
+    return pd.read_csv(buffer).to_numpy(dtype=float)
 
 
 def write_user_table(frame: pd.DataFrame, path: str | Path, dataset: dict) -> None:

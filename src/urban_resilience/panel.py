@@ -202,10 +202,12 @@ def division_log(raw: pd.DataFrame, trees: dict, texts: dict[str, str], years: l
     return pd.DataFrame(rows, columns=LOG_COLUMNS)
 
 
-def fill_series(values: np.ndarray, ends: str, max_gap: int, bounds: tuple[float, float]) -> tuple[np.ndarray, str]:
+def fill_series(values: np.ndarray, ends: str, max_gap: int, bounds: tuple[float, float],
+                interior: str = "linear") -> tuple[np.ndarray, str]:
     """Fill one yearly series. Returns (filled values, "" or a description of why it cannot be filled).
 
-    Interior gaps: straight line between the observed neighbours. Ends: ``nearest_trend`` continues
+    Interior gaps: straight line between the observed neighbours (``linear``) or the nearest
+    observed year's value, the earlier one on a tie (``nearest``). Ends: ``nearest_trend`` continues
     the line through the two nearest observed years (clipped to ``bounds``), ``nearest`` repeats the
     nearest observed value, ``none`` leaves them missing. Runs longer than ``max_gap`` are refused.
     """
@@ -220,7 +222,11 @@ def fill_series(values: np.ndarray, ends: str, max_gap: int, bounds: tuple[float
         if stop - start > max_gap:
             return values, f"{stop - start} consecutive missing years (max_gap is {max_gap})"
     inner = (positions > observed[0]) & (positions < observed[-1]) & missing
-    filled[inner] = np.interp(positions[inner], observed, values[observed])
+    if interior == "nearest":
+        nearest = np.abs(positions[inner][:, None] - observed[None, :]).argmin(axis=1)
+        filled[inner] = values[observed[nearest]]
+    else:
+        filled[inner] = np.interp(positions[inner], observed, values[observed])
     outer = missing & ~inner
     if outer.any():
         if ends == "none":
@@ -250,7 +256,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str,
-                max_gap: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                max_gap: int, interior: str = "linear") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(filled panel, boolean imputed flags) of the same shape; raise naming city, indicator, years.
 
     Extrapolated ends are kept within [0, 100] for % indicators and at or above 0 for indicators
@@ -273,7 +279,7 @@ def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str,
             observed = values[~np.isnan(values)]
             low = 0.0 if len(observed) and observed.min() >= 0 else -np.inf
             high = 100.0 if percent and len(observed) and observed.max() <= 100 else np.inf
-            series, problem = fill_series(values, ends, max_gap, (low, high))
+            series, problem = fill_series(values, ends, max_gap, (low, high), interior)
             if problem:
                 problems.append(f"city {code}, indicator {column}: {problem} "
                                 f"(missing years {list(years[np.isnan(values)])})")
@@ -285,6 +291,35 @@ def interpolate(indicators: pd.DataFrame, units: dict[str, str], ends: str,
                          + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""))
     imputed = indicators.isna() & filled.notna()
     return filled, imputed
+
+
+def median_for_long_gaps(indicators: pd.DataFrame, longer_than: int) -> pd.DataFrame:
+    """Cells in runs of more than ``longer_than`` missing years of a city's series get the year's
+    median of the indicator over the cities observed that year (cross-sectional median
+    substitution); shorter runs stay missing for :func:`interpolate`."""
+    indicators = indicators.sort_index()
+    medians = indicators.groupby(level="year").median()
+    result = indicators.copy()
+    for column in indicators.columns:
+        for code, series in indicators[column].groupby(level="admin_code", sort=False):
+            for start, stop in _runs(series.isna().to_numpy()):
+                if stop - start > longer_than:
+                    years = series.index.get_level_values("year")[start:stop]
+                    result.loc[series.index[start:stop], column] = medians.loc[years, column].to_numpy()
+    return result
+
+
+def impute(indicators: pd.DataFrame, units: dict[str, str], method: str, ends: str, max_gap: int,
+           short_max_gap: int) -> pd.DataFrame:
+    """The panel filled by one imputation alternative of the robustness stage: ``linear`` (the
+    configured rule: linear inside, ``ends`` at the ends), ``nearest`` (the nearest observed year
+    inside and at the ends) or ``short_gaps`` (the configured rule for runs of at most
+    ``short_max_gap`` years, the year's median over the cities for longer runs)."""
+    if method == "nearest":
+        return interpolate(indicators, units, "nearest", max_gap, interior="nearest")[0]
+    if method == "short_gaps":
+        indicators = median_for_long_gaps(indicators, short_max_gap)
+    return interpolate(indicators, units, ends, max_gap)[0]
 
 
 def coverage(imputed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

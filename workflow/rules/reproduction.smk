@@ -144,6 +144,13 @@ rule render_report_pages:
         quality="results/panel/data_quality.md",
         by_indicator="results/panel/coverage_by_indicator.csv",
         by_city="results/panel/coverage_by_city.csv",
+        intervals="results/uncertainty/rank_intervals.csv",
+        shifts="results/uncertainty/rank_shift.csv",
+        sobol="results/uncertainty/sobol_indices.csv",
+        consistency="results/audit/consistency.csv",
+        correlations="results/audit/correlations.csv",
+        distributions="results/audit/distributions.csv",
+        importance="results/audit/importance.csv",
     output:
         weights=report(
             "results/report/weights.html",
@@ -194,6 +201,41 @@ rule render_report_pages:
             "results/report/coverage_by_city.html",
             category="Data quality",
             caption="../report/coverage.rst",
+        ),
+        intervals=report(
+            "results/report/rank_intervals.html",
+            category="Robustness",
+            caption="../report/rank_intervals.rst",
+        ),
+        shifts=report(
+            "results/report/rank_shift.html",
+            category="Robustness",
+            caption="../report/rank_shift.rst",
+        ),
+        sobol=report(
+            "results/report/sobol_indices.html",
+            category="Robustness",
+            caption="../report/sobol.rst",
+        ),
+        consistency=report(
+            "results/report/consistency.html",
+            category="Robustness",
+            caption="../report/consistency.rst",
+        ),
+        correlations=report(
+            "results/report/correlations.html",
+            category="Robustness",
+            caption="../report/correlations.rst",
+        ),
+        distributions=report(
+            "results/report/distributions.html",
+            category="Robustness",
+            caption="../report/distributions.rst",
+        ),
+        importance=report(
+            "results/report/importance.html",
+            category="Robustness",
+            caption="../report/importance.rst",
         ),
     log:
         log_path("render_report_pages"),

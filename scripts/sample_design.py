@@ -1,0 +1,22 @@
+"""Rule sample_design: the quasi-random design of the uncertain inputs, decoded to choices."""
+
+from typing import TYPE_CHECKING
+
+from urban_resilience import tables, uncertainty
+from urban_resilience.io import write_table
+from urban_resilience.logs import logged
+
+if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
+    from snakemake.iocontainers import Snakemake
+
+    snakemake: Snakemake = ...
+
+with logged(snakemake.log[0]) as log:
+    settings = snakemake.params.uncertainty
+    codes = list(tables.read_indicators(snakemake.input.indicators)["code"])
+    varying = uncertainty.varying_inputs(settings["inputs"], codes)
+    design = uncertainty.sobol_design(varying, settings["base_samples"], settings["seed"])
+    samples = uncertainty.decode(varying, design, uncertainty.fixed_choices(settings["inputs"]))
+    write_table(samples, snakemake.output.design)
+    log.info("%d samples over %d varying inputs: %s", len(samples), len(varying),
+             ", ".join(item.name for item in varying))
