@@ -15,15 +15,14 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
-    settings = params.uncertainty
     codes = list(tables.read_indicators(inp.indicators)["code"])
-    varying = uncertainty.varying_inputs(settings["inputs"], codes)
+    varying = uncertainty.varying_inputs(params.inputs, codes)
     design = uncertainty.read_design(inp.design)
     results = np.concatenate([np.load(path) for path in inp.chunks])
     if len(results) != len(design):
         raise uncertainty.UncertaintyError(f"the chunks hold {len(results)} samples, the design {len(design)}")
     intervals, shifts, sobol = uncertainty.summarise(results, read_table(inp.scores), params.study_area, varying,
-                                                     settings["resamples"], settings["confidence"], settings["seed"])
+                                                     params.resamples, params.confidence, params.seed)
     names = tables.read_cities(inp.cities)[["admin_code", "name_cn", "name_en", "province_en"]]
     write_user_table(names.merge(intervals, on="admin_code", how="right", validate="one_to_many"),
                      out.intervals, params.dataset)

@@ -12,11 +12,11 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     snakemake: Snakemake = ...
 
 with logged(snakemake.log[0]) as log:
-    settings = snakemake.params.uncertainty
+    params = snakemake.params
     codes = list(tables.read_indicators(snakemake.input.indicators)["code"])
-    varying = uncertainty.varying_inputs(settings["inputs"], codes)
-    design = uncertainty.sobol_design(varying, settings["base_samples"], settings["seed"])
-    samples = uncertainty.decode(varying, design, uncertainty.fixed_choices(settings["inputs"]))
+    varying = uncertainty.varying_inputs(params.inputs, codes)
+    design = uncertainty.sobol_design(varying, params.base_samples, params.seed)
+    samples = uncertainty.decode(varying, design, uncertainty.fixed_choices(params.inputs))
     write_table(samples, snakemake.output.design)
     log.info("%d samples over %d varying inputs: %s", len(samples), len(varying),
              ", ".join(item.name for item in varying))

@@ -450,3 +450,75 @@ def test_edition_outside_the_years_message_in_full():
         extract.check_year("in/中国城市统计年鉴2022.xlsx", 2021, list(range(2002, 2020)))
     assert str(error.value) == ("中国城市统计年鉴2022.xlsx: data year 2021 is outside the configured years 2002-2019; "
                                 "check inputs.yearbook.edition_offset and years")
+
+
+def test_a_whole_edition_long_table_and_cleaning_log_by_hand(tmp_path, setup):
+    """Five sheets with most of what an edition holds: scopes in a header row, in the title and
+    missing; units in the header, in a parent header and converted; an unknown column and one of an
+    unused scope; a renamed city, an empty row, a continuation sheet, a notes sheet."""
+    first = [["2-1 人口与经济"],
+             ["城市", "City", "年末总人口(万人)", None, "地区生产总值(亿元)", "人均绿地(平方米)"],
+             [None, None, "全市", "市辖区", "全市", None],
+             ["武汉市", "Wuhan", 800.0, 500.0, 12.5, 3.0],
+             ["襄樊市", "Xiangfan", 590.0, 220.0, 1.5, 2.0],
+             ["黄石市", "Huangshi", None, None, None, None]]
+    more = [["2-1 人口与经济（续）"], ["长沙市", "Changsha", 700.0, 300.0, 9.0, 1.0]]
+    water = [["2-2 供水（市辖区）"], ["城市", None, "供水总量(万吨)"], ["武汉市", None, 1000.0]]
+    jobs = [["2-3 从业与用电"],
+            ["城市", None, "从业人员(人)", "工业用电量(万千瓦时)", "工业用电量(万千瓦时)", "互联网用户数(万户)"],
+            [None, None, "城镇私营和个体从业人员", "全市", "市辖区", None],
+            ["武汉市", None, 125000, 900.0, 600.0, 300.0]]
+    path = book(tmp_path / "中国城市统计年鉴2011.xlsx",
+                {"2-1 人口": first, "2-1续": more, "说明": [["本年鉴由…编辑"]], "2-2 供水": water, "2-3": jobs})
+    wanted = {"pop", "pop_district", "gdp", "water_supply", "emp_private", "elec_industry", "internet_users"}
+    long, log = run(path, setup, wanted)
+    assert long[["admin_code", "field", "value", "unit", "sheet", "cell"]].values.tolist() == [
+        ["420100", "elec_industry", 900.0, "万千瓦时", "2-3", "D4"],
+        ["420100", "emp_private", 12.5, "万人", "2-3", "C4"],  # 125000 人 from the parent header's unit
+        ["420100", "gdp", 125000.0, "万元", "2-1 人口", "E4"],  # 12.5 亿元
+        ["420100", "internet_users", 300.0, "万户", "2-3", "F4"],
+        ["420100", "pop", 800.0, "万人", "2-1 人口", "C4"],
+        ["420100", "pop_district", 500.0, "万人", "2-1 人口", "D4"],
+        ["420100", "water_supply", 1000.0, "万吨", "2-2 供水", "C3"],
+        ["420600", "gdp", 15000.0, "万元", "2-1 人口", "E5"],
+        ["420600", "pop", 590.0, "万人", "2-1 人口", "C5"],
+        ["420600", "pop_district", 220.0, "万人", "2-1 人口", "D5"],
+        ["430100", "gdp", 90000.0, "万元", "2-1续", "E2"],
+        ["430100", "pop", 700.0, "万人", "2-1续", "C2"],
+        ["430100", "pop_district", 300.0, "万人", "2-1续", "D2"],
+    ]
+    assert set(long["file"]) == {"中国城市统计年鉴2011.xlsx"} and set(long["year"]) == {2010}
+    assert list(log.columns) == extract.LOG_COLUMNS
+    assert set(log["file"]) == {"中国城市统计年鉴2011.xlsx"} and set(log["year"]) == {2010}
+    decisions = log[log["action"] != "row_missing"]
+    scope_note = "no 全市/市辖区 label; taken as 全市, the field's scope"
+    assert decisions.drop(columns=["file", "year", "value"]).values.tolist() == [
+        ["2-1 人口", "E2", "", "gdp", "地区生产总值(亿元)", "converted_unit",
+         "values in 亿元 multiplied by 10000 to 万元"],
+        ["2-1 人口", "F2", "", "", "人均绿地(平方米)", "ignored_column", "header matches no raw field"],
+        ["2-1 人口", "A5", "420600", "", "襄樊市", "resolved_name", "printed name resolved to 420600"],
+        ["2-1 人口", "A6", "420200", "", "黄石市", "empty_row", "row has a name but no values"],
+        ["2-1续", "", "", "", "2-1续", "continued_sheet",
+         "no header of its own: continues the columns of the previous sheet"],
+        ["说明", "", "", "", "", "skipped_sheet", "no city rows: not a data table"],
+        ["2-2 供水", "", "", "", "2-2 供水", "assumed_scope",
+         "columns without a 全市/市辖区 label taken as 市辖区, named in the title"],
+        ["2-3", "C2", "", "emp_private", "城镇私营和个体从业人员", "assumed_scope", scope_note],
+        ["2-3", "C2", "", "emp_private", "城镇私营和个体从业人员", "converted_unit",
+         "values in 人 multiplied by 0.0001 to 万人"],
+        ["2-3", "E2", "", "", "工业用电量(万千瓦时)", "ignored_column", "scope 市辖区 not used"],
+        ["2-3", "F2", "", "internet_users", "互联网用户数(万户)", "assumed_scope", scope_note],
+    ]
+    values = decisions["value"].tolist()
+    assert values[0] == 10000.0 and values[8] == pytest.approx(1e-4) and all(
+        math.isnan(v) for k, v in enumerate(values) if k not in (0, 8))
+    missing = log[log["action"] == "row_missing"]
+    assert len(missing) == 34 * 7 - 13  # every city of the table and field without a value
+    where = {"2-1 人口": "'2-1 人口' / '2-1续'", "2-2 供水": "'2-2 供水'", "2-3": "'2-3'"}
+    huangshi = missing[missing["admin_code"] == "420200"]
+    assert huangshi[["sheet", "field"]].values.tolist() == [
+        ["2-3", "elec_industry"], ["2-3", "emp_private"], ["2-1 人口", "gdp"], ["2-3", "internet_users"],
+        ["2-1 人口", "pop"], ["2-1 人口", "pop_district"], ["2-2 供水", "water_supply"]]
+    for row in huangshi.itertuples():
+        assert row.note == f"city 420200 has no row in sheet {where[row.sheet]} of 中国城市统计年鉴2011.xlsx"
+        assert (row.cell, row.written) == ("", "") and math.isnan(row.value)

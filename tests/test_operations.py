@@ -20,12 +20,14 @@ pytestmark = pytest.mark.workflow
 
 SMALL = SMALL_CONFIG  # an override goes into the same --configfile list
 DOWNSTREAM_OF_PANEL = {
-    "derive_indicators", "interpolate_panel", "summarise_data_quality", "standardise_indicators",
-    "compute_weights", "compute_scores", "compute_obstacles", "analyse_scores", "analyse_spatial",
-    "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper", "plot_reproduction",
-    "export_workbook", "export_gis", "render_report_pages", "all",
+    **dict.fromkeys(("derive_indicators", "interpolate_panel", "summarise_data_quality", "standardise_indicators",
+                     "compute_weights", "compute_scores", "compute_obstacles", "analyse_scores", "analyse_spatial",
+                     "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper",
+                     "plot_reproduction", "export_workbook", "export_gis", "render_report_pages",
+                     "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness", "all"), 1),
+    "evaluate_samples": 4,  # one job per chunk
 }
-FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "all"}
+FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "all"}
 PM25_NAME = "resources/demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"
 
 
@@ -79,9 +81,9 @@ def test_changing_the_shift_reruns_from_the_weights_on(small_run, tmp_path):
     override = tmp_path / "shift.yaml"
     override.write_text("standardisation:\n  shift: 0.001\n", encoding="utf-8")
     # only the entropy weights use the shift: standardisation is kept
-    expected = DOWNSTREAM_OF_PANEL - {"derive_indicators", "interpolate_panel", "summarise_data_quality",
-                                      "standardise_indicators"}
-    assert planned(small_run, str(override)) == {rule: 1 for rule in expected}
+    kept = {"derive_indicators", "interpolate_panel", "summarise_data_quality", "standardise_indicators",
+            "impute_alternatives"}
+    assert planned(small_run, str(override)) == {r: n for r, n in DOWNSTREAM_OF_PANEL.items() if r not in kept}
 
 
 def test_a_comment_edit_reruns_nothing_and_a_code_edit_the_importing_rules(small_run):
@@ -96,11 +98,25 @@ def test_a_comment_edit_reruns_nothing_and_a_code_edit_the_importing_rules(small
         original = cells.read_bytes()                                  # through other modules by most rules
         module.write_bytes(before)
         cells.write_bytes(original + b"\nEDITED = True\n")
-        expected = {"extract_yearbook": 4, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+        expected = {"extract_yearbook": 4, "assemble_panel": 1, **DOWNSTREAM_OF_PANEL}
         assert planned(small_run) == expected
         cells.write_bytes(original)
     finally:
         module.write_bytes(before)
+    assert planned(small_run) == {}
+
+
+def test_one_chunk_or_four_give_the_same_bytes(small_run, tmp_path):
+    names = [f"uncertainty/{name}.csv" for name in ("rank_intervals", "rank_shift", "sobol_indices")]
+    four = {name: digests(small_run / "results")[name] for name in names}
+    override = tmp_path / "one_chunk.yaml"
+    override.write_text("uncertainty:\n  chunks: 1\n", encoding="utf-8")
+    assert planned(small_run, str(override)) == {"evaluate_samples": 1, "analyse_uncertainty": 1,
+                                                 "plot_robustness": 1, "render_report_pages": 1, "all": 1}
+    run(small_run, str(override))
+    assert {name: digests(small_run / "results")[name] for name in names} == four
+    run(small_run)  # back to four chunks: chunk 0 is computed again, 1-3 are kept
+    assert {name: digests(small_run / "results")[name] for name in names} == four
     assert planned(small_run) == {}
 
 
@@ -111,7 +127,7 @@ def test_fixing_one_workbook_reruns_its_extraction_and_the_pooled_stages(small_r
     cell = next(row[2] for row in sheet.iter_rows() if str(row[0].value).strip() == "武汉市")
     cell.value = float(cell.value) * 1.01  # a corrected value
     workbook.save(book)
-    expected = {"extract_yearbook": 1, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+    expected = {"extract_yearbook": 1, "assemble_panel": 1, **DOWNSTREAM_OF_PANEL}
     assert planned(small_run) == expected  # weights are pooled over years: everything after the panel
     run(small_run)
     after = digests(small_run / "results")
@@ -125,7 +141,7 @@ def test_accepting_a_break_reruns_extraction_and_the_checks(small_run):
     before, stat = table.read_bytes(), table.stat()
     table.write_text(before.decode() + "430300,pop,2010,boundary change (test)\n", encoding="utf-8")
     try:
-        expected = {"extract_yearbook": 4, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+        expected = {"extract_yearbook": 4, "assemble_panel": 1, **DOWNSTREAM_OF_PANEL}
         assert planned(small_run) == expected
     finally:
         table.write_bytes(before)
@@ -138,7 +154,7 @@ def test_yearbooks_from_another_folder_are_extracted_again_even_when_older(small
     shutil.copytree(small_run / "resources" / "demo" / "yearbook", copied)  # copy2 keeps the old file times
     override = tmp_path / "folder.yaml"
     override.write_text(f"inputs:\n  yearbook:\n    directory: {copied}\n", encoding="utf-8")
-    expected = {"extract_yearbook": 4, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+    expected = {"extract_yearbook": 4, "assemble_panel": 1, **DOWNSTREAM_OF_PANEL}
     assert planned(small_run, str(override)) == expected  # the set of input files changed
 
 
@@ -149,7 +165,7 @@ def test_replacing_one_years_raster_reruns_that_year_only(small_run):
             band = dst.read(1)
             band[band > 0] += 0.5
             dst.write(band, 1)
-        expected = {"sample_pm25": 1, "assemble_panel": 1, **{rule: 1 for rule in DOWNSTREAM_OF_PANEL}}
+        expected = {"sample_pm25": 1, "assemble_panel": 1, **DOWNSTREAM_OF_PANEL}
         assert planned(small_run) == expected
         run(small_run)
 

@@ -17,7 +17,8 @@ from conftest import SMALL_CONFIG, copy_repo, output_digests
 REQUIRED = os.environ.get("CI") == "true" or os.environ.get("URBAN_RESILIENCE_SLURM") == "1"
 CLUSTER_RULES = {"prepare_boundaries", "rasterize_cities", "analyse_scores", "compute_spatial_weights",
                  "analyse_spatial", "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles",
-                 "assemble_panel", "plot_reproduction"}
+                 "assemble_panel", "plot_reproduction", "impute_alternatives", "evaluate_samples",
+                 "analyse_uncertainty", "plot_robustness"}
 
 
 def cluster_problem() -> str:

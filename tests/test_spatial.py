@@ -135,3 +135,23 @@ def test_stream_seeds_are_distinct_and_deterministic():
     assert spatial.stream_seed(20210301, 2003, "total", 0) == seeds[(2003, "total", 0)]
     assert spatial.stream_seed(1, 2003, "total", 0) != seeds[(2003, "total", 0)]
     assert all(0 <= value < 2**32 for value in seeds.values())
+
+
+def test_lisa_quadrants_streams_and_fdr_decision_against_esda():
+    from esda import fdr
+    from esda.moran import Moran_Local
+
+    w, codes = line_weights(12)
+    # a low run with a high outlier, a high run with a low outlier: all four quadrants occur
+    values = [1.0, 1.2, 9.0, 1.1, 1.3, 1.0, 8.0, 8.5, 0.5, 9.0, 8.8, 9.5]
+    _, lisa = spatial.moran_by_year(line_scores(values, (2003, 2005)), w, codes, 99, 11, 0.3)
+    esda_labels = {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}  # esda's q
+    for year, block in lisa.groupby("year"):
+        y = np.array([values[int(code[1:])] for code in codes]) + (year - 2003)  # codes sort c0, c1, c10, …
+        reference = Moran_Local(y, w, permutations=99, seed=spatial.stream_seed(11, year, "total", 1))
+        assert block["p_sim"].tolist() == reference.p_sim.tolist()  # the local stream, 99 permutations
+        assert block["quadrant"].tolist() == [esda_labels[int(q)] for q in reference.q]
+        threshold = fdr(reference.p_sim, 0.3)
+        assert block["significant_fdr"].tolist() == (reference.p_sim <= threshold).tolist()
+    assert set(lisa["quadrant"]) == set(esda_labels.values())
+    assert lisa["significant_fdr"].any() and not lisa["significant_fdr"].all()

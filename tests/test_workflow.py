@@ -21,6 +21,8 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "compute_spatial_weights": 1, "analyse_spatial": 1, "analyse_inequality": 1, "plot_trends": 1,
         "plot_maps": 1, "plot_obstacles": 1, "compare_with_paper": 1, "plot_reproduction": 1,
         "export_workbook": 1, "export_gis": 1, "render_report_pages": 1,
+        "impute_alternatives": 1, "sample_design": 1, "evaluate_samples": 4, "analyse_uncertainty": 1,
+        "audit_index": 1, "plot_robustness": 1,
         "all": 1,
     }
 
@@ -47,7 +49,9 @@ def test_report_has_every_category_and_the_synthetic_banner(demo_run):
     assert result.returncode == 0, result.stderr[-2000:]
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
-    for category in ("Index", "Obstacles", "Disparity", "Spatial", "Data quality", "Reproduction", "Tables"):
+    for category in ("Index", "Obstacles", "Disparity", "Spatial", "Data quality", "Reproduction", "Tables",
+                     "Robustness"):
         assert category in html
-    for caption_fragment in ("Fisher", "Benjamini", "obstacle degree", "ddof = 1", "Table 2", "frozen"):  # ASCII only
+    for caption_fragment in ("Fisher", "Benjamini", "obstacle degree", "ddof = 1", "Table 2", "frozen",
+                             "Cronbach", "Paruolo", "bootstrap"):  # ASCII only
         assert caption_fragment in html

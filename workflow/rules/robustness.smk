@@ -47,7 +47,9 @@ rule sample_design:
         mem_mb=1000,
         runtime=5,
     params:
-        uncertainty=UNCERTAINTY,
+        inputs=UNCERTAINTY["inputs"],
+        base_samples=UNCERTAINTY["base_samples"],
+        seed=UNCERTAINTY["seed"],
         code=code_digest("sample_design.py"),
     script:
         "../../scripts/sample_design.py"
@@ -106,7 +108,10 @@ rule analyse_uncertainty:
         mem_mb=2000,
         runtime=10,
     params:
-        uncertainty=UNCERTAINTY,
+        inputs=UNCERTAINTY["inputs"],
+        resamples=UNCERTAINTY["resamples"],
+        confidence=UNCERTAINTY["confidence"],
+        seed=UNCERTAINTY["seed"],
         study_area=STUDY_AREA,
         dataset=config["dataset"],
         code=code_digest("analyse_uncertainty.py"),
