@@ -309,3 +309,96 @@ def test_at_most_20_findings_are_listed():
     assert lines[0] == "23 implausible value(s) in x:" and lines[1] == "  finding 0" and lines[20] == "  finding 19"
     assert lines[21] == "  … and 3 more"
     checks.raise_findings([], "x")  # nothing found: no stop
+
+
+def test_a_change_of_exactly_the_factor_is_a_finding():
+    """With factor 10 the threshold h = log10(10) = 1 exactly, and powers of ten have exact logs."""
+    assert checks.slips(np.array([0.0, 1.0, 0.0]), 1.0) == [(1, 0.0)]  # three observed years suffice
+    assert checks.slips(np.array([0.0, 0.99, 0.0]), 1.0) == []
+    assert checks.slips(np.array([0.0, 1.0]), 1.0) == []
+    steps = np.array([-0.5, -0.5, -0.5, 0.5, 0.5, 0.5, 1.5, 1.5, 1.5])
+    assert checks.level_break(steps, 1.0) == (3, -0.5, 0.5)  # two equal steps: the first is named
+    assert checks.level_break(steps, 1.0 + 1e-12) is None
+    rows = np.array([[0.0, 1.0, 0.0, *[np.nan] * 6], steps])
+    break_at, levels, flags = checks.series_findings(rows, 1.0)
+    assert break_at.tolist() == [-1, 3] and levels[1].tolist() == [-0.5, 0.5]
+    assert flags[0, :, 0].tolist() == [0, 1, 0, 0, 0, 0, 0, 0, 0] and flags[0, 1, 1] == 0.0
+    # the years next to a step are a factor from their neighbours too; magnitude_findings reports the break
+    assert flags[1, :, 0].tolist() == [0, 0, 1, 0, 0, 0, 1, 0, 0]
+
+
+def test_magnitude_findings_in_full_over_two_fields():
+    years = list(range(2010, 2016))
+    series = {("b_field", "x"): [1, 1, 1, 10, 10, 10],      # a lasting break, exactly 10×
+              ("b_field", "y"): [0.1, 0.1, 0.1, 0.01, 0.1, 0.1],  # a slip below 1
+              ("a_field", "x"): [1, 1, 1, 10, 1, 1],        # a slip from a level of exactly 1 (log 0)
+              ("a_field", "y"): [100, 100, 0, 100, 100, 100]}  # a printed 0 is not a value: no finding
+    frame = pd.DataFrame([{"admin_code": code, "year": year, "field": field, "value": float(value),
+                           "file": "f.xlsx", "sheet": "s", "cell": f"C{year}{code}"}
+                          for (field, code), values in series.items() for year, value in zip(years, values)])
+    found = checks.magnitude_findings(frame, 10)
+    assert [(f.admin_code, f.field, f.year) for f in found] == [("x", "a_field", 2013), ("x", "b_field", 2013),
+                                                                ("y", "b_field", 2013)]
+    slip = ("{place}: city {code}, year 2013, field {field}: {value} is {ratio} times what the city's neighbouring "
+            "years and the other cities' trend give (about {expected}); expected within a factor of 10 — a unit "
+            "slip such as 千/万 or 亿/万?")
+    assert found[0].message == slip.format(place="f.xlsx, sheet 's', cell C2013x", code="x", field="a_field",
+                                           value="10", ratio="10", expected="1")
+    assert found[1].message == (
+        "city x, field b_field: a lasting level break from data year 2013 (edition 2014, f.xlsx, sheet 's', "
+        "cell C2013x) on: values are 10 times the earlier level (about 10 where 1 was expected); typical cause a "
+        "wrong unit from this edition on")
+    assert found[2].message == slip.format(place="f.xlsx, sheet 's', cell C2013y", code="y", field="b_field",
+                                           value="0.01", ratio="0.1", expected="0.1")
+
+
+def long_rows(series: dict, file: str, cells: bool = True) -> pd.DataFrame:
+    """{(field, city): six yearly values from 2010} as a long table printed in ``file``."""
+    years = list(range(2010, 2016))
+    return pd.DataFrame([{"admin_code": code, "year": year, "field": field, "value": float(value), "file": file,
+                          "sheet": "s" if cells else "", "cell": f"C{year}{code}" if cells else ""}
+                         for (field, code), values in series.items() for year, value in zip(years, values)])
+
+
+def test_check_raw_over_a_yearbook_and_a_side_table_message_in_full():
+    book = long_rows({("r", "x"): [1, 1, 1, 10, 10, 10], ("pc", "x"): [40, 40, 40, 0.4, 40, 40]}, "book.xlsx")
+    side = long_rows({("n", "y"): [1, 1, 1, 10, 10, 10]}, "side.csv", cells=False)
+    kinds = {"r": "rate", "pc": "percent", "n": "count"}
+    with pytest.raises(checks.DataCheckError) as error:
+        checks.check_raw([(book, "yearbook"), (side, "side.csv")], kinds, 10, KnownBreaks())
+    assert str(error.value) == (
+        "3 implausible value(s) in the raw inputs:\n"
+        "  city x, field r: a lasting level break from data year 2013 (edition 2014, book.xlsx, sheet 's', cell "
+        "C2013x) on: values are 10 times the earlier level (about 10 where 1 was expected); typical cause a wrong "
+        "unit from this edition on\n"
+        "  book.xlsx, sheet 's', cell C2013x: city x, year 2013, field pc: 0.4 looks like a fraction printed for a "
+        "percentage (expected about 40 %, e.g. 40)\n"
+        "  city y, field n: a lasting level break from data year 2013 (side.csv, side.csv) on: values are 10 times "
+        "the earlier level (about 10 where 1 was expected); typical cause a wrong unit from this edition on\n"
+        "Fix the input (a copy of the file), or, if a break is real (a boundary change, a statistical reform), "
+        "list it in the known-breaks table (admin_code, field, first_year, reason).")
+
+
+def test_the_finding_limit_lists_exactly_that_many():
+    findings = [checks.Finding("x", "f", 2010 + k, f"finding {k}") for k in range(3)]
+    with pytest.raises(checks.DataCheckError) as error:
+        checks.raise_findings(findings, "t", limit=3)
+    assert "more" not in str(error.value) and "  finding 2" in str(error.value)
+    with pytest.raises(checks.DataCheckError, match=r"  finding 1\n  … and 1 more\n"):
+        checks.raise_findings(findings, "t", limit=2)
+
+
+def test_edition_wide_findings_in_full():
+    cities = [f"c{k}" for k in range(6)]  # enough cities for the year effects
+    # every city grows tenfold a year (the median step is removed); logs and year effects stay exact
+    wide_break = {("w", c): [10.0 ** (year + k % 3 + (year >= 3)) for year in range(6)] for k, c in enumerate(cities)}
+    [finding] = checks.magnitude_findings(long_rows(wide_break, "book.xlsx"), 10)
+    assert (finding.admin_code, finding.field, finding.year) == ("*", "w", 2013)
+    assert finding.message == ("field w: every city's value changes by a factor of 10 from data year 2013 (edition "
+                               "2014, book.xlsx, sheet 's') on; typical cause a wrong unit in that edition's header")
+    one_year = {("v", c): [10.0 ** (year + k % 3 + 3 * (year == 3)) for year in range(6)] for k, c in enumerate(cities)}
+    [finding] = checks.magnitude_findings(long_rows(one_year, "book.xlsx"), 10, describe=lambda year: "grids")
+    assert (finding.admin_code, finding.field, finding.year) == ("*", "v", 2013)
+    assert finding.message == ("field v, data year 2013 (grids, book.xlsx, sheet 's'): every city's value is 1e+03 "
+                               "times what the neighbouring years give; expected within a factor of 10 — a unit "
+                               "slip in the whole table?")

@@ -250,6 +250,12 @@ def test_district_larger_than_the_whole_city_stops_naming_both_cells(tmp_path, s
     accepted = log[log["action"] == "accepted_finding"]
     assert accepted[["admin_code", "field", "year"]].values.tolist() == [["420100", "gdp", 2010]]
     assert long.set_index("field").at["gdp", "value"] == 5000.0
+    [row] = accepted.to_dict("records")
+    assert (row["file"], row["sheet"], row["cell"], row["written"]) == ("x.xlsx", "2-3 地区生产总值", "", "")
+    assert math.isnan(row["value"]) and row["note"] == (
+        "x.xlsx, sheet '2-3 地区生产总值', row 3: city 420100, year 2010, field gdp: the 市辖区 value 9000 (cell D3) "
+        "is larger than the 全市 value 5000 (cell C3); the districts are part of the whole city — are the 全市 and "
+        "市辖区 columns C and D swapped? — accepted: yearbook error confirmed with the city bureau")
 
 
 def test_zero_where_zero_is_impossible_is_set_missing_with_a_log_row(tmp_path, setup, resources):
@@ -522,3 +528,15 @@ def test_a_whole_edition_long_table_and_cleaning_log_by_hand(tmp_path, setup):
     for row in huangshi.itertuples():
         assert row.note == f"city 420200 has no row in sheet {where[row.sheet]} of 中国城市统计年鉴2011.xlsx"
         assert (row.cell, row.written) == ("", "") and math.isnan(row.value)
+
+
+def test_values_without_a_name_and_fields_printed_twice(tmp_path, setup):
+    rows = [*HEADER, ["武汉市", "Wuhan", 5000.0, 4000.0, 800.0, 500.0], [None, None, 1.0, None, None, None]]
+    with pytest.raises(ExtractionError) as error:
+        run(book(tmp_path / "x.xlsx", {"2-1": rows}), setup, {"gdp"})
+    assert str(error.value) == "x.xlsx, sheet '2-1', row 4: values but no city name in column A"
+    # the same field in two sheets with the same value: one row, from the first sheet
+    again = [*HEADER, ["武汉市", "Wuhan", 5000.0, 4000.0, 801.0, 500.0]]
+    long, _ = run(book(tmp_path / "y.xlsx", {"2-1": rows[:-1], "2-9": again}), setup, {"gdp", "pop_district"})
+    assert long[["admin_code", "field", "value", "sheet", "cell"]].values.tolist() == [
+        ["420100", "gdp", 5000.0, "2-1", "C3"], ["420100", "pop_district", 500.0, "2-1", "F3"]]
