@@ -402,3 +402,17 @@ def test_edition_wide_findings_in_full():
     assert finding.message == ("field v, data year 2013 (grids, book.xlsx, sheet 's'): every city's value is 1e+03 "
                                "times what the neighbouring years give; expected within a factor of 10 — a unit "
                                "slip in the whole table?")
+
+
+def test_fraction_findings_reference_rules():
+    years = list(range(2010, 2018))
+    series = {("pc", "x"): [50, 50, 50, 50, 50, 2, 2, 0.5],        # the three years before: level 2, not 50
+              ("pc", "y"): [np.nan, np.nan, 40, 0.4, 40, np.nan, np.nan, np.nan],  # two neighbours suffice
+              ("pc", "z"): [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]}
+    frame = pd.DataFrame([{"admin_code": code, "year": year, "field": field, "value": float(value),
+                           "file": "Xbook.xlsx", "sheet": "s", "cell": f"C{year}"}
+                          for (field, code), values in series.items() for year, value in zip(years, values)])
+    [finding] = checks.fraction_findings(frame)
+    assert (finding.admin_code, finding.field, finding.year) == ("y", "pc", 2013)
+    assert finding.message == ("Xbook.xlsx, sheet 's', cell C2013: city y, year 2013, field pc: 0.4 looks like a "
+                               "fraction printed for a percentage (expected about 40 %, e.g. 40)")

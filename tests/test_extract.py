@@ -440,6 +440,16 @@ MESSAGES = {
          "b": [["城市", None, "年末实有铺装道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 120.0]]},
         {"road_area"}, "x.xlsx: field road_area of city 420100 (year 2010) is printed twice with conflicting values "
         "100 and 120 (sheet 'a' cell C3; sheet 'b' cell C3)"),
+    "no known header": (
+        {"2-9 GDP": [["2-9 GDP"], ["城市", "City", "GDP总量(万元)", "人口总量", None],
+                     [None, None, "全市", "市辖区", "市辖区"], ["武汉市", "Wuhan", 1.0, 2.0, 3.0]]}, {"gdp"},
+        "x.xlsx, sheet '2-9 GDP': the sheet has city rows (from row 4) but no header matches a known field. "
+        "Tried the header cells C2 'GDP总量' (全市), D2 '人口总量' (市辖区), E2 '人口总量' (市辖区) (headers read "
+        "from rows 2, 3, values from column C). If a header is a new spelling, add it to header_variants in the raw "
+        "field table; otherwise remove the sheet from the workbook copy you point to"),
+    "field in two columns": (
+        {"2-1": [["城市", "地区生产总值(万元)", "地区生产总值(亿元)"], ["武汉市", 5.0, 6.0]]}, {"gdp"},
+        "x.xlsx, sheet '2-1', cell C1: field gdp (no scope) appears in two columns of the same sheet"),
 }
 
 
@@ -540,3 +550,98 @@ def test_values_without_a_name_and_fields_printed_twice(tmp_path, setup):
     long, _ = run(book(tmp_path / "y.xlsx", {"2-1": rows[:-1], "2-9": again}), setup, {"gdp", "pop_district"})
     assert long[["admin_code", "field", "value", "sheet", "cell"]].values.tolist() == [
         ["420100", "gdp", 5000.0, "2-1", "C3"], ["420100", "pop_district", 500.0, "2-1", "F3"]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("年末总人口(万人)_x000D_Year-end population", ("年末总人口", "万人", "")),
+    ("年末总人口(万人)\nYear-end population", ("年末总人口", "万人", "")),
+    ("年末总人口_全市", ("年末总人口", "", "全市")),
+    ("年末总人口.市辖区", ("年末总人口", "", "市辖区")),
+    ("年末总人口·全市", ("年末总人口", "", "全市")),
+    ("年末总人口 市辖区", ("年末总人口", "", "市辖区")),
+    ("年末总人口(万人)_市辖区", ("年末总人口", "万人", "市辖区")),
+    ("地区 生产 总值 (万元)", ("地区生产总值", "万元", "")),
+    ("医院 床位数", ("医院床位数", "", "")),
+    ("地区生产总值(千美元)", ("地区生产总值(千美元)", "", "")),  # not a known unit: left in the name
+])
+def test_split_header_forms(setup, text, expected):
+    assert extract.split_header(text, setup["units"]) == expected
+
+
+def test_value_column_counts_numbers_against_names_in_column_b():
+    names = [["武汉市", "Wuhan", 1.0], ["长沙市", "Changsha", 2.0]]
+    assert extract.value_column(names, 0) == 2
+    assert extract.value_column([["武汉市", 5.0, 1.0], ["长沙市", "1 234", 2.0]], 0) == 1  # repaired counts
+    assert extract.value_column([["武汉市", 5.0, 1.0], ["长沙市", "Changsha", 2.0]], 0) == 2  # a tie: names
+    skipped = [["武汉市"], [None, 5.0], ["长沙市", None, 3.0], ["南昌市", "Nanchang", 1.0]]
+    assert extract.value_column(skipped, 0) == 2 and extract.value_column([["城市", 5.0], *names], 1) == 2
+    forty = [["x", "X", 1.0]] * 20 + [["y", 3.0, 1.0]] * 20 + [["z", 4.0, 1.0]]
+    assert extract.value_column(forty, 0) == 2  # only the first 40 rows are looked at
+
+
+def test_first_data_row_by_hand(setup):
+    names = setup["names"]
+    header = ["城市", None, "地区生产总值"]
+    assert extract.first_data_row([["单位：万元", None, 2019], header, ["某某县", None, 5.0]], names) == 2
+    assert extract.first_data_row([[2019, 2019, 2019], header, ["某某县", None, 5.0]], names) == 2  # merged title
+    assert extract.first_data_row([header, ["栏次", 1, 2], ["某某县", 5.0, None]], names) == 2  # numbers; value in B
+    assert extract.first_data_row([header, ["湖北省", None, None], ["武汉市", None, 1.0]], names) == 1
+    assert extract.first_data_row([header, ["北京市", None, None], ["武汉市", None, 1.0]], names) == 1  # other city
+    assert extract.first_data_row([header, ["合计", None, None]], names) == 1
+    assert extract.first_data_row([header, [None, None, 5.0], ["某某县", "x", None]], names) is None
+
+
+def test_sheet_unit_reads_the_last_unit_line_above_the_table():
+    grid = [["单位：万元"], ["单位: 千 册"], ["城市", None, "藏书"], ["武汉市", None, 1.0], ["单位：人"]]
+    assert extract.sheet_unit(grid, 3) == "千册"
+    assert extract.sheet_unit(grid, 1) == "万元" and extract.sheet_unit(grid, 0) == ""
+
+
+def test_cell_values_as_read():
+    assert extract._value("武汉市_x000D_") == "武汉市" and extract._value("a\rb") == "ab"
+    assert extract._value("_x000D_") is None and extract._value("") is None
+    assert extract._value(3.0) == 3 and isinstance(extract._value(3.0), int) and extract._value(3.5) == 3.5
+
+
+def test_merged_ranges_fill_every_cell_up_to_the_sheet_edge(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "m"
+    for row in (["标题", None, None], ["城市", "人口", None], ["武汉市", 1, 2], [None, None, 3]):
+        sheet.append(row)
+    sheet.merge_cells("A1:C1")   # the whole first row
+    sheet.merge_cells("B2:C2")   # to the last column
+    sheet.merge_cells("A3:A4")   # to the last row
+    workbook.save(tmp_path / "m.xlsx")
+    [read] = extract.read_workbook(tmp_path / "m.xlsx")
+    assert read.title == "m"
+    assert read.grid == [["标题", "标题", "标题"], ["城市", "人口", "人口"], ["武汉市", 1, 2], ["武汉市", None, 3]]
+
+
+def test_units_and_aliases(resources):
+    units = extract.Units(pd.DataFrame({"unit": ["万元", "亿元", "%"], "dimension": ["money", "money", "share"],
+                                        "factor": [1e4, 1e8, 1.0], "aliases": ["万 元|万元人民币", None, "％"]}))
+    assert units.known("万元人民币") and units.known("万 元") and units.known("％") and not units.known("千元")
+    assert units.factor("亿元", "万元人民币") == 1e4
+    assert units.canonical_names == {"万元": "万元", "亿元": "亿元", "%": "%"}
+    with pytest.raises(KeyError, match="千元"):
+        units.factor("千元", "万元")
+
+
+def test_province_names_and_leaked_province_cities(setup):
+    names = setup["names"]
+    for printed in ("湖北省", "湖北", "湖南省", "江西省", "湖北市", "湖南市", "江西市", "广西壮族自治区"):
+        assert names.resolve(printed) == (None, "province"), printed
+    assert names.resolve("武汉") == ("420100", "city") and names.resolve("石家庄市") == ("130100", "other_city")
+    assert names.resolve("湖北大学") == (None, "unknown")
+    assert len(names.close_matches("湖州州州")) <= 5
+
+
+def test_a_continuation_named_only_in_its_title_line(tmp_path, setup):
+    first = [["2-1 人口"], *HEADER, ["武汉市", "Wuhan", 5000.0, 4000.0, 800.0, 500.0]]
+    more = [["2-1 人口（续）"], ["长沙市", "Changsha", 3000.0, 2000.0, 700.0, 300.0]]
+    long, log = run(book(tmp_path / "x.xlsx", {"2-1": first, "Sheet3": more}), setup, {"gdp", "pop"})
+    values = long.set_index(["admin_code", "field"])["value"]
+    assert values[("430100", "gdp")] == 3000.0 and values[("430100", "pop")] == 700.0
+    [row] = log[log["action"] == "continued_sheet"].to_dict("records")
+    assert (row["sheet"], row["written"], row["cell"]) == ("Sheet3", "Sheet3", "") and math.isnan(row["value"])

@@ -312,7 +312,7 @@ def first_data_row(grid: list[list[object]], names: Names) -> int | None:
         key = normalise_name(row[0])
         if key in TOTAL_ROWS or names.resolve(str(row[0]))[1] in ("city", "other_city", "province"):
             return index
-        if key and not key.startswith(("单位:", "单位：")) and any(
+        if key and not key.startswith("单位:") and any(  # normalised: 单位： is 单位: here
             read_cell(value).action in ("ok", "repaired") for value in row[1:]
         ):
             return index
@@ -366,12 +366,12 @@ def fill_unmerged_labels(grid: list[list[object]], header_rows: tuple[int, ...],
 
 
 def sheet_unit(grid: list[list[object]], start: int) -> str:
-    """The unit of a ``单位：`` line above the table, or ""."""
+    """The unit of a ``单位：`` line above the table, or "" (normalised text: 单位： reads 单位:)."""
     unit = ""
     for row in grid[:start]:
         text = normalise_name(row[0]) if row and row[0] else ""
-        if text.startswith(("单位:", "单位：")):
-            unit = text.split(":", 1)[-1].split("：", 1)[-1]
+        if text.startswith("单位:"):
+            unit = text.split(":", 1)[1]
     return unit
 
 
