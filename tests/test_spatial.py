@@ -155,3 +155,20 @@ def test_lisa_quadrants_streams_and_fdr_decision_against_esda():
         assert block["significant_fdr"].tolist() == (reference.p_sim <= threshold).tolist()
     assert set(lisa["quadrant"]) == set(esda_labels.values())
     assert lisa["significant_fdr"].any() and not lisa["significant_fdr"].all()
+
+
+def test_weights_from_table_keep_given_weights_and_name_every_missing_city():
+    table = pd.DataFrame({"focal": ["b", "b", "a", "c"], "neighbor": ["a", "c", "b", "b"], "weight": [1, 3, 2, 1]})
+    w, order = spatial.weights_from_table(table, ["c", "b", "a"])
+    assert order == ["a", "b", "c"] and w.id_order == ["a", "b", "c"]
+    assert w.weights == {"a": [1.0], "b": [0.25, 0.75], "c": [1.0]}  # weights 1 and 3, row-standardised
+    assert w.full()[0].tolist() == [[0.0, 1.0, 0.0], [0.25, 0.0, 0.75], [0.0, 1.0, 0.0]]
+    with pytest.raises(ValueError) as error:
+        spatial.weights_from_table(table, ["a", "e", "d"])
+    assert str(error.value) == "spatial weights: no neighbours for city d, e; rebuild the weights"
+
+
+def test_queen_islands_are_all_named():
+    with pytest.raises(ValueError) as error:
+        spatial.neighbour_table(row_of_squares([0.0, 0.1, 0.5, 0.9]), "queen", 4)
+    assert str(error.value) == "queen contiguity leaves city c, d without neighbours; use spatial.weights: knn"
