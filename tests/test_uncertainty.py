@@ -309,3 +309,53 @@ def test_imputation_alternatives_by_hand():
     short = panel_module.impute(frame, {"v": "x"}, "short_gaps", "nearest_trend", 3, 1)
     # a's two-year gap is longer than 1: the year's median over b and c (20 and 4 → 12; 30 and 6 → 18)
     assert short["v"].tolist()[:5] == [1, 12, 18, 4, 5] and short.loc[("c", 2019), "v"] == 10
+
+
+def test_varying_inputs_in_order_with_their_values_and_the_fixed_choices():
+    settings = {"weighting": ["critic", "equal"], "normalisation": ["zscore_pooled", "minmax_pooled"],
+                "aggregation": ["geometric", "additive"], "imputation": ["nearest", "linear"], "weight_noise": 0.1,
+                "shift": [1e-4, 1e-3], "leave_one_out": True, "short_max_gap": 1}
+    varying = uncertainty.varying_inputs(settings, ["x1", "x2"])
+    assert [(i.name, i.kind, i.values) for i in varying] == [
+        ("weighting", "choice", ("critic", "equal")), ("weight_noise", "noise", (0.1,)),
+        ("normalisation", "choice", ("zscore_pooled", "minmax_pooled")),
+        ("aggregation", "choice", ("geometric", "additive")), ("imputation", "choice", ("nearest", "linear")),
+        ("shift", "log_uniform", (1e-4, 1e-3)), ("left_out", "choice", ("", "x1", "x2"))]
+    assert uncertainty.problem(varying) == {"num_vars": 7, "names": [i.name for i in varying],
+                                            "bounds": [[0.0, 1.0]] * 7}
+    assert uncertainty.fixed_choices(settings) == {
+        "weighting": "critic", "normalisation": "zscore_pooled", "aggregation": "geometric", "imputation": "nearest",
+        "shift": 1e-4, "noise_seed": -1, "left_out": ""}
+    one = uncertainty.varying_inputs({**SETTINGS, "normalisation": ["minmax_pooled", "percentile_pooled"]}, CODES)
+    assert [(i.name, i.values) for i in one] == [("normalisation", ("minmax_pooled", "percentile_pooled"))]
+
+
+def test_summary_tables_by_hand():
+    # one input, base sample 2: 2 × (1 + 2) = 6 samples; 2 cities (a, b), 2 years
+    inputs = [Input("aggregation", "choice", ("additive", "geometric"))]
+    nominal = pd.DataFrame({"admin_code": ["a", "a", "b", "b", "c", "c"], "year": [2018, 2019] * 3,
+                            "total": [0.5, 0.5, 0.2, 0.6, 0.9, 0.9]})  # c is outside the study area
+    nominal_ranks = [[1, 2], [2, 1]]   # years × cities (a, b): 2018 a first (0.5 > 0.2), 2019 b (0.6 > 0.5)
+    flipped = [[1, 2], [1, 2]]         # 2019 reversed
+    ranks = np.array([nominal_ranks, flipped, [[2, 1], [1, 2]], nominal_ranks, nominal_ranks, flipped],
+                     dtype=np.int16)
+    results = np.stack([ranks, np.full_like(ranks, 2)], axis=1)
+    intervals, shifts, sobol = uncertainty.summarise(results, nominal, ["b", "a"], inputs, 10, 0.95, 1)
+    assert intervals[["admin_code", "year", "nominal_rank"]].values.tolist() == [
+        ["a", 2018, 1], ["b", 2018, 2], ["a", 2019, 2], ["b", 2019, 1]]
+    assert (intervals["share_middle"] == 1.0).all()
+    # per sample MARS_2018: 0, 0, 1, 0, 0, 0; MARS_2019: 0, 1, 1, 0, 0, 1; over both: 0, .5, 1, 0, 0, .5
+    assert shifts["year"].tolist() == ["all", "2018", "2019"]
+    assert shifts["mean"].tolist() == pytest.approx([2 / 6, 1 / 6, 3 / 6])
+    assert shifts["share_unchanged"].tolist() == pytest.approx([3 / 6, 5 / 6, 3 / 6])
+    assert shifts["median"].tolist() == pytest.approx([0.25, 0.0, 0.5])
+    assert shifts["p95"].tolist() == pytest.approx([0.875, 0.75, 1.0])
+    assert shifts["p05"].tolist() == pytest.approx([0.0, 0.0, 0.0])
+    assert sobol[["output", "year", "admin_code", "input"]].values.tolist() == [
+        ["mean_rank_shift", "all", "", "aggregation"], ["mean_rank_shift", "2018", "", "aggregation"],
+        ["mean_rank_shift", "2019", "", "aggregation"], ["rank", "2019", "a", "aggregation"],
+        ["rank", "2019", "b", "aggregation"]]
+    values, _ = uncertainty.sensitivity_outputs(ranks, np.array(nominal_ranks), [2018, 2019], ["a", "b"])
+    assert values.tolist() == [[0, 0, 0, 2, 1], [0.5, 0, 1, 1, 2], [1, 1, 1, 1, 2], [0, 0, 0, 2, 1],
+                               [0, 0, 0, 2, 1], [0.5, 0, 1, 1, 2]]
+    assert sobol["variance"].tolist() == pytest.approx([values[:, k].var() for k in range(5)])
