@@ -74,7 +74,11 @@ def test_correlations_and_consistency_tables():
     dimensions = {"a": "economic", "b": "economic", "c": "social", "d": "institutional"}
     scores = pd.DataFrame({"economic": x["a"] + x["b"], "social": x["c"], "institutional": x["d"]})
     scores["total"] = scores.sum(axis=1)
-    table = audit.indicator_correlations(x, scores, dimensions).set_index("indicator")
+    table = audit.indicator_correlations(x, scores, dimensions)
+    assert table.columns.tolist() == ["indicator", "dimension", "pearson_dimension", "spearman_dimension",
+                                      "pearson_total", "spearman_total"]
+    assert table["dimension"].tolist() == ["economic", "economic", "social", "institutional"]
+    table = table.set_index("indicator")
     assert table.loc["a", "pearson_dimension"] == pytest.approx(np.corrcoef(x["a"], x["a"] + x["b"])[0, 1])
     assert table.loc["c", "pearson_dimension"] == pytest.approx(1.0)
     assert table.loc["b", "spearman_total"] == pytest.approx(spearmanr(x["b"], scores["total"])[0])

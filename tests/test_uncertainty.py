@@ -359,3 +359,138 @@ def test_summary_tables_by_hand():
     assert values.tolist() == [[0, 0, 0, 2, 1], [0.5, 0, 1, 1, 2], [1, 1, 1, 1, 2], [0, 0, 0, 2, 1],
                                [0, 0, 0, 2, 1], [0.5, 0, 1, 1, 2]]
     assert sobol["variance"].tolist() == pytest.approx([values[:, k].var() for k in range(5)])
+
+
+def test_messages_in_full():
+    with pytest.raises(uncertainty.UncertaintyError) as error:
+        uncertainty.varying_inputs(SETTINGS, CODES)
+    assert str(error.value) == ("uncertainty.inputs: every input is fixed, so nothing varies; give at least one input "
+                                "two alternatives")
+    years = np.array([2019])
+    with pytest.raises(uncertainty.UncertaintyError) as error:
+        uncertainty.normalise(np.ones((1, 1)), np.array(["+"]), years, "rank")
+    assert str(error.value) == ("unknown normalisation 'rank'; expected one of minmax_pooled, minmax_per_year, "
+                                "zscore_pooled, percentile_pooled")
+    with pytest.raises(uncertainty.UncertaintyError) as error:
+        uncertainty.base_weights(np.eye(2), np.array([1, 2]), samples(1, weighting="pca"), ["x1", "x2"])
+    assert str(error.value) == ("unknown weighting ['pca']; expected one of entropy_pooled, entropy_per_year, "
+                                "critic, equal")
+    with pytest.raises(uncertainty.UncertaintyError) as error:
+        uncertainty.aggregate(np.ones((1, 1)), np.ones((1, 1, 1)), np.array([0]), "harmonic", np.array([0.1]),
+                              ["economic"])
+    assert str(error.value) == "unknown aggregation 'harmonic'; expected one of additive, geometric"
+    with pytest.raises(uncertainty.UncertaintyError) as error:
+        uncertainty.evaluate(inputs_for(small_panel()), samples(1, imputation="spline"), 0.0, 1)
+    assert str(error.value) == "no panel for imputation 'spline'"
+    rows = pd.MultiIndex.from_product([["a"], [2019]], names=["admin_code", "year"])
+    with pytest.raises(uncertainty.UncertaintyError) as error:
+        uncertainty.study_ranks(np.ones((1, 1)), rows, ["a", "q"])
+    assert str(error.value) == "study-area cities ['q'] are not in the panel"
+
+
+def test_the_design_is_scrambled_seeded_and_stored_as_given():
+    inputs = [Input("weighting", "choice", uncertainty.WEIGHTINGS), Input("left_out", "choice", ("", "x1"))]
+    first = uncertainty.sobol_design(inputs, 8, seed=3)
+    assert np.array_equal(first, uncertainty.sobol_design(inputs, 8, seed=3))
+    assert not np.array_equal(first, uncertainty.sobol_design(inputs, 8, seed=4))
+    assert (first[0] != 0).all()  # an unscrambled Sobol' sequence starts at 0
+    assert uncertainty.sobol_design(inputs, 2, seed=3).shape == (8, 2)
+    frame = uncertainty.decode(inputs, first, NOMINAL)
+    assert np.array_equal(frame["u_weighting"].to_numpy(), first[:, 0])
+    edge = uncertainty.decode([*inputs, Input("weight_noise", "noise", (0.2,))], np.array([[1.0, 1.0, 1.0]]), NOMINAL)
+    assert edge.loc[0, ["weighting", "left_out", "noise_seed"]].tolist() == ["equal", "x1", 2**32 - 1]
+
+
+def test_weight_noise_formula_and_renormalisation():
+    draws = np.random.default_rng([9, 0]).random(3)
+    assert uncertainty.weight_noise(0, 0.3, 3, seed=9) == pytest.approx(1 + 0.3 * (2 * draws - 1))
+    weights = np.array([[[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]]])  # one sample, two years
+    noisy = uncertainty.apply_noise(weights, pd.DataFrame({"noise_seed": [0]}), 0.3, seed=9)
+    eps = 1 + 0.3 * (2 * draws - 1)
+    for t in range(2):
+        assert noisy[0, t] == pytest.approx(weights[0, t] * eps / (weights[0, t] * eps).sum())
+    assert np.array_equal(uncertainty.apply_noise(weights, pd.DataFrame({"noise_seed": [-1]}), 0.3, 9), weights)
+
+
+def test_stored_weights_round_each_row_as_the_main_run_writes_them():
+    from urban_resilience.io import as_stored
+
+    same = np.array([[1 / 3, 2 / 3]] * 2)
+    varying = np.array([[1 / 7, 6 / 7], [2 / 9, 7 / 9]])
+    stored = uncertainty.stored_weights(np.stack([same, varying]))
+    assert np.array_equal(stored[0], as_stored(same)) and np.array_equal(stored[1], as_stored(varying))
+    assert not np.array_equal(stored[1], varying)  # 12 digits: the test can fail
+
+
+def test_entropy_in_batches_and_with_zero_shares(monkeypatch):
+    x = index.standardise_pooled(small_panel(), DIRECTIONS)[0]
+    monkeypatch.setattr(uncertainty, "BATCH_CELLS", 1)  # one shift per batch
+    shifts = np.array([1e-5, 1e-3, 1e-2])
+    divergence = uncertainty.entropy_divergence(x.to_numpy(), shifts)
+    for k, shift in enumerate(shifts):
+        assert np.array_equal(divergence[k], index.entropy_weights(x, shift)["divergence"].to_numpy())
+    zero = uncertainty.entropy_divergence(x.to_numpy(), np.array([0.0]))  # x' = 0 cells: 0 · ln 0 = 0
+    assert np.array_equal(zero[0], 1 - index._entropy(x.to_numpy()))
+
+
+def test_entropy_per_year_weights_of_several_samples():
+    panel = small_panel()
+    x = index.standardise_pooled(panel, DIRECTIONS)[0]
+    years = panel.index.get_level_values("year").to_numpy()
+    chosen = samples(2, weighting="entropy_per_year").assign(shift=[1e-4, 1e-2])
+    weights = uncertainty.base_weights(x.to_numpy(), years, chosen, CODES)
+    for k, shift in enumerate((1e-4, 1e-2)):
+        by_year = index.entropy_weights_by_year(x, shift)
+        for t, year in enumerate(sorted(set(years))):
+            assert weights[k, t] == pytest.approx(by_year[by_year["year"] == year]["weight"].to_numpy(), rel=1e-13)
+
+
+@pytest.mark.parametrize("normalisation", ["minmax_per_year", "zscore_pooled", "percentile_pooled"])
+def test_evaluate_uses_each_normalisation(normalisation):
+    panel = small_panel()
+    years = panel.index.get_level_values("year").to_numpy()
+    totals = uncertainty.evaluate(inputs_for(panel), samples(1, normalisation=normalisation, weighting="equal"), 0, 1)
+    y = uncertainty.normalise(panel.to_numpy(), np.array([DIRECTIONS[c] for c in CODES]), years, normalisation)
+    assert totals[0] == pytest.approx(y.mean(axis=1), rel=1e-12)  # equal weights 1/5
+
+
+def test_ranks_with_three_way_ties_and_tiers_against_a_moved_reference():
+    rows = pd.MultiIndex.from_product([["a", "b", "c", "d"], [2019]], names=["admin_code", "year"])
+    totals = np.array([[0.5, 0.5, 0.5, 0.9]])
+    ranks, _, _ = uncertainty.study_ranks(totals, rows, ["a", "b", "c", "d"])
+    assert ranks.tolist() == [[[2, 2, 2, 1]]]
+    nominal = pd.DataFrame({"admin_code": ["a", "b", "c", "d"], "year": 2019, "total": [0.5, 0.5, 0.5, 0.9]})
+    assert uncertainty.nominal_ranks(nominal, ["a", "b", "c", "d"])["rank"].tolist() == [2, 2, 2, 1]
+    # reference 0.48 where the study-area mean is 0.6: ratio 0.8; the sample's own mean 0.6 → 0.48
+    ratios = uncertainty.reference_ratios(nominal, 0.48, ["a", "b", "c", "d"])
+    tiers = uncertainty.study_tiers(totals, rows, ["a", "b", "c", "d"], 0.48, ratios)
+    assert tiers.tolist() == [[[2, 2, 2, 4]]]  # 0.5/0.48 − 1 = +4 % (middle); 0.9/0.48 − 1 = +88 % (high)
+    assert uncertainty.reference_ratios(nominal, "cities_mean", ["a"]) == {}
+
+
+def test_percentile_ranks_are_ranks_that_occur():
+    frame = uncertainty.rank_intervals(np.array([[[1]], [[2]]], dtype=np.int16), np.zeros((2, 1, 1), dtype=np.int16),
+                                       np.array([[1]]), [2019], ["a"])
+    assert frame[["median_rank", "p05_rank", "p95_rank"]].values.tolist() == [[1, 1, 2]]
+
+
+def test_outputs_name_the_last_year_of_three():
+    ranks = np.array([[[1, 2], [2, 1], [1, 2]]], dtype=np.int16)  # one sample, years 2017-2019
+    values, described = uncertainty.sensitivity_outputs(ranks, np.array([[1, 2], [1, 2], [2, 1]]),
+                                                        [2017, 2018, 2019], ["a", "b"])
+    assert values.tolist() == [[2 / 3, 0, 1, 1, 1, 2]]
+    assert described["year"].tolist() == ["all", "2017", "2018", "2019", "2019", "2019"]
+
+
+def test_sobol_indices_are_salibs_with_the_given_resamples_level_and_seed():
+    from SALib.analyze import sobol
+
+    inputs = [Input(name, "choice", ()) for name in ("x1", "x2", "x3")]
+    design = uncertainty.sobol_design(inputs, 64, seed=2)
+    output = ishigami(design)
+    described = pd.DataFrame({"output": ["ishigami"], "year": ["all"], "admin_code": [""]})
+    ours = uncertainty.sobol_indices(inputs, output[:, None], described, 17, 0.8, seed=5)
+    theirs = sobol.analyze(uncertainty.problem(inputs), output, calc_second_order=False, num_resamples=17,
+                           conf_level=0.8, seed=5)
+    for key in ("S1", "S1_conf", "ST", "ST_conf"):
+        assert ours[key].tolist() == list(theirs[key])
