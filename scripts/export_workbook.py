@@ -40,6 +40,11 @@ with logged(snakemake.log[0]) as log:
         "Paper 论文对照": (read_table(inp.comparison, dtype={"group": str}).drop(columns=drop),
                           {"published": "0.0000", "this_run": "0.0000", "difference": "0.0000",
                            "relative_difference": "0.0%"}),
+        "Rank intervals 排名区间": (read_table(inp.intervals).drop(columns=drop), {
+            "mean_abs_shift": "0.00", **{f"share_{tier}": "0%" for tier in export.TIERS}}),
+        "Sensitivity 敏感性": (read_table(inp.sobol, dtype={"year": str}, keep_default_na=False).drop(columns=drop),
+                            {"S1": "0.000", "S1_conf": "0.000", "ST": "0.000", "ST_conf": "0.000",
+                             "variance": "0.000"}),
     }
     export.write_workbook(out.workbook, sheets, dict(params.dataset), dict(params.settings))
     export.write_settings(out.settings, dict(params.dataset), dict(params.settings))

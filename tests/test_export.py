@@ -62,7 +62,9 @@ def study_scores(run: Path) -> pd.DataFrame:
 
 def test_the_demo_workbook(demo_run):
     workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
-    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 11
+    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 13
+    assert workbook.sheetnames[-2:] == ["Rank intervals 排名区间", "Sensitivity 敏感性"]
+    assert workbook["Rank intervals 排名区间"].max_row == 1 + 28 * 17
     scores = workbook["Scores 得分"]
     assert scores.max_row == 1 + 28 * 17
     first = [c.value for c in scores[2]]

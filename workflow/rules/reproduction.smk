@@ -77,6 +77,8 @@ rule export_workbook:
         ranks="results/obstacles/obstacle_ranks.csv",
         causes="results/panel/imputation_causes.csv",
         comparison="results/reproduction/comparison.csv",
+        intervals="results/uncertainty/rank_intervals.csv",
+        sobol="results/uncertainty/sobol_indices.csv",
         indicators=config["tables"]["indicators"],
     output:
         workbook=report(
