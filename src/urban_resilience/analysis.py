@@ -22,6 +22,11 @@ def yearly_means(scores: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return scores.groupby(keys, sort=True)[list(MEASURES)].mean().reset_index()
 
 
+def yearly_ranks(scores: pd.DataFrame) -> pd.Series:
+    """Rank of the total within each year (1 = highest; equal totals share the best rank)."""
+    return scores.groupby("year")["total"].rank(ascending=False, method="min").astype(int)
+
+
 def growth_rate(first: float, last: float, years: int) -> float:
     """Average annual growth rate (last / first)^(1/(years − 1)) − 1 over ``years`` years."""
     return (last / first) ** (1.0 / (years - 1)) - 1.0

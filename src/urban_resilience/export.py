@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from urban_resilience.analysis import MEASURES, TIERS
+from urban_resilience.analysis import MEASURES, TIERS, yearly_ranks
 from urban_resilience.tables import dataset_label
 
 HEADERS = {  # column -> bilingual header
@@ -56,7 +56,7 @@ FIXED_TIME = "2000-01-01T00:00:00Z"
 def ranked_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """Scores with the rank of the total within each year (1 = highest; ties share the lower rank)."""
     frame = scores.copy()
-    frame["rank"] = frame.groupby("year")["total"].rank(ascending=False, method="min").astype(int)
+    frame["rank"] = yearly_ranks(frame)
     return frame.sort_values(["year", "rank", "admin_code"]).reset_index(drop=True)
 
 

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from urban_resilience import index
-from urban_resilience.analysis import TIERS, tier_index
+from urban_resilience.analysis import TIERS, tier_index, yearly_ranks
 from urban_resilience.io import as_stored, read_table
 from urban_resilience.tables import DIMENSIONS
 
@@ -358,7 +358,7 @@ def study_tiers(totals: np.ndarray, rows: pd.MultiIndex, study_area: list[str], 
 def nominal_ranks(scores: pd.DataFrame, study_area: list[str]) -> pd.DataFrame:
     """Rank of every study-area city per year in the nominal scores (columns admin_code, year, rank)."""
     study = scores[scores["admin_code"].isin(study_area)].copy()
-    study["rank"] = study.groupby("year")["total"].rank(method="min", ascending=False).astype(int)
+    study["rank"] = yearly_ranks(study)
     return study[["admin_code", "year", "rank"]]
 
 
