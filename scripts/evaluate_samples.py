@@ -16,10 +16,7 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 
 with logged(snakemake.log[0]) as log:
     inp, params = snakemake.input, snakemake.params
-    table = tables.read_indicators(inp.indicators)
-    codes = list(table["code"])
-    inputs = uncertainty.IndexInputs(uncertainty.panels_from_table(read_table(inp.panels), codes),
-                                     dict(zip(codes, table["direction"])), dict(zip(codes, table["dimension"])))
+    inputs = uncertainty.index_inputs(read_table(inp.panels), tables.read_indicators(inp.indicators))
     design = uncertainty.read_design(inp.design)
     rows = uncertainty.chunk_rows(len(design), params.chunks, int(snakemake.wildcards.chunk))
     ratios = uncertainty.reference_ratios(read_table(inp.scores), params.reference, params.study_area)

@@ -14,11 +14,9 @@ pytestmark = pytest.mark.workflow
 
 def test_nominal_samples_reproduce_the_published_scores(demo_run):
     results = demo_run / "results"
-    table = tables.read_indicators(demo_run / "resources" / "indicators.csv")
-    codes = list(table["code"])
-    panels = uncertainty.panels_from_table(read_table(results / "uncertainty" / "panels.csv"), codes)
-    assert set(panels) == {"linear", "nearest", "short_gaps"}
-    inputs = uncertainty.IndexInputs(panels, dict(zip(codes, table["direction"])), dict(zip(codes, table["dimension"])))
+    inputs = uncertainty.index_inputs(read_table(results / "uncertainty" / "panels.csv"),
+                                      tables.read_indicators(demo_run / "resources" / "indicators.csv"))
+    assert set(inputs.panels) == {"linear", "nearest", "short_gaps"}
     nominal = pd.DataFrame([{"weighting": "entropy_pooled", "normalisation": "minmax_pooled",
                              "aggregation": "additive", "imputation": "linear", "shift": 1e-4, "noise_seed": -1,
                              "left_out": ""}] * 3)

@@ -143,9 +143,9 @@ def weight_noise(noise_seed: int, amplitude: float, count: int, seed: int) -> np
 def normalise(values: np.ndarray, directions: np.ndarray, years: np.ndarray, method: str) -> np.ndarray:
     """y of every cell (rows × indicators) by ``method`` (module docstring); ``directions`` '+'/'−'."""
     benefit = directions == "+"
-    if method == "minmax_pooled":
-        low, high = values.min(axis=0), values.max(axis=0)
-        return np.where(benefit, (values - low) / (high - low), (high - values) / (high - low))
+    if method == "minmax_pooled":  # the main run's standardisation (also its checks)
+        frame = pd.DataFrame(values)
+        return index.standardise_pooled(frame, dict(zip(frame.columns, directions)))[0].to_numpy()
     if method == "minmax_per_year":
         result = np.zeros_like(values)
         for year in np.unique(years):
@@ -276,6 +276,13 @@ class IndexInputs:
     @property
     def rows(self) -> pd.MultiIndex:
         return next(iter(self.panels.values())).index
+
+
+def index_inputs(panels: pd.DataFrame, indicators: pd.DataFrame) -> IndexInputs:
+    """The imputed panels (:func:`panels_table`) and the indicator table as :class:`IndexInputs`."""
+    codes = list(indicators["code"])
+    return IndexInputs(panels_from_table(panels, codes), dict(zip(codes, indicators["direction"])),
+                       dict(zip(codes, indicators["dimension"])))
 
 
 def evaluate(inputs: IndexInputs, samples: pd.DataFrame, amplitude: float, seed: int) -> np.ndarray:
