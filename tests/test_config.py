@@ -80,6 +80,7 @@ def test_bad_values_are_rejected_naming_the_key(config, schema_path, change, fra
         ("figures:\n  years: [1999]\n", "figures.years [1999]"),
         ("classification:\n  reference: {2003: 0.05, 2019: 0.12}\n",
          "classification.reference gives no value for year(s) [2004, 2005,"),
+        ("uncertainty:\n  base_samples: 500\n", "uncertainty.base_samples is 500; it must be a power of two"),
     ],
 )
 def test_snakemake_stops_before_any_job(root, tmp_path, config, extra, fragment):

@@ -96,6 +96,11 @@ if isinstance(_reference, dict):
         raise ValueError(
             f"config: classification.reference gives no value for year(s) {_missing}"
         )
+_base = config["uncertainty"]["base_samples"]
+if _base & (_base - 1):
+    raise ValueError(
+        f"config: uncertainty.base_samples is {_base}; it must be a power of two (e.g. 256, 512)"
+    )
 _bad_years = [y for y in config["figures"]["years"] if not FIRST_YEAR <= y <= LAST_YEAR]
 if _bad_years:
     raise ValueError(
