@@ -14,12 +14,12 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/inputs.smk"
+include: "workflow/rules/readers.smk"
 include: "workflow/rules/panel.smk"
 include: "workflow/rules/index.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
-include: "workflow/rules/reproduction.smk"
+include: "workflow/rules/exports.smk"
 include: "workflow/rules/robustness.smk"
 
 

@@ -10,8 +10,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from urban_resilience import index
-from urban_resilience.tables import DIMENSIONS
+from urban_resilience.core.vocabulary import DIMENSIONS
+from urban_resilience.index import composite
 
 
 def main(cities: int = 370, years: int = 17, indicators: int = 31, repeats: int = 5) -> None:
@@ -25,15 +25,15 @@ def main(cities: int = 370, years: int = 17, indicators: int = 31, repeats: int 
     timings: dict[str, list[float]] = {}
     for _ in range(repeats):
         start = time.perf_counter()
-        standardised, _ = index.standardise_pooled(panel, directions)
+        standardised, _ = composite.standardise_pooled(panel, directions)
         t1 = time.perf_counter()
-        summary, by_year = index.weight_vectors(standardised, "entropy_pooled", 0.0001)
+        summary, by_year = composite.weight_vectors(standardised, "entropy_pooled", 0.0001)
         t2 = time.perf_counter()
-        index.scores(standardised, by_year, dimensions)
+        composite.scores(standardised, by_year, dimensions)
         t3 = time.perf_counter()
-        degrees = index.obstacle_degrees(standardised, by_year)
+        degrees = composite.obstacle_degrees(standardised, by_year)
         t4 = time.perf_counter()
-        index.top_factor_frequency(index.obstacle_ranks(degrees), 5)
+        composite.top_factor_frequency(composite.obstacle_ranks(degrees), 5)
         t5 = time.perf_counter()
         for name, value in (("standardise", t1 - start), ("weights", t2 - t1), ("scores", t3 - t2),
                             ("obstacles", t4 - t3), ("ranks+top5", t5 - t4), ("total", t5 - start)):

@@ -32,7 +32,7 @@ def prepare(workdir: Path, years: int) -> None:
     import rasterio
     from affine import Affine
 
-    from urban_resilience import boundaries
+    from urban_resilience.readers import boundaries
 
     workdir.mkdir(parents=True, exist_ok=True)
     polygons = workdir / "cities.gpkg"
@@ -68,7 +68,7 @@ def run_method(method: str, workdir: Path, years: int) -> dict:
     cities = gpd.read_file(workdir / "cities.gpkg")
     start = time.perf_counter()
     if method == "project":
-        from urban_resilience import pm25
+        from urban_resilience.readers import pm25
 
         ids, meta = pm25.zones(cities, grids[0])
         means = [pm25.zonal_means(grid, ids, meta, 2003 + i)["pm25"].to_numpy() for i, grid in enumerate(grids)]

@@ -1,6 +1,6 @@
 """Mutation testing of the scientific core with mutmut, on demand.
 
-    pip install mutmut==3.8.1 && python bench/mutation.py [--only index.py checks.py]
+    pip install mutmut==3.8.1 && python bench/mutation.py [--only index/composite.py gate/checks.py]
 
 Runs mutmut (configured in pyproject.toml: the modules under [tool.mutmut] only_mutate, tested with
 the fast suite) in a temporary copy of the repository, so that no ``mutants/`` folder is left in
@@ -27,7 +27,9 @@ IGNORE = shutil.ignore_patterns(".git", ".snakemake", "results", ".venv", "__pyc
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", nargs="*", default=None, help="module file names to mutate (default: the config's)")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="module files under src/urban_resilience/ to mutate, e.g. index/composite.py "
+                             "(default: the config's)")
     args = parser.parse_args()
     mutmut = [sys.executable, "-m", "mutmut"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,19 +46,19 @@ def main() -> None:
     counts: dict[str, Counter] = {}
     survivors = []
     for line in results.splitlines():
-        match = re.match(r"\s*urban_resilience\.(\w+)\.(\S+): (.+)$", line)
+        match = re.match(r"\s*urban_resilience\.(\S+)\.([^.\s]+__mutmut_\d+): (.+)$", line)
         if not match:
             continue
         module, mutant, status = match.groups()
         counts.setdefault(module, Counter())[status] += 1
         if status == "survived":
             survivors.append(f"{module}.{mutant}")
-    print(f"{'module':14s} {'mutants':>8s} {'killed':>7s} {'survived':>9s} {'no tests':>9s} {'killed %':>9s}")
+    print(f"{'module':24s} {'mutants':>8s} {'killed':>7s} {'survived':>9s} {'no tests':>9s} {'killed %':>9s}")
     total = Counter()
     for module, count in sorted(counts.items()):
         total += count
         tested = sum(count.values()) - count["no tests"]
-        print(f"{module:14s} {sum(count.values()):8d} {count['killed']:7d} {count['survived']:9d} "
+        print(f"{module:24s} {sum(count.values()):8d} {count['killed']:7d} {count['survived']:9d} "
               f"{count['no tests']:9d} {100 * count['killed'] / max(tested, 1):8.1f}%")
     tested = sum(total.values()) - total["no tests"]
     print(f"{'all':14s} {sum(total.values()):8d} {total['killed']:7d} {total['survived']:9d} "

@@ -2,9 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import disparities
-from urban_resilience.io import read_scores, write_user_table
-from urban_resilience.logs import logged
+from urban_resilience.analysis import disparities
+from urban_resilience.core.io import read_scores, write_user_table
+from urban_resilience.core.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

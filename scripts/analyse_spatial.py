@@ -2,9 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import spatial
-from urban_resilience.io import read_scores, read_table, write_user_table
-from urban_resilience.logs import logged
+from urban_resilience.analysis import spatial
+from urban_resilience.core.io import read_scores, read_table, write_user_table
+from urban_resilience.core.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

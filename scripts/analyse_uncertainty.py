@@ -4,9 +4,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from urban_resilience import tables, uncertainty
-from urban_resilience.io import read_table, write_user_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_table, write_user_table
+from urban_resilience.core.logs import logged
+from urban_resilience.robustness import uncertainty
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

@@ -4,10 +4,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from urban_resilience import checks, panel, tables
-from urban_resilience.cells import LOG_COLUMNS
-from urban_resilience.io import read_table, write_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_table, write_table
+from urban_resilience.core.logs import logged
+from urban_resilience.gate import checks
+from urban_resilience.panel import build
+from urban_resilience.readers.cells import LOG_COLUMNS
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -24,15 +26,15 @@ with logged(snakemake.log[0]) as log:
     admin_codes = pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
     known = set(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"]) | set(
         tables.read_cities(inp.cities)["admin_code"])
-    panel.check_city_codes(stations["admin_code"], known, inp.hsr_stations, "station " + stations["station_cn"])
-    hsr = panel.hsr_counts(stations, codes, years, params.year_end, inp.hsr_stations)
+    build.check_city_codes(stations["admin_code"], known, inp.hsr_stations, "station " + stations["station_cn"])
+    hsr = build.hsr_counts(stations, codes, years, params.year_end, inp.hsr_stations)
 
     variants = raw_fields.set_index("field").at["patents", "header_variants"].split("|")
-    patents, side_log = panel.read_city_year_table(pd.read_csv(inp.patents, dtype=str, keep_default_na=False),
+    patents, side_log = build.read_city_year_table(pd.read_csv(inp.patents, dtype=str, keep_default_na=False),
                                                    variants, "patents", inp.patents)
-    panel.check_city_codes(patents["admin_code"], known, inp.patents)
-    side_log += panel.missing_side_rows(patents, "patents", codes, years, inp.patents)
-    rates = panel.read_exchange_rates(pd.read_csv(inp.exchange_rates, dtype=str, keep_default_na=False), years,
+    build.check_city_codes(patents["admin_code"], known, inp.patents)
+    side_log += build.missing_side_rows(patents, "patents", codes, years, inp.patents)
+    rates = build.read_exchange_rates(pd.read_csv(inp.exchange_rates, dtype=str, keep_default_na=False), years,
                                       inp.exchange_rates)
     pm = pd.concat([read_table(path)[["admin_code", "year", "pm25"]] for path in inp.pm25], ignore_index=True)
 
@@ -48,7 +50,7 @@ with logged(snakemake.log[0]) as log:
         checks.KnownBreaks.read(inp.known_breaks), params.edition_offset,
     )
     fields = sorted(raw_fields["field"])
-    raw = panel.assemble(yearbook, [hsr, patents, panel.rates_panel(rates, codes, years), pm], codes, years, fields)
+    raw = build.assemble(yearbook, [hsr, patents, build.rates_panel(rates, codes, years), pm], codes, years, fields)
     write_table(raw.reset_index(), out.panel)
     write_table(pd.DataFrame(side_log, columns=LOG_COLUMNS), out.cleaning)
     log.info("raw panel: %d cities x %d years x %d fields, %d missing cells; plausibility checks passed",

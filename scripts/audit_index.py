@@ -3,9 +3,10 @@ importance against weight."""
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import audit, tables
-from urban_resilience.io import read_panel, read_table, write_table, write_user_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_panel, read_table, write_table, write_user_table
+from urban_resilience.core.logs import logged
+from urban_resilience.robustness import audit
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

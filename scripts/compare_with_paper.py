@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from urban_resilience import reproduction, tables
-from urban_resilience.io import read_scores, read_table, write_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_scores, read_table, write_table
+from urban_resilience.core.logs import logged
+from urban_resilience.exports import reproduction
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import index, tables
-from urban_resilience.io import read_panel, read_table, write_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_panel, read_table, write_table
+from urban_resilience.core.logs import logged
+from urban_resilience.index import composite
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp = snakemake.input
     table = tables.read_indicators(inp.indicators)
-    frame = index.scores(read_panel(inp.standardised), read_table(inp.by_year),
+    frame = composite.scores(read_panel(inp.standardised), read_table(inp.by_year),
                          dict(zip(table["code"], table["dimension"])))
     cities = tables.read_cities(inp.cities)[["admin_code", "name_cn", "name_en", "province_cn", "province_en"]]
     frame = cities.merge(frame.reset_index(), on="admin_code", how="right", validate="one_to_many")

@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import panel, tables
-from urban_resilience.io import read_panel, write_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_panel, write_table
+from urban_resilience.core.logs import logged
+from urban_resilience.panel import build
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -17,8 +18,8 @@ with logged(snakemake.log[0]) as log:
     trees = tables.parse_formulas(indicators, tables.read_raw_fields(inp.raw_fields))
     raw = read_panel(inp.panel)
     years = list(params.years)
-    frame = panel.derive(raw, trees, years)
-    divisions = panel.division_log(raw, trees, dict(zip(indicators["code"], indicators["formula"])), years)
+    frame = build.derive(raw, trees, years)
+    divisions = build.division_log(raw, trees, dict(zip(indicators["code"], indicators["formula"])), years)
     write_table(frame.reset_index(), out.indicators)
     write_table(divisions, out.cleaning)
     log.info("%d indicators, %d missing cells before interpolation, %d divisions by 0", frame.shape[1],

@@ -4,9 +4,11 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
-from urban_resilience import boundaries, export, tables
-from urban_resilience.io import read_scores, read_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_scores, read_table
+from urban_resilience.core.logs import logged
+from urban_resilience.exports import outputs
+from urban_resilience.readers import boundaries
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -16,7 +18,7 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     scores = read_scores(inp.scores, None, params.study_area)
-    wide, long = export.gis_layers(gpd.read_file(inp.boundaries), scores, read_table(inp.tiers), read_table(inp.ranks),
+    wide, long = outputs.gis_layers(gpd.read_file(inp.boundaries), scores, read_table(inp.tiers), read_table(inp.ranks),
                                    tables.read_indicators(inp.indicators), list(params.years), dict(params.dataset))
     boundaries.write_geopackage(wide, out.gpkg, layer="cities_wide")
     boundaries.write_geopackage(long, out.gpkg, layer="cities_by_year")

@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import export, tables
-from urban_resilience.io import read_scores, read_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables, vocabulary
+from urban_resilience.core.io import read_scores, read_table
+from urban_resilience.core.logs import logged
+from urban_resilience.exports import outputs
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -14,19 +15,19 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     study_area = list(params.study_area)
-    columns = ["admin_code", "name_cn", "name_en", "province_en", "year", *export.MEASURES]
-    scores = export.ranked_scores(read_scores(inp.scores, None, study_area)[columns])
+    columns = ["admin_code", "name_cn", "name_en", "province_en", "year", *vocabulary.MEASURES]
+    scores = outputs.ranked_scores(read_scores(inp.scores, None, study_area)[columns])
     weights = read_table(inp.weights)[["code", "dimension", "name_cn", "name_en", "direction", "weight",
                                        "dimension_weight", "paper_weight"]]
     weights = weights.rename(columns={"name_cn": "indicator_cn", "name_en": "indicator_en"})
     tiers = read_table(inp.tiers)
     indicators = tables.read_indicators(inp.indicators)
-    obstacles = export.top_obstacles(read_table(inp.ranks), indicators, study_area)
+    obstacles = outputs.top_obstacles(read_table(inp.ranks), indicators, study_area)
     drop = ["dataset"]
     sheets = {
-        "Scores 得分": (scores, {**export.SCORE_FORMATS}),
+        "Scores 得分": (scores, {**outputs.SCORE_FORMATS}),
         "Weights 权重": (weights, {"weight": "0.0000", "dimension_weight": "0.0000", "paper_weight": "0.0000"}),
-        "Tiers 等级 (Table 2)": (export.tiers_table(tiers), {"reference": "0.0000", **{
+        "Tiers 等级 (Table 2)": (outputs.tiers_table(tiers), {"reference": "0.0000", **{
             f"bound {d:+.0%}": "0.0000" for d in (-0.3, -0.1, 0.1, 0.3)}}),
         "Tiers by city 城市等级": (tiers.drop(columns=drop), {"total": "0.0000", "reference": "0.0000",
                                                           "deviation": "0.0%"}),
@@ -41,11 +42,11 @@ with logged(snakemake.log[0]) as log:
                           {"published": "0.0000", "this_run": "0.0000", "difference": "0.0000",
                            "relative_difference": "0.0%"}),
         "Rank intervals 排名区间": (read_table(inp.intervals).drop(columns=drop), {
-            "mean_abs_shift": "0.00", **{f"share_{tier}": "0%" for tier in export.TIERS}}),
+            "mean_abs_shift": "0.00", **{f"share_{tier}": "0%" for tier in vocabulary.TIERS}}),
         "Sensitivity 敏感性": (read_table(inp.sobol, dtype={"year": str}, keep_default_na=False).drop(columns=drop),
                             {"S1": "0.000", "S1_conf": "0.000", "ST": "0.000", "ST_conf": "0.000",
                              "variance": "0.000"}),
     }
-    export.write_workbook(out.workbook, sheets, dict(params.dataset), dict(params.settings))
-    export.write_settings(out.settings, dict(params.dataset), dict(params.settings))
+    outputs.write_workbook(out.workbook, sheets, dict(params.dataset), dict(params.settings))
+    outputs.write_settings(out.settings, dict(params.dataset), dict(params.settings))
     log.info("%s: %d sheets", out.workbook, len(sheets) + 1)

@@ -4,9 +4,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from urban_resilience import checks, extract, tables
-from urban_resilience.io import write_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import write_table
+from urban_resilience.core.logs import logged
+from urban_resilience.gate import checks
+from urban_resilience.readers import yearbook
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -15,16 +17,16 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
-    extract.check_year(inp.workbook, params.year, list(params.years))
+    yearbook.check_year(inp.workbook, params.year, list(params.years))
     raw_fields = tables.read_raw_fields(inp.raw_fields)
     formulas = tables.parse_formulas(tables.read_indicators(inp.indicators), raw_fields, inp.indicators)
-    names = extract.Names.build(
+    names = yearbook.Names.build(
         tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
     )
     wanted = set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])
-    values, cleaning = extract.extract_workbook(
-        inp.workbook, params.year, names, extract.FieldMap.build(raw_fields, tables.divisor_fields(formulas)),
-        extract.Units(tables.read_units(inp.units)), wanted, checks.KnownBreaks.read(inp.known_breaks),
+    values, cleaning = yearbook.extract_workbook(
+        inp.workbook, params.year, names, yearbook.FieldMap.build(raw_fields, tables.divisor_fields(formulas)),
+        yearbook.Units(tables.read_units(inp.units)), wanted, checks.KnownBreaks.read(inp.known_breaks),
     )
     write_table(values, out.values)
     write_table(cleaning, out.cleaning)

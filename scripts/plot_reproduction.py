@@ -2,9 +2,11 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import figures, reproduction, tables
-from urban_resilience.io import read_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_table
+from urban_resilience.core.logs import logged
+from urban_resilience.exports import reproduction
+from urban_resilience.figures import plots
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -13,13 +15,13 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
-    figures.setup_fonts()
+    plots.setup_fonts()
     comparison = read_table(inp.comparison, dtype={"group": str})
     confusion = read_table(inp.tiers)
     confusion.attrs["year"] = params.year
     indicators = tables.read_indicators(inp.indicators)
     rho = reproduction.weight_rank_correlation(comparison)
-    figure = figures.reproduction(comparison, dict(zip(indicators["code"], indicators["dimension"])), confusion, rho,
+    figure = plots.reproduction(comparison, dict(zip(indicators["code"], indicators["dimension"])), confusion, rho,
                                   params.figures["language"], params.synthetic)
-    figures.save(figure, figures.output_paths(out.figure, out.extra))
+    plots.save(figure, plots.output_paths(out.figure, out.extra))
     log.info("weights scatter (rho %.3f) and tier confusion", rho)

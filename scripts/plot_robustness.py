@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import figures, tables
-from urban_resilience.io import read_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_table
+from urban_resilience.core.logs import logged
+from urban_resilience.figures import plots
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -13,20 +14,20 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
-    figures.setup_fonts()
+    plots.setup_fonts()
     language, synthetic = params.figures["language"], params.synthetic
     indicators = tables.read_indicators(inp.indicators)
     dimensions = dict(zip(indicators["code"], indicators["dimension"]))
     names = dict(zip(indicators["code"], indicators["name_cn" if language == "zh" else "name_en"]))
     drawn = {
-        out.ranks: figures.rank_uncertainty(read_table(inp.intervals), tables.read_cities(inp.cities), params.years,
+        out.ranks: plots.rank_uncertainty(read_table(inp.intervals), tables.read_cities(inp.cities), params.years,
                                             language, synthetic),
-        out.sobol: figures.sobol_bars(read_table(inp.sobol, dtype={"year": str}), language, synthetic),
-        out.correlations: figures.correlation_heatmap(read_table(inp.matrix).set_index("indicator"), dimensions,
+        out.sobol: plots.sobol_bars(read_table(inp.sobol, dtype={"year": str}), language, synthetic),
+        out.correlations: plots.correlation_heatmap(read_table(inp.matrix).set_index("indicator"), dimensions,
                                                       names, language, synthetic),
-        out.importance: figures.importance_against_weight(read_table(inp.importance), dimensions, language,
+        out.importance: plots.importance_against_weight(read_table(inp.importance), dimensions, language,
                                                           synthetic),
     }
     for path, figure in drawn.items():
-        figures.save(figure, figures.output_paths(path, out.extra))
+        plots.save(figure, plots.output_paths(path, out.extra))
     log.info("%d robustness figures", len(drawn))

@@ -2,8 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import boundaries, tables
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.logs import logged
+from urban_resilience.readers import boundaries
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

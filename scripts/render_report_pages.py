@@ -2,9 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import export
-from urban_resilience.io import read_table
-from urban_resilience.logs import logged
+from urban_resilience.core.io import read_table
+from urban_resilience.core.logs import logged
+from urban_resilience.exports import outputs
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -27,11 +27,11 @@ TITLES = {
 with logged(snakemake.log[0]) as log:
     inp, out, dataset = snakemake.input, snakemake.output, dict(snakemake.params.dataset)
     for name, title in TITLES.items():
-        text = export.table_page(read_table(inp[name]), title, dataset)
+        text = outputs.table_page(read_table(inp[name]), title, dataset)
         with open(out[name], "w", encoding="utf-8") as handle:
             handle.write(text)
     with open(inp.quality, encoding="utf-8") as handle:
-        page = export.markdown_page(handle.read(), "Data quality 数据质量", dataset)
+        page = outputs.markdown_page(handle.read(), "Data quality 数据质量", dataset)
     with open(out.quality, "w", encoding="utf-8") as handle:
         handle.write(page)
     log.info("%d report pages written", len(TITLES) + 1)

@@ -2,9 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from urban_resilience import pm25
-from urban_resilience.io import write_table
-from urban_resilience.logs import logged
+from urban_resilience.core.io import write_table
+from urban_resilience.core.logs import logged
+from urban_resilience.readers import pm25
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

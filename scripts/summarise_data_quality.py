@@ -4,9 +4,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from urban_resilience import quality, tables
-from urban_resilience.io import read_panel, read_table, write_user_table
-from urban_resilience.logs import logged
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_panel, read_table, write_user_table
+from urban_resilience.core.logs import logged
+from urban_resilience.gate import quality
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake

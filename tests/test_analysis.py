@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from urban_resilience import analysis, disparities, spatial
+from urban_resilience.analysis import disparities, spatial, trends
+from urban_resilience.core import vocabulary
 
 # The paper's published means (2003 -> 2019, 17 years) and growth rates (the paper's text)
 PAPER = [("total", 0.0411, 0.1229, 0.0708), ("economic", 0.0099, 0.0267, 0.0636),
@@ -15,15 +16,15 @@ PAPER = [("total", 0.0411, 0.1229, 0.0708), ("economic", 0.0099, 0.0267, 0.0636)
 
 
 def test_growth_rate_of_the_papers_pair():
-    assert analysis.growth_rate(0.0411, 0.1229, 17) == pytest.approx(0.0708, abs=1e-4)
+    assert trends.growth_rate(0.0411, 0.1229, 17) == pytest.approx(0.0708, abs=1e-4)
 
 
 @pytest.mark.parametrize("measure, first, last, published", PAPER)
 def test_published_growth_rates_fit_the_formula_within_rounding(measure, first, last, published):
     # the paper rounded the means to 4 decimals: the published rate must be reachable from means
     # within ±0.00005 of the printed ones (a 1/17 exponent, for example, is not)
-    low = analysis.growth_rate(first + 5e-5, last - 5e-5, 17)
-    high = analysis.growth_rate(first - 5e-5, last + 5e-5, 17)
+    low = trends.growth_rate(first + 5e-5, last - 5e-5, 17)
+    high = trends.growth_rate(first - 5e-5, last + 5e-5, 17)
     assert low - 5e-5 <= published <= high + 5e-5
     wrong_exponent = (last / first) ** (1 / 17) - 1
     if measure == "total":
@@ -39,25 +40,25 @@ def scores_frame():
         for year, total in ((2003, first), (2004, (first + last) / 2), (2005, last)):
             row = {"admin_code": code, "name_cn": code, "name_en": code, "province_en": meta[code][0],
                    "capital": meta[code][1], "year": year, "total": total}
-            row.update({d: total / 5 for d in analysis.MEASURES[:-1]})
+            row.update({d: total / 5 for d in vocabulary.MEASURES[:-1]})
             rows.append(row)
     return pd.DataFrame(rows)
 
 
 def test_growth_table_and_primacy_by_hand():
     scores = scores_frame()
-    growth = analysis.growth_table(scores).set_index(["unit", "measure"])["growth_rate"]
+    growth = trends.growth_table(scores).set_index(["unit", "measure"])["growth_rate"]
     assert growth[("Hubei", "total")] == pytest.approx((0.70 / 0.35) ** 0.5 - 1)
     assert growth[("capitals", "total")] == pytest.approx((0.90 / 0.50) ** 0.5 - 1)
     assert growth[("B B", "total")] == pytest.approx(2**0.5 - 1)
-    primacy = analysis.primacy(scores).set_index(["province_en", "year"])
+    primacy = trends.primacy(scores).set_index(["province_en", "year"])
     assert primacy.at[("Hubei", 2003), "primacy"] == pytest.approx(0.20 / 0.10)
     assert primacy.at[("Hunan", 2005), "primacy"] == pytest.approx(0.50 / 0.30)
     assert primacy.at[("Hunan", 2005), "second_city"] == "E"
 
 
 def test_dispersion_by_hand():
-    by_year, by_province = analysis.dispersion(scores_frame())
+    by_year, by_province = trends.dispersion(scores_frame())
     first = by_year[by_year["year"] == 2003].iloc[0]
     values = np.array([0.20, 0.10, 0.05, 0.30, 0.10])
     assert first["total_std"] == pytest.approx(values.std(ddof=1))
@@ -70,30 +71,30 @@ def test_dispersion_by_hand():
 def test_tier_boundaries_are_exact():
     r = 0.1214
     totals = np.array([0.7, 0.7001, 0.8999, 0.9, 1.0, 1.0999, 1.1, 1.2999, 1.3]) * r
-    tiers = analysis.tier((totals - r) / r)
+    tiers = trends.tier((totals - r) / r)
     assert tiers.tolist() == ["low", "lower-middle", "lower-middle", "middle", "middle", "middle",
                               "upper-middle", "upper-middle", "high"]
-    classified = analysis.classify(scores_frame(), 0.25)
+    classified = trends.classify(scores_frame(), 0.25)
     # D in 2003: (0.30 − 0.25) / 0.25 = +20 %
     assert classified.loc[(classified.admin_code == "D") & (classified.year == 2003), "tier"].item() == "upper-middle"
     # five more cities outside the study area, each with total 1.0: the reference is the mean of all ten
     others = scores_frame().assign(admin_code=lambda f: "Z" + f["admin_code"], total=1.0)
-    national = analysis.classify(scores_frame(), "cities_mean", pd.concat([scores_frame(), others]))
+    national = trends.classify(scores_frame(), "cities_mean", pd.concat([scores_frame(), others]))
     assert national.groupby("year")["reference"].first().tolist() == pytest.approx(
         [(0.75 + 5) / 10, (1.125 + 5) / 10, (1.5 + 5) / 10])
-    mean_reference = analysis.classify(scores_frame(), "study_area_mean")
+    mean_reference = trends.classify(scores_frame(), "study_area_mean")
     assert mean_reference.groupby("year")["reference"].first().tolist() == pytest.approx([0.15, 0.225, 0.30])
 
 
 def test_a_reference_per_year():
     years = sorted(scores_frame()["year"].unique())
     per_year = {int(years[0]): 0.2, int(years[1]): 0.25, int(years[2]): 0.5}
-    classified = analysis.classify(scores_frame(), per_year)
+    classified = trends.classify(scores_frame(), per_year)
     assert classified.groupby("year")["reference"].first().tolist() == [0.2, 0.25, 0.5]
     d_first = classified.loc[(classified.admin_code == "D") & (classified.year == years[0])]
     assert d_first["deviation"].item() == pytest.approx((d_first["total"].item() - 0.2) / 0.2)
     with pytest.raises(ValueError, match=rf"no value for year\(s\) \[{years[2]}\]"):
-        analysis.classify(scores_frame(), {int(years[0]): 0.2, int(years[1]): 0.25})
+        trends.classify(scores_frame(), {int(years[0]): 0.2, int(years[1]): 0.25})
 
 
 def test_theil_decomposition_by_hand():
@@ -148,7 +149,7 @@ def test_moran_by_hand():
     # z = (−1.5, −0.5, 0.5, 1.5), Σz² = 5, Σ w z z = 2.0, S0 = n  ->  I = 2.0 / 5
     w = W({0: [1], 1: [0, 2], 2: [1, 3], 3: [2]})
     w.transform = "r"
-    scores = pd.DataFrame([{"admin_code": c, "year": 2003, **{m: v for m in analysis.MEASURES}}
+    scores = pd.DataFrame([{"admin_code": c, "year": 2003, **{m: v for m in vocabulary.MEASURES}}
                            for c, v in zip("abcd", [1.0, 2.0, 3.0, 4.0])])
     moran, lisa = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
     assert moran["moran_i"].iloc[0] == pytest.approx(0.4)
@@ -248,9 +249,9 @@ def test_kernel_density_integrates_to_one_and_matches_scipy():
 def test_cjk_font_is_found_and_renders_without_missing_glyphs(tmp_path):
     from matplotlib import font_manager
 
-    from urban_resilience import figures
+    from urban_resilience.figures import plots
 
-    family = figures.setup_fonts()
+    family = plots.setup_fonts()
     found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
     assert found.endswith("NotoSansCJK-Regular.ttc")
     import matplotlib.pyplot as plt
@@ -259,24 +260,24 @@ def test_cjk_font_is_found_and_renders_without_missing_glyphs(tmp_path):
         warnings.simplefilter("error")  # a "Glyph … missing from font" warning fails the test
         fig, ax = plt.subplots()
         ax.set_title("长江中游城市群 襄阳 鹰潭 景德镇 韧性 −0.25")
-        figures.save(fig, [str(tmp_path / "cjk.png")])
+        plots.save(fig, [str(tmp_path / "cjk.png")])
 
 
 def test_figures_are_byte_identical_when_redrawn(tmp_path):
-    from urban_resilience import figures
+    from urban_resilience.figures import plots
 
-    figures.setup_fonts()
-    means = analysis.yearly_means(scores_frame())
+    plots.setup_fonts()
+    means = trends.yearly_means(scores_frame())
     outputs = []
     for run in ("a", "b"):
         paths = [str(tmp_path / f"{run}.{ext}") for ext in ("png", "svg", "pdf")]
-        figures.save(figures.dimension_means(means, "zh", True), paths)
+        plots.save(plots.dimension_means(means, "zh", True), paths)
         outputs.append([open(p, "rb").read() for p in paths])
     assert outputs[0] == outputs[1]
 
 
 def test_demo_run_analysis_outputs(demo_run):
-    from urban_resilience.io import read_table
+    from urban_resilience.core.io import read_table
 
     results = demo_run / "results"
     growth = read_table(results / "analysis" / "growth_rates.csv")
@@ -287,7 +288,7 @@ def test_demo_run_analysis_outputs(demo_run):
     assert tiers["reference"].to_numpy() == pytest.approx(tiers.groupby("year")["total"].transform("mean").to_numpy())
     assert tiers["deviation"].to_numpy() == pytest.approx(((tiers["total"] - tiers["reference"])
                                                            / tiers["reference"]).to_numpy())
-    assert tiers["tier"].tolist() == analysis.tier(tiers["deviation"]).tolist()
+    assert tiers["tier"].tolist() == trends.tier(tiers["deviation"]).tolist()
     assert tiers["tier"].nunique() >= 3
     inequality = read_table(results / "analysis" / "inequality.csv")
     parts = inequality[["gini_within", "gini_net_between", "gini_transvariation"]].sum(axis=1)
@@ -302,20 +303,20 @@ def test_demo_run_analysis_outputs(demo_run):
 def test_fisher_jenks_matches_mapclassify(seed, classes):
     import mapclassify
 
-    from urban_resilience import figures
+    from urban_resilience.figures import plots
 
     values = np.round(np.random.default_rng(seed).lognormal(size=60), 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # mapclassify: "Numba not installed"
         reference = mapclassify.FisherJenks(values, k=classes).bins
-    assert figures.fisher_jenks(values, classes) == pytest.approx(np.asarray(reference))
+    assert plots.fisher_jenks(values, classes) == pytest.approx(np.asarray(reference))
 
 
 def test_fisher_jenks_by_hand():
-    from urban_resilience import figures
+    from urban_resilience.figures import plots
 
     # two obvious groups and one outlier
-    assert figures.fisher_jenks(np.array([1.0, 1.1, 0.9, 5.0, 5.2, 20.0]), 3).tolist() == [1.1, 5.2, 20.0]
+    assert plots.fisher_jenks(np.array([1.0, 1.1, 0.9, 5.0, 5.2, 20.0]), 3).tolist() == [1.1, 5.2, 20.0]
 
 
 def test_theil_with_a_zero_group_total_uses_0_ln_0():
@@ -331,7 +332,7 @@ def test_theil_with_a_zero_group_total_uses_0_ln_0():
 
 
 def test_permutation_streams_are_independent_per_year_measure_and_statistic():
-    from urban_resilience import spatial
+    from urban_resilience.analysis import spatial
 
     seeds = {spatial.stream_seed(20210301, year, measure, statistic)
              for year in range(2003, 2020) for measure in spatial.MEASURES for statistic in (0, 1)}
@@ -344,7 +345,7 @@ def test_moran_leaves_the_process_warnings_filters_alone():
 
     from libpysal import weights
 
-    from urban_resilience import spatial
+    from urban_resilience.analysis import spatial
 
     codes = ["a", "b", "c", "d"]
     w = weights.W({"a": ["b"], "b": ["a", "c"], "c": ["b", "d"], "d": ["c"]})
@@ -362,7 +363,7 @@ def test_first_and_last_year_obstacle_frequency_by_hand():
     top5 = pd.DataFrame({"year": [2003, 2003, 2019, 2011], "indicator": ["x10", "x1", "x2", "x1"],
                          "cities": [3, 2, 4, 9]})
     top1 = pd.DataFrame({"year": [2003, 2019], "indicator": ["x10", "x2"], "cities": [3, 4]})
-    table = analysis.obstacle_frequency_first_last(indicators, top5, top1, 2003, 2019)
+    table = trends.obstacle_frequency_first_last(indicators, top5, top1, 2003, 2019)
     assert table.columns.tolist() == ["indicator", "dimension", "name_cn", "name_en", "top5_2003", "top5_2019",
                                       "top1_2003", "top1_2019"]
     assert table[["indicator", "top5_2003", "top5_2019", "top1_2003", "top1_2019"]].values.tolist() == [
@@ -371,14 +372,14 @@ def test_first_and_last_year_obstacle_frequency_by_hand():
 
 def test_growth_table_rows_in_full():
     scores = scores_frame()
-    table = analysis.growth_table(scores)
+    table = trends.growth_table(scores)
     assert table.columns.tolist() == ["level", "unit", "measure", "first_year", "last_year", "first", "last",
                                       "growth_rate"]
     units = table.drop_duplicates(["level", "unit"])[["level", "unit"]].values.tolist()
     assert units == [["study area", "all cities"], ["province", "Hubei"], ["province", "Hunan"],
                      ["capital", "capitals"], ["capital", "non-capitals"], ["city", "A A"], ["city", "B B"],
                      ["city", "C C"], ["city", "D D"], ["city", "E E"]]
-    assert table["measure"].tolist()[:6] == list(analysis.MEASURES)
+    assert table["measure"].tolist()[:6] == list(vocabulary.MEASURES)
     assert (table["first_year"] == 2003).all() and (table["last_year"] == 2005).all()
     row = table[(table["unit"] == "non-capitals") & (table["measure"] == "total")].iloc[0]
     assert row["first"] == pytest.approx((0.10 + 0.05 + 0.10) / 3) and row["last"] == pytest.approx(0.60 / 3)
@@ -386,14 +387,14 @@ def test_growth_table_rows_in_full():
     economic = table[(table["unit"] == "all cities") & (table["measure"] == "economic")].iloc[0]
     assert economic["first"] == pytest.approx(0.75 / 5 / 5) and economic["last"] == pytest.approx(1.5 / 5 / 5)
     zero = scores.assign(total=scores["total"].where(scores["admin_code"] != "C", 0.0))
-    city = analysis.growth_table(zero).set_index(["unit", "measure"])
+    city = trends.growth_table(zero).set_index(["unit", "measure"])
     assert np.isnan(city.at[("C C", "total"), "growth_rate"])  # growth from 0 is undefined, not infinite
     assert city.at[("C C", "economic"), "growth_rate"] == pytest.approx(2**0.5 - 1)
 
 
 def test_primacy_rows_in_full_ties_and_missing_capitals():
     scores = scores_frame()
-    table = analysis.primacy(scores)
+    table = trends.primacy(scores)
     assert table.columns.tolist() == ["province_en", "year", "capital", "capital_total", "second_city",
                                       "second_total", "primacy"]
     assert table[["province_en", "year"]].values.tolist() == [[p, y] for p in ("Hubei", "Hunan")
@@ -403,11 +404,11 @@ def test_primacy_rows_in_full_ties_and_missing_capitals():
     assert first["capital_total"] == pytest.approx(0.20) and first["second_total"] == pytest.approx(0.10)
     tied = scores.copy()
     tied.loc[tied["admin_code"].isin(["B", "C"]), "total"] = 0.1  # B and C tie: the lower code is named
-    assert analysis.primacy(tied).iloc[0]["second_city"] == "B"
+    assert trends.primacy(tied).iloc[0]["second_city"] == "B"
     no_capital = scores[scores["admin_code"] != "D"]  # Hunan without its capital: no Hunan rows
-    assert set(analysis.primacy(no_capital)["province_en"]) == {"Hubei"}
+    assert set(trends.primacy(no_capital)["province_en"]) == {"Hubei"}
     alone = scores[scores["admin_code"] != "E"]  # Hunan's capital alone: no Hunan rows either
-    assert set(analysis.primacy(alone)["province_en"]) == {"Hubei"}
+    assert set(trends.primacy(alone)["province_en"]) == {"Hubei"}
 
 
 def dagum_by_loops(y: list[float], g: list[str]) -> dict[str, float]:

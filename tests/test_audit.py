@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from urban_resilience import audit
+from urban_resilience.robustness import audit
 
 
 def test_cronbach_alpha_by_hand():

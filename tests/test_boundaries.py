@@ -6,8 +6,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from urban_resilience import boundaries, tables
-from urban_resilience.boundaries import BoundaryError
+from urban_resilience.core import tables
+from urban_resilience.readers import boundaries
+from urban_resilience.readers.boundaries import BoundaryError
 
 GEOD = Geod(ellps="WGS84")
 

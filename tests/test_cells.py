@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from urban_resilience.cells import MISSING_MARKERS, read_cell
+from urban_resilience.readers.cells import MISSING_MARKERS, read_cell
 
 CASES = [  # printed, value (None = missing), action, note
     (None, None, "missing", "blank cell"),

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from urban_resilience import checks
-from urban_resilience.checks import DataCheckError, KnownBreaks
+from urban_resilience.gate import checks
+from urban_resilience.gate.checks import DataCheckError, KnownBreaks
 
 YEARS = list(range(2002, 2020))
 CITIES = ["420100", "420200", "420500", "420600", "420700", "420800"]

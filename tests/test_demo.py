@@ -140,8 +140,8 @@ def test_check_command_exits_zero_on_committed_data(resources):
 
 def test_calibration_emulates_the_workflow_index(resources):
     """The fit's emulation of weights and scores equals the workflow's own index functions."""
-    from urban_resilience import index
     from urban_resilience.demo import calibrate
+    from urban_resilience.index import composite
 
     problem = calibrate.Problem(resources)
     out = problem.emulate(problem.start())
@@ -149,13 +149,13 @@ def test_calibration_emulates_the_workflow_index(resources):
     x = out["x_pooled"]  # indicators × pooled cities × years
     cells = pd.MultiIndex.from_product([problem.codes, calibrate.YEARS], names=["admin_code", "year"])
     standardised = pd.DataFrame(x.reshape(len(codes), -1).T, index=cells, columns=codes)
-    weights = index.entropy_weights(standardised, calibrate.SHIFT)["weight"]
+    weights = composite.entropy_weights(standardised, calibrate.SHIFT)["weight"]
     assert weights.to_numpy() == pytest.approx(out["weights"].reindex(weights.index).to_numpy(), rel=1e-12)
     dimensions = dict(zip(problem.indicators["code"], problem.indicators["dimension"]))
     dimensions.update({"x7": "ecological", "x14": "social", "x26": "infrastructure"})
     yearly = pd.DataFrame([(year, code, w) for year in calibrate.YEARS for code, w in weights.items()],
                           columns=["year", "indicator", "weight"])
-    scores = index.scores(standardised, yearly, dimensions)
+    scores = composite.scores(standardised, yearly, dimensions)
     study = scores.loc[problem.study_codes]
     assert study["total"].unstack("year").to_numpy() == pytest.approx(out["total"], rel=1e-12)
     assert sorted(problem.codes) == problem.codes and len(problem.study_codes) == 28 and len(problem.codes) == 34

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from scipy.stats import spearmanr
 
-from urban_resilience import tables
+from urban_resilience.core import vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_mean_total_within_15_percent(outputs, year):
     _within(_row(outputs[0], "mean", "study area", "total", year), 0.15)
 
 
-@pytest.mark.parametrize("dimension", tables.DIMENSIONS)
+@pytest.mark.parametrize("dimension", vocabulary.DIMENSIONS)
 @pytest.mark.parametrize("year", [2003, 2019])
 def test_dimension_means_within_25_percent(outputs, dimension, year):
     _within(_row(outputs[0], "mean", "study area", dimension, year), 0.25)
@@ -73,7 +73,7 @@ def test_weights_rank_correlation_and_dimension_weights(outputs):
     rho = spearmanr(weights["published"], weights["this_run"]).statistic
     print(f"Spearman correlation of the 31 weights with Table 1: {rho:.3f} (target ≥ 0.8)")
     assert rho >= 0.8
-    for dimension in tables.DIMENSIONS:
+    for dimension in vocabulary.DIMENSIONS:
         row = _row(comparison, "dimension_weight", dimension, "weight")
         print(f"weight of {dimension}: paper {row['published']:.4f}, demo {row['this_run']:.4f}")
         assert abs(row["this_run"] - row["published"]) <= 0.05

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from urban_resilience import export
+from urban_resilience.exports import outputs
 
 from conftest import SMALL_CONFIG, run_snakemake
 
@@ -15,20 +15,20 @@ from conftest import SMALL_CONFIG, run_snakemake
 def test_ranks_tiers_layout_and_top_obstacles_by_hand():
     scores = pd.DataFrame({"admin_code": ["A", "B", "C", "A", "B", "C"], "year": [2003] * 3 + [2004] * 3,
                            "total": [0.2, 0.3, 0.3, 0.5, 0.1, 0.2]})
-    ranked = export.ranked_scores(scores)
+    ranked = outputs.ranked_scores(scores)
     assert ranked[["year", "admin_code", "rank"]].values.tolist() == [
         [2003, "B", 1], [2003, "C", 1], [2003, "A", 3], [2004, "A", 1], [2004, "C", 2], [2004, "B", 3]]
     tiers = pd.DataFrame({"year": 2019, "name_cn": ["武汉市", "荆门市", "鄂州市", "长沙市"], "reference": 0.1,
                           "total": [0.2, 0.05, 0.1, 0.15], "tier": ["high", "low", "middle", "high"]})
-    table = export.tiers_table(tiers)
+    table = outputs.tiers_table(tiers)
     assert table["bound -30%"].iloc[0] == pytest.approx(0.07) and table["bound +30%"].iloc[0] == pytest.approx(0.13)
-    assert table[export.TIER_NAMES["high"]].iloc[0] == "武汉、长沙"  # by total, highest first
-    assert table[export.TIER_NAMES["upper-middle"]].iloc[0] == ""
+    assert table[outputs.TIER_NAMES["high"]].iloc[0] == "武汉、长沙"  # by total, highest first
+    assert table[outputs.TIER_NAMES["upper-middle"]].iloc[0] == ""
     ranks = pd.DataFrame({"admin_code": ["A"] * 3 + ["Z"], "year": 2019, "indicator": ["x2", "x1", "x3", "x1"],
                           "obstacle": [50.0, 30.0, 20.0, 99.0], "rank": [1, 2, 3, 1]})
     indicators = pd.DataFrame({"code": ["x1", "x2", "x3"], "name_cn": ["甲", "乙", "丙"], "name_en": ["a", "b", "c"],
                                "dimension": ["economic"] * 3})
-    top = export.top_obstacles(ranks, indicators, ["A"], top=2)
+    top = outputs.top_obstacles(ranks, indicators, ["A"], top=2)
     assert top[["indicator", "indicator_cn", "obstacle"]].values.tolist() == [["x2", "乙", 50.0], ["x1", "甲", 30.0]]
 
 
@@ -37,8 +37,8 @@ def test_workbook_round_trip_and_same_bytes(tmp_path):
     sheets = {"Scores 得分": (frame, {"total": "0.0000"})}
     dataset = {"name": "demo", "synthetic": True}
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    export.write_workbook(first, sheets, dataset, {"Years 年份": "2003–2019"})
-    export.write_workbook(second, sheets, dataset, {"Years 年份": "2003–2019"})
+    outputs.write_workbook(first, sheets, dataset, {"Years 年份": "2003–2019"})
+    outputs.write_workbook(second, sheets, dataset, {"Years 年份": "2003–2019"})
     assert first.read_bytes() == second.read_bytes()
     workbook = load_workbook(first)
     assert workbook.sheetnames == ["About 说明", "Scores 得分"]
@@ -98,12 +98,12 @@ def test_the_demo_gis_layers_join_the_scores(demo_run):
 
 def test_settings_record_and_differences():
     settings = {"Years 年份": "2003–2019", "Shift 平移量": 0.0001}
-    record = export.settings_record({"name": "demo", "synthetic": True}, settings)
+    record = outputs.settings_record({"name": "demo", "synthetic": True}, settings)
     assert record == {"Dataset 数据集": "demo (SYNTHETIC)", "Years 年份": "2003–2019", "Shift 平移量": "0.0001"}
     now = {**record, "Shift 平移量": "0.001"}
-    assert export.settings_differences(record, record) == []
-    assert export.settings_differences(record, now) == ["Shift 平移量: run 0.0001, now 0.001"]
-    assert export.settings_differences({}, {"Years 年份": "2018–2019"}) == ["Years 年份: run —, now 2018–2019"]
+    assert outputs.settings_differences(record, record) == []
+    assert outputs.settings_differences(record, now) == ["Shift 平移量: run 0.0001, now 0.001"]
+    assert outputs.settings_differences({}, {"Years 年份": "2018–2019"}) == ["Years 年份: run —, now 2018–2019"]
 
 
 def test_a_report_built_with_another_config_says_so(small_reference, tmp_path):
@@ -123,12 +123,12 @@ def test_a_report_built_with_another_config_says_so(small_reference, tmp_path):
 def test_report_pages_show_the_table_and_the_dataset():
     frame = pd.DataFrame({"city": ["武汉市", "黄石市"], "year": [2019, 2019], "total": [0.27031234, None],
                           "dataset": ["demo (SYNTHETIC)"] * 2})
-    html = export.table_page(frame, "Scores", {"name": "demo", "synthetic": True})
+    html = outputs.table_page(frame, "Scores", {"name": "demo", "synthetic": True})
     assert "<h3>Scores</h3>" in html and 'class="synthetic">demo (SYNTHETIC): synthetic demo data' in html
     assert "<td>0.2703</td>" in html and "<td>武汉市</td>" in html and "<td>2019</td>" in html
     assert ">dataset<" not in html and "nan" not in html  # the label is stated once; a gap stays empty
-    real = export.table_page(frame.drop(columns="dataset"), "Scores", {"name": "hubei", "synthetic": False})
+    real = outputs.table_page(frame.drop(columns="dataset"), "Scores", {"name": "hubei", "synthetic": False})
     assert "<p>Dataset: hubei</p>" in real and "SYNTHETIC" not in real and "synthetic demo data" not in real
-    page = export.markdown_page("# Data quality\n\n| cause | cells |\n|---|---|\n| blank | 3 |\n", "DQ",
+    page = outputs.markdown_page("# Data quality\n\n| cause | cells |\n|---|---|\n| blank | 3 |\n", "DQ",
                                 {"name": "demo", "synthetic": True})
     assert "<h1>Data quality</h1>" in page and "<td>blank</td>" in page and "<th>cause</th>" in page

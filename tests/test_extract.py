@@ -7,17 +7,20 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from urban_resilience import checks, demo, extract, tables
-from urban_resilience.extract import ExtractionError
+from urban_resilience import demo
+from urban_resilience.core import tables
+from urban_resilience.gate import checks
+from urban_resilience.readers import yearbook
+from urban_resilience.readers.yearbook import ExtractionError
 
 
 @pytest.fixture(scope="module")
 def setup(resources):
     raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
-    names = extract.Names.build(tables.read_cities(resources / "cities.csv"),
+    names = yearbook.Names.build(tables.read_cities(resources / "cities.csv"),
                                 pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False))
-    return {"names": names, "fields": extract.FieldMap.build(raw_fields),
-            "units": extract.Units(tables.read_units(resources / "units.csv")),
+    return {"names": names, "fields": yearbook.FieldMap.build(raw_fields),
+            "units": yearbook.Units(tables.read_units(resources / "units.csv")),
             "wanted": set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])}
 
 
@@ -25,7 +28,7 @@ def setup(resources):
 def extracted(resources, setup):
     frames, logs = [], []
     for edition in demo.EDITIONS:
-        long, log = extract.extract_workbook(resources / "demo" / "yearbook" / f"中国城市统计年鉴{edition}.xlsx",
+        long, log = yearbook.extract_workbook(resources / "demo" / "yearbook" / f"中国城市统计年鉴{edition}.xlsx",
                                              edition - 1, **setup)
         frames.append(long)
         logs.append(log)
@@ -95,7 +98,7 @@ def book(path, sheets):
 
 
 def run(path, setup, wanted, year=2010):
-    return extract.extract_workbook(path, year, setup["names"], setup["fields"], setup["units"], set(wanted))
+    return yearbook.extract_workbook(path, year, setup["names"], setup["fields"], setup["units"], set(wanted))
 
 
 HEADER = [["城市", None, "地区生产总值(万元)", None, "年末总人口(万人)", None],
@@ -201,7 +204,7 @@ def test_percentage_above_100(tmp_path, setup):
 
 def test_edition_for_a_year_outside_the_config():
     with pytest.raises(ExtractionError, match="中国城市统计年鉴2022.xlsx: data year 2021 is outside the configured"):
-        extract.check_year("in/中国城市统计年鉴2022.xlsx", 2021, list(range(2002, 2020)))
+        yearbook.check_year("in/中国城市统计年鉴2022.xlsx", 2021, list(range(2002, 2020)))
 
 
 def test_conflicting_duplicate_field_in_one_edition(tmp_path, setup):
@@ -246,7 +249,7 @@ def test_district_larger_than_the_whole_city_stops_naming_both_cells(tmp_path, s
         run(path, setup, {"gdp", "pop"})
     known = checks.KnownBreaks(pd.DataFrame({"admin_code": ["420100"], "field": ["gdp"], "first_year": ["2010"],
                                              "reason": ["yearbook error confirmed with the city bureau"]}))
-    long, log = extract.extract_workbook(path, 2010, setup["names"], setup["fields"], setup["units"], {"gdp"}, known)
+    long, log = yearbook.extract_workbook(path, 2010, setup["names"], setup["fields"], setup["units"], {"gdp"}, known)
     accepted = log[log["action"] == "accepted_finding"]
     assert accepted[["admin_code", "field", "year"]].values.tolist() == [["420100", "gdp", 2010]]
     assert long.set_index("field").at["gdp", "value"] == 5000.0
@@ -261,12 +264,12 @@ def test_district_larger_than_the_whole_city_stops_naming_both_cells(tmp_path, s
 def test_zero_where_zero_is_impossible_is_set_missing_with_a_log_row(tmp_path, setup, resources):
     raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
     indicators = tables.read_indicators(resources / "indicators.csv")
-    fields = extract.FieldMap.build(raw_fields, tables.divisor_fields(tables.parse_formulas(indicators, raw_fields)))
+    fields = yearbook.FieldMap.build(raw_fields, tables.divisor_fields(tables.parse_formulas(indicators, raw_fields)))
     assert {"gdp", "pop", "pop_district", "industry_va", "emp_units"} <= fields.never_zero
     assert "patents" not in fields.never_zero and "fdi_usd" not in fields.never_zero
     rows = [*HEADER, ["武汉市", "Wuhan", 0, None, 800.0, 500.0]]
     path = book(tmp_path / "x.xlsx", {"2-3": rows})
-    long, log = extract.extract_workbook(path, 2010, setup["names"], fields, setup["units"], {"gdp", "pop"})
+    long, log = yearbook.extract_workbook(path, 2010, setup["names"], fields, setup["units"], {"gdp", "pop"})
     assert math.isnan(long.set_index("field").at["gdp", "value"])
     entry = log[log["action"] == "impossible_zero"].iloc[0]
     assert (entry["cell"], entry["admin_code"], entry["field"], entry["written"]) == ("C3", "420100", "gdp", "0")
@@ -344,7 +347,7 @@ def test_a_legacy_xls_edition_reads_like_the_xlsx(tmp_path, setup):
             ["武汉市", "Wuhan", "5 000.5", 4000.0, 800.0, "-"],
             ["  长沙市", "Changsha", 3000.0, 2000.0, 700.0, 300.0]]
     xls = write_xls(tmp_path / "中国城市统计年鉴2011.xls", rows, merges=[(1, 1, 2, 3), (1, 1, 4, 5)])
-    assert xls.read_bytes()[:8] == extract.OLE2_MAGIC
+    assert xls.read_bytes()[:8] == yearbook.OLE2_MAGIC
     long_xls, log_xls = run(xls, setup, {"gdp", "pop", "pop_district"})
     sheet = Workbook()
     for row in rows:
@@ -374,7 +377,7 @@ def test_column_letters_as_excel_names_them():
     from openpyxl.utils import get_column_letter
 
     for number in (1, 2, 26, 27, 52, 53, 702, 703, 16384):
-        assert extract.get_column_letter(number) == get_column_letter(number)
+        assert yearbook.get_column_letter(number) == get_column_letter(number)
 
 
 def test_workbook_format_messages_in_full(tmp_path):
@@ -383,36 +386,36 @@ def test_workbook_format_messages_in_full(tmp_path):
         if content is not None:
             path.write_bytes(content)
         with pytest.raises(ExtractionError) as error:
-            extract.read_workbook(path)
+            yearbook.read_workbook(path)
         return str(error.value)
 
-    assert said("a.xlsx", extract.OLE2_MAGIC + b"rest") == (
+    assert said("a.xlsx", yearbook.OLE2_MAGIC + b"rest") == (
         "a.xlsx: this is a legacy .xls (BIFF) workbook named .xlsx; rename it to a.xls (the workflow reads .xls "
         "editions as they are)")
-    assert said("b.XLS", extract.ZIP_MAGIC + b"rest") == (
+    assert said("b.XLS", yearbook.ZIP_MAGIC + b"rest") == (
         "b.XLS: this is an .xlsx workbook named .xls; rename it to b.xlsx")
     assert said("c.xlsx", b"<html>404</html>") == (
         "c.xlsx: not a readable Excel workbook (.xlsx or .xls): the file starts with b'<html>40', neither a ZIP "
         "(.xlsx) nor an OLE2 (.xls) header")
     assert said("d.xlsx", None).startswith("d.xlsx: cannot be read: ")
-    assert said("e.xlsx", extract.ZIP_MAGIC + b"not really a zip").startswith(
+    assert said("e.xlsx", yearbook.ZIP_MAGIC + b"not really a zip").startswith(
         "e.xlsx: not a readable Excel workbook (.xlsx or .xls): ")
 
 
 def test_plausibility_of_a_single_value_in_full():
     for kind in ("amount", "count", "percent"):
         with pytest.raises(ExtractionError) as error:
-            extract.check_plausible(-2.5, kind, "f.xlsx, cell C4", "%")
+            yearbook.check_plausible(-2.5, kind, "f.xlsx, cell C4", "%")
         assert str(error.value) == f"f.xlsx, cell C4: negative value -2.5; a {kind} cannot be negative"
-    extract.check_plausible(-2.5, "rate", "f.xlsx, cell C4", "%")  # a rate (growth) may be negative
-    extract.check_plausible(0.0, "amount", "w", "万元")
-    extract.check_plausible(100.0, "percent", "w", "%")
-    extract.check_plausible(150.0, "amount", "w", "万元")
+    yearbook.check_plausible(-2.5, "rate", "f.xlsx, cell C4", "%")  # a rate (growth) may be negative
+    yearbook.check_plausible(0.0, "amount", "w", "万元")
+    yearbook.check_plausible(100.0, "percent", "w", "%")
+    yearbook.check_plausible(150.0, "amount", "w", "万元")
     with pytest.raises(ExtractionError) as error:
-        extract.check_plausible(100.5, "percent", "f.xlsx, cell D9", "%")
+        yearbook.check_plausible(100.5, "percent", "f.xlsx, cell D9", "%")
     assert str(error.value) == "f.xlsx, cell D9: 100.5 % is above 100, impossible for this share"
-    assert extract.spans_row(["title", None, "title"]) and not extract.spans_row(["title", None, None])
-    assert not extract.spans_row([None, "a", "a"]) and not extract.spans_row(["a", "b", "a"])
+    assert yearbook.spans_row(["title", None, "title"]) and not yearbook.spans_row(["title", None, None])
+    assert not yearbook.spans_row([None, "a", "a"]) and not yearbook.spans_row(["a", "b", "a"])
 
 
 MESSAGES = {
@@ -463,7 +466,7 @@ def test_extraction_messages_in_full(tmp_path, setup, case):
 
 def test_edition_outside_the_years_message_in_full():
     with pytest.raises(ExtractionError) as error:
-        extract.check_year("in/中国城市统计年鉴2022.xlsx", 2021, list(range(2002, 2020)))
+        yearbook.check_year("in/中国城市统计年鉴2022.xlsx", 2021, list(range(2002, 2020)))
     assert str(error.value) == ("中国城市统计年鉴2022.xlsx: data year 2021 is outside the configured years 2002-2019; "
                                 "check inputs.yearbook.edition_offset and years")
 
@@ -504,7 +507,7 @@ def test_a_whole_edition_long_table_and_cleaning_log_by_hand(tmp_path, setup):
         ["430100", "pop_district", 300.0, "万人", "2-1续", "D2"],
     ]
     assert set(long["file"]) == {"中国城市统计年鉴2011.xlsx"} and set(long["year"]) == {2010}
-    assert list(log.columns) == extract.LOG_COLUMNS
+    assert list(log.columns) == yearbook.LOG_COLUMNS
     assert set(log["file"]) == {"中国城市统计年鉴2011.xlsx"} and set(log["year"]) == {2010}
     decisions = log[log["action"] != "row_missing"]
     scope_note = "no 全市/市辖区 label; taken as 全市, the field's scope"
@@ -565,42 +568,42 @@ def test_values_without_a_name_and_fields_printed_twice(tmp_path, setup):
     ("地区生产总值(千美元)", ("地区生产总值(千美元)", "", "")),  # not a known unit: left in the name
 ])
 def test_split_header_forms(setup, text, expected):
-    assert extract.split_header(text, setup["units"]) == expected
+    assert yearbook.split_header(text, setup["units"]) == expected
 
 
 def test_value_column_counts_numbers_against_names_in_column_b():
     names = [["武汉市", "Wuhan", 1.0], ["长沙市", "Changsha", 2.0]]
-    assert extract.value_column(names, 0) == 2
-    assert extract.value_column([["武汉市", 5.0, 1.0], ["长沙市", "1 234", 2.0]], 0) == 1  # repaired counts
-    assert extract.value_column([["武汉市", 5.0, 1.0], ["长沙市", "Changsha", 2.0]], 0) == 2  # a tie: names
+    assert yearbook.value_column(names, 0) == 2
+    assert yearbook.value_column([["武汉市", 5.0, 1.0], ["长沙市", "1 234", 2.0]], 0) == 1  # repaired counts
+    assert yearbook.value_column([["武汉市", 5.0, 1.0], ["长沙市", "Changsha", 2.0]], 0) == 2  # a tie: names
     skipped = [["武汉市"], [None, 5.0], ["长沙市", None, 3.0], ["南昌市", "Nanchang", 1.0]]
-    assert extract.value_column(skipped, 0) == 2 and extract.value_column([["城市", 5.0], *names], 1) == 2
+    assert yearbook.value_column(skipped, 0) == 2 and yearbook.value_column([["城市", 5.0], *names], 1) == 2
     forty = [["x", "X", 1.0]] * 20 + [["y", 3.0, 1.0]] * 20 + [["z", 4.0, 1.0]]
-    assert extract.value_column(forty, 0) == 2  # only the first 40 rows are looked at
+    assert yearbook.value_column(forty, 0) == 2  # only the first 40 rows are looked at
 
 
 def test_first_data_row_by_hand(setup):
     names = setup["names"]
     header = ["城市", None, "地区生产总值"]
-    assert extract.first_data_row([["单位：万元", None, 2019], header, ["某某县", None, 5.0]], names) == 2
-    assert extract.first_data_row([[2019, 2019, 2019], header, ["某某县", None, 5.0]], names) == 2  # merged title
-    assert extract.first_data_row([header, ["栏次", 1, 2], ["某某县", 5.0, None]], names) == 2  # numbers; value in B
-    assert extract.first_data_row([header, ["湖北省", None, None], ["武汉市", None, 1.0]], names) == 1
-    assert extract.first_data_row([header, ["北京市", None, None], ["武汉市", None, 1.0]], names) == 1  # other city
-    assert extract.first_data_row([header, ["合计", None, None]], names) == 1
-    assert extract.first_data_row([header, [None, None, 5.0], ["某某县", "x", None]], names) is None
+    assert yearbook.first_data_row([["单位：万元", None, 2019], header, ["某某县", None, 5.0]], names) == 2
+    assert yearbook.first_data_row([[2019, 2019, 2019], header, ["某某县", None, 5.0]], names) == 2  # merged title
+    assert yearbook.first_data_row([header, ["栏次", 1, 2], ["某某县", 5.0, None]], names) == 2  # numbers; value in B
+    assert yearbook.first_data_row([header, ["湖北省", None, None], ["武汉市", None, 1.0]], names) == 1
+    assert yearbook.first_data_row([header, ["北京市", None, None], ["武汉市", None, 1.0]], names) == 1  # other city
+    assert yearbook.first_data_row([header, ["合计", None, None]], names) == 1
+    assert yearbook.first_data_row([header, [None, None, 5.0], ["某某县", "x", None]], names) is None
 
 
 def test_sheet_unit_reads_the_last_unit_line_above_the_table():
     grid = [["单位：万元"], ["单位: 千 册"], ["城市", None, "藏书"], ["武汉市", None, 1.0], ["单位：人"]]
-    assert extract.sheet_unit(grid, 3) == "千册"
-    assert extract.sheet_unit(grid, 1) == "万元" and extract.sheet_unit(grid, 0) == ""
+    assert yearbook.sheet_unit(grid, 3) == "千册"
+    assert yearbook.sheet_unit(grid, 1) == "万元" and yearbook.sheet_unit(grid, 0) == ""
 
 
 def test_cell_values_as_read():
-    assert extract._value("武汉市_x000D_") == "武汉市" and extract._value("a\rb") == "ab"
-    assert extract._value("_x000D_") is None and extract._value("") is None
-    assert extract._value(3.0) == 3 and isinstance(extract._value(3.0), int) and extract._value(3.5) == 3.5
+    assert yearbook._value("武汉市_x000D_") == "武汉市" and yearbook._value("a\rb") == "ab"
+    assert yearbook._value("_x000D_") is None and yearbook._value("") is None
+    assert yearbook._value(3.0) == 3 and isinstance(yearbook._value(3.0), int) and yearbook._value(3.5) == 3.5
 
 
 def test_merged_ranges_fill_every_cell_up_to_the_sheet_edge(tmp_path):
@@ -613,13 +616,13 @@ def test_merged_ranges_fill_every_cell_up_to_the_sheet_edge(tmp_path):
     sheet.merge_cells("B2:C2")   # to the last column
     sheet.merge_cells("A3:A4")   # to the last row
     workbook.save(tmp_path / "m.xlsx")
-    [read] = extract.read_workbook(tmp_path / "m.xlsx")
+    [read] = yearbook.read_workbook(tmp_path / "m.xlsx")
     assert read.title == "m"
     assert read.grid == [["标题", "标题", "标题"], ["城市", "人口", "人口"], ["武汉市", 1, 2], ["武汉市", None, 3]]
 
 
 def test_units_and_aliases(resources):
-    units = extract.Units(pd.DataFrame({"unit": ["万元", "亿元", "%"], "dimension": ["money", "money", "share"],
+    units = yearbook.Units(pd.DataFrame({"unit": ["万元", "亿元", "%"], "dimension": ["money", "money", "share"],
                                         "factor": [1e4, 1e8, 1.0], "aliases": ["万 元|万元人民币", None, "％"]}))
     assert units.known("万元人民币") and units.known("万 元") and units.known("％") and not units.known("千元")
     assert units.factor("亿元", "万元人民币") == 1e4

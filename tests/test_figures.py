@@ -6,8 +6,8 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from shapely.geometry import box
 
-from urban_resilience import figures
-from urban_resilience.figures import MEASURES
+from urban_resilience.core.vocabulary import MEASURES
+from urban_resilience.figures import plots
 
 
 def hand_case():
@@ -29,7 +29,7 @@ def legend_labels(ax) -> list[str]:
 
 def test_pooled_breaks_one_legend_per_row_over_all_years():
     boundaries, scores = hand_case()
-    fig = figures.choropleths(boundaries, scores, [2003, 2019], 2, {}, "en", False)
+    fig = plots.choropleths(boundaries, scores, [2003, 2019], 2, {}, "en", False)
     axes = np.array(fig.axes).reshape(len(MEASURES), 2)
     assert all(legend_labels(ax) == [] for ax in axes[:, 0])  # one legend per row, at the right
     labels = legend_labels(axes[0, 1])
@@ -40,7 +40,7 @@ def test_pooled_breaks_one_legend_per_row_over_all_years():
 
 def test_per_year_breaks_give_each_panel_its_own_legend_and_labels_when_asked():
     boundaries, scores = hand_case()
-    fig = figures.choropleths(boundaries, scores, [2003, 2019], 2, {}, "en", False, per_year=True, city_labels=True)
+    fig = plots.choropleths(boundaries, scores, [2003, 2019], 2, {}, "en", False, per_year=True, city_labels=True)
     axes = np.array(fig.axes).reshape(len(MEASURES), 2)
     first, last = legend_labels(axes[0, 0]), legend_labels(axes[0, 1])
     assert first[0].startswith("0.010–") and first[-1].endswith("–0.040")  # 2003's own range
@@ -56,7 +56,7 @@ def test_obstacle_heatmap_groups_cities_by_province():
     cities = pd.DataFrame(boundaries.drop(columns="geometry")).assign(province_en=["Pe", "Pe", "Qe", "Qe"])
     degrees = pd.DataFrame({"admin_code": list("ABCD"), "year": 2019, "x1": [60.0, 50, 40, 30],
                             "x2": [40.0, 50, 60, 70]})
-    fig = figures.obstacle_heatmap(degrees, cities, 2019, "en", False)
+    fig = plots.obstacle_heatmap(degrees, cities, 2019, "en", False)
     ax = fig.axes[0]
     separators = [line.get_ydata()[0] for line in ax.lines]
     assert separators == [1.5]  # between the second and the third city: one line between two provinces
@@ -64,11 +64,11 @@ def test_obstacle_heatmap_groups_cities_by_province():
 
 
 def test_titles_name_the_study_area_only_when_configured():
-    from urban_resilience.labels import with_region
+    from urban_resilience.core.labels import with_region
 
     assert with_region("城市韧性空间分布", "", "zh") == "城市韧性空间分布"
     assert with_region("城市韧性空间分布", "长江中游城市群", "zh") == "长江中游城市群：城市韧性空间分布"
     assert with_region("Spatial pattern", "Mid-Yangtze", "en") == "Spatial pattern — Mid-Yangtze"
     boundaries, scores = hand_case()
-    fig = figures.choropleths(boundaries, scores, [2003], 2, {}, "en", False, region="Test region")
+    fig = plots.choropleths(boundaries, scores, [2003], 2, {}, "en", False, region="Test region")
     assert fig._suptitle.get_text() == "Spatial pattern of urban resilience — Test region"

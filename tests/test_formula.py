@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from urban_resilience import formula
-from urban_resilience.formula import FormulaError
+from urban_resilience.core import formula
+from urban_resilience.core.formula import FormulaError
 
 
 def panel(rows):

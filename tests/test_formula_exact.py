@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from urban_resilience import formula
-from urban_resilience.formula import BinOp, Call, Field, FormulaError, Neg, Number
+from urban_resilience.core import formula
+from urban_resilience.core.formula import BinOp, Call, Field, FormulaError, Neg, Number
 
 
 def message(text: str, known: set[str] | None = None) -> str:

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import entropy as scipy_entropy
 
-from urban_resilience import index
-from urban_resilience.index import IndexComputationError
+from urban_resilience.index import composite
+from urban_resilience.index.composite import IndexComputationError
 
 CITIES, YEARS = ["A", "B", "C"], [2003, 2004]
 INDEX = pd.MultiIndex.from_product([CITIES, YEARS], names=["admin_code", "year"])
@@ -27,22 +27,22 @@ def weights_table(weights: pd.Series, years=YEARS) -> pd.DataFrame:
 
 
 def test_hand_computed_case():
-    standardised, ranges = index.standardise_pooled(HAND, DIRECTIONS)
+    standardised, ranges = composite.standardise_pooled(HAND, DIRECTIONS)
     # x1: (v − 10) / 50;  x2 (cost): (5 − v) / 4;  x3: (v − 1) / 2
     assert standardised["x1"].tolist() == pytest.approx([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     assert standardised["x2"].tolist() == pytest.approx([0, 0.25, 0.5, 0.75, 1.0, 1.0])
     assert standardised["x3"].tolist() == pytest.approx([0, 0, 0, 0, 0, 1.0])
     assert ranges[["min", "max"]].to_numpy().tolist() == [[10, 60], [1, 5], [1, 3]]
     # shift 0: p(x1) = k/15 (k = 0..5), p(x2) = (0, 1, 2, 3, 4, 4)/14, p(x3) = (0, …, 0, 1); k = 1/ln 6
-    weights = index.entropy_weights(standardised, shift=0.0)
+    weights = composite.entropy_weights(standardised, shift=0.0)
     assert weights["entropy"].tolist() == pytest.approx([0.8314454838586238, 0.8441150748420817, 0.0])
     assert weights["weight"].tolist() == pytest.approx([0.12726479662673118, 0.11769879414417991, 0.755036409229089])
-    scores = index.scores(standardised, weights_table(weights["weight"]), DIMENSIONS)
+    scores = composite.scores(standardised, weights_table(weights["weight"]), DIMENSIONS)
     assert scores.at[("A", 2003), "total"] == pytest.approx(0.0)
     assert scores.at[("C", 2004), "total"] == pytest.approx(1.0)
     assert scores.at[("B", 2004), "total"] == pytest.approx(0.6 * 0.12726479662673118 + 0.75 * 0.11769879414417991)
     assert scores.at[("B", 2004), "ecological"] == pytest.approx(0.75 * 0.11769879414417991)
-    obstacles = index.obstacle_degrees(standardised, weights_table(weights["weight"]))
+    obstacles = composite.obstacle_degrees(standardised, weights_table(weights["weight"]))
     # city A in 2003 is at the worst value everywhere: obstacle degrees equal the weights
     assert (obstacles.loc[("A", 2003)] / 100).tolist() == pytest.approx(weights["weight"].tolist())
     # city C in 2003: x' = (0.8, 1, 0), so the gaps are 0.2·w1 and 1·w3; in 2004 C is ideal everywhere
@@ -50,7 +50,7 @@ def test_hand_computed_case():
     assert obstacles.loc[("C", 2003)].tolist() == pytest.approx(
         [100 * 0.2 * w1 / (0.2 * w1 + w3), 0.0, 100 * w3 / (0.2 * w1 + w3)])
     assert obstacles.loc[("C", 2004)].isna().all()
-    assert len(index.obstacle_ranks(obstacles)) == 5 * 3
+    assert len(composite.obstacle_ranks(obstacles)) == 5 * 3
 
 
 def test_entropy_matches_scipy_on_strictly_positive_data():
@@ -58,9 +58,9 @@ def test_entropy_matches_scipy_on_strictly_positive_data():
     data = pd.DataFrame(rng.lognormal(size=(60, 5)), index=pd.MultiIndex.from_product(
         [[f"c{i}" for i in range(12)], range(2010, 2015)], names=["admin_code", "year"]),
         columns=[f"x{j}" for j in range(5)])
-    standardised, _ = index.standardise_pooled(data, {c: "+" for c in data.columns})
+    standardised, _ = composite.standardise_pooled(data, {c: "+" for c in data.columns})
     shift = 0.0001
-    ours = index.entropy_weights(standardised, shift)
+    ours = composite.entropy_weights(standardised, shift)
     shifted = standardised.to_numpy() + shift
     reference_e = np.array([scipy_entropy(col) / math.log(len(col)) for col in shifted.T])
     reference_w = (1 - reference_e) / (1 - reference_e).sum()
@@ -69,55 +69,55 @@ def test_entropy_matches_scipy_on_strictly_positive_data():
 
 
 def test_per_year_entropy_and_critic_and_equal():
-    standardised, _ = index.standardise_pooled(HAND, DIRECTIONS)
-    by_year = index.entropy_weights_by_year(standardised, 0.0001)
+    standardised, _ = composite.standardise_pooled(HAND, DIRECTIONS)
+    by_year = composite.entropy_weights_by_year(standardised, 0.0001)
     assert by_year.groupby("year")["weight"].sum().tolist() == pytest.approx([1.0, 1.0])
     for year in YEARS:
         block = standardised.xs(year, level="year", drop_level=False) + 0.0001
         e = np.array([scipy_entropy(c) / math.log(3) for c in block.to_numpy().T])
         assert by_year[by_year.year == year]["entropy"].to_numpy() == pytest.approx(e)
-    critic = index.critic_weights(standardised)
+    critic = composite.critic_weights(standardised)
     values = standardised.to_numpy()
     expected = []
     for j in range(3):  # C_j = σ_j Σ_k (1 − r_jk), written out with loops
         sigma = values[:, j].std(ddof=1)
         expected.append(sigma * sum(1 - np.corrcoef(values[:, j], values[:, k])[0, 1] for k in range(3)))
     assert critic["weight"].to_numpy() == pytest.approx(np.array(expected) / sum(expected))
-    assert index.equal_weights(standardised)["weight"].tolist() == pytest.approx([1 / 3] * 3)
-    summary, table = index.weight_vectors(standardised, "entropy_per_year", 0.0001)
+    assert composite.equal_weights(standardised)["weight"].tolist() == pytest.approx([1 / 3] * 3)
+    summary, table = composite.weight_vectors(standardised, "entropy_per_year", 0.0001)
     assert summary["weight"].sum() == pytest.approx(1.0) and len(table) == 6
 
 
 def test_constant_or_missing_indicator_is_an_error_naming_it():
     constant = HAND.assign(x2=7.0)
     with pytest.raises(IndexComputationError, match=r"indicator\(s\) x2 take one value"):
-        index.standardise_pooled(constant, DIRECTIONS)
+        composite.standardise_pooled(constant, DIRECTIONS)
     missing = HAND.copy()
     missing.iloc[2, 0] = np.nan
     with pytest.raises(IndexComputationError, match=r"indicator\(s\) x1 have missing values"):
-        index.standardise_pooled(missing, DIRECTIONS)
+        composite.standardise_pooled(missing, DIRECTIONS)
 
 
 def test_ranks_and_top_factor_frequency():
     obstacles = pd.DataFrame({"x1": [50.0, 10.0], "x2": [30.0, 60.0], "x3": [20.0, 30.0]},
                              index=pd.MultiIndex.from_tuples([("A", 2003), ("B", 2003)], names=["admin_code", "year"]))
-    ranks = index.obstacle_ranks(obstacles)
+    ranks = composite.obstacle_ranks(obstacles)
     assert ranks[ranks.admin_code == "A"]["indicator"].tolist() == ["x1", "x2", "x3"]
     assert ranks[ranks.admin_code == "B"]["rank"].tolist() == [1, 2, 3]
     assert ranks[ranks.admin_code == "B"]["indicator"].tolist() == ["x2", "x3", "x1"]
-    top1 = index.top_factor_frequency(ranks, 1, ["A", "B"])
+    top1 = composite.top_factor_frequency(ranks, 1, ["A", "B"])
     assert top1[["indicator", "cities"]].values.tolist() == [["x1", 1], ["x2", 1]]
-    top2 = index.top_factor_frequency(ranks, 2, ["A", "B"])
+    top2 = composite.top_factor_frequency(ranks, 2, ["A", "B"])
     assert dict(zip(top2["indicator"], top2["cities"])) == {"x2": 2, "x1": 1, "x3": 1}
     # a study area smaller than the cities the index is computed over: only its cities count
-    assert index.top_factor_frequency(ranks, 2, ["B"])[["indicator", "cities"]].values.tolist() == [["x2", 1],
+    assert composite.top_factor_frequency(ranks, 2, ["B"])[["indicator", "cities"]].values.tolist() == [["x2", 1],
                                                                                                    ["x3", 1]]
 
 
 def test_obstacle_ranks_break_ties_in_table_order():
     obstacles = pd.DataFrame({"x2": [25.0], "x10": [25.0], "x1": [50.0]},
                              index=pd.MultiIndex.from_tuples([("A", 2003)], names=["admin_code", "year"]))
-    assert index.obstacle_ranks(obstacles)["indicator"].tolist() == ["x1", "x2", "x10"]
+    assert composite.obstacle_ranks(obstacles)["indicator"].tolist() == ["x1", "x2", "x10"]
 
 
 # ------------------------------------------------------------------ properties on random panels
@@ -130,10 +130,11 @@ DIMS4 = {"x1": "economic", "x2": "ecological", "x3": "social", "x4": "institutio
 
 
 def full_index(panel: pd.DataFrame, shift=0.0001):
-    standardised, _ = index.standardise_pooled(panel, DIRS4)
-    weights = index.entropy_weights(standardised, shift)["weight"]
+    standardised, _ = composite.standardise_pooled(panel, DIRS4)
+    weights = composite.entropy_weights(standardised, shift)["weight"]
     table = weights_table(weights, sorted(panel.index.get_level_values("year").unique()))
-    return standardised, weights, index.scores(standardised, table, DIMS4), index.obstacle_degrees(standardised, table)
+    scores = composite.scores(standardised, table, DIMS4)
+    return standardised, weights, scores, composite.obstacle_degrees(standardised, table)
 
 
 @settings(max_examples=60, deadline=None)
@@ -171,17 +172,17 @@ def test_cost_direction_reverses_ranks():
                           index=pd.MultiIndex.from_product([["a", "b", "c", "d"], [2003]],
                                                            names=["admin_code", "year"]))
     single = values[["x1"]]
-    benefit, _ = index.standardise_pooled(single, {"x1": "+"})
-    cost, _ = index.standardise_pooled(single, {"x1": "-"})
+    benefit, _ = composite.standardise_pooled(single, {"x1": "+"})
+    cost, _ = composite.standardise_pooled(single, {"x1": "-"})
     table = weights_table(pd.Series({"x1": 1.0}), [2003])
-    up = index.scores(benefit, table, {"x1": "economic"})["total"]
-    down = index.scores(cost, table, {"x1": "economic"})["total"]
+    up = composite.scores(benefit, table, {"x1": "economic"})["total"]
+    down = composite.scores(cost, table, {"x1": "economic"})["total"]
     assert up.rank().tolist() == [3.0, 1.0, 2.0, 4.0]
     assert down.rank().tolist() == [2.0, 4.0, 3.0, 1.0]
 
 
 def test_demo_run_tables(demo_run):
-    from urban_resilience.io import read_table
+    from urban_resilience.core.io import read_table
 
     weights = read_table(demo_run / "results" / "index" / "weights.csv")
     assert weights["weight"].sum() == pytest.approx(1.0)
@@ -204,7 +205,7 @@ def test_weights_table_follows_the_indicator_table_whatever_the_summary_order():
                                "paper_weight": [0.2, 0.3, None]})
     summary = pd.DataFrame({"entropy": [0.9, 0.8, 0.7], "divergence": [0.1, 0.2, 0.3], "weight": [1 / 6, 2 / 6, 3 / 6]},
                            index=pd.Index(["x1", "x10", "x2"], name="indicator"))  # x10 sorts before x2
-    table = index.weights_table(indicators, summary, "entropy_pooled", 0.0001, "demo (SYNTHETIC)")
+    table = composite.weights_table(indicators, summary, "entropy_pooled", 0.0001, "demo (SYNTHETIC)")
     assert table["code"].tolist() == ["x1", "x2", "x10"]
     assert table["weight"].tolist() == pytest.approx([1 / 6, 3 / 6, 2 / 6])
     assert table["dimension_weight"].tolist() == pytest.approx([1 / 2, 1 / 2, 1 / 2])
@@ -225,7 +226,7 @@ def small_panel():
 
 def test_critic_weights_by_hand():
     panel = small_panel()
-    table = index.critic_weights(panel)
+    table = composite.critic_weights(panel)
     sigma = panel.std(ddof=1)
     r = panel.corr()
     information = sigma * (1 - r).sum()
@@ -238,11 +239,11 @@ def test_critic_weights_by_hand():
 
 def test_equal_weights_and_the_pooled_methods_give_one_weight_every_year():
     panel = small_panel()
-    equal = index.equal_weights(panel)
+    equal = composite.equal_weights(panel)
     assert equal.index.tolist() == ["x1", "x2", "x10"] and equal["weight"].tolist() == pytest.approx([1 / 3] * 3)
-    for method, expected in (("entropy_pooled", index.entropy_weights(panel, 0.0001)),
-                             ("critic", index.critic_weights(panel)), ("equal", equal)):
-        summary, by_year = index.weight_vectors(panel, method, 0.0001)
+    for method, expected in (("entropy_pooled", composite.entropy_weights(panel, 0.0001)),
+                             ("critic", composite.critic_weights(panel)), ("equal", equal)):
+        summary, by_year = composite.weight_vectors(panel, method, 0.0001)
         pd.testing.assert_frame_equal(summary, expected)
         assert by_year.columns.tolist() == ["year", "indicator", "weight"]
         assert by_year[["year", "indicator"]].values.tolist() == [[2003, "x1"], [2003, "x2"], [2003, "x10"],
@@ -252,7 +253,7 @@ def test_equal_weights_and_the_pooled_methods_give_one_weight_every_year():
 
 def test_entropy_per_year_by_hand():
     panel = small_panel()
-    by_year = index.entropy_weights_by_year(panel, 0.0)
+    by_year = composite.entropy_weights_by_year(panel, 0.0)
     assert by_year["year"].tolist() == [2003] * 3 + [2004] * 3  # sorted, though given 2004 first
     # 2003: x1 (0.5, 0.25) -> p (2/3, 1/3); x2 (0.6, 0.8) -> (3/7, 4/7); x10 (1, 0) -> (1, 0): e = 0
     def e(*p):
@@ -261,7 +262,7 @@ def test_entropy_per_year_by_hand():
     assert first["entropy"].tolist() == pytest.approx([e(2 / 3, 1 / 3), e(3 / 7, 4 / 7), 0.0])
     g = [1 - e(2 / 3, 1 / 3), 1 - e(3 / 7, 4 / 7), 1.0]
     assert first["weight"].tolist() == pytest.approx([v / sum(g) for v in g])
-    summary, weights = index.weight_vectors(panel, "entropy_per_year", 0.0)
+    summary, weights = composite.weight_vectors(panel, "entropy_per_year", 0.0)
     assert summary.index.tolist() == ["x1", "x2", "x10"]  # the panel's order, not sorted (x10 < x2)
     means = by_year.groupby("indicator")[["entropy", "divergence", "weight"]].mean()
     pd.testing.assert_frame_equal(summary, means.loc[["x1", "x2", "x10"]], check_names=False)
@@ -272,8 +273,8 @@ def test_an_indicator_at_zero_everywhere_needs_a_shift():
     panel = small_panel().assign(x2=0.0)
     with pytest.raises(IndexComputationError, match=r"^an indicator is 0 for every city and year after "
                                                     r"standardisation; set a positive shift$"):
-        index.entropy_weights(panel, 0.0)
-    assert index.entropy_weights(panel, 0.0001)["weight"].sum() == pytest.approx(1.0)
+        composite.entropy_weights(panel, 0.0)
+    assert composite.entropy_weights(panel, 0.0001)["weight"].sum() == pytest.approx(1.0)
 
 
 def test_standardisation_errors_name_every_indicator():
@@ -281,19 +282,19 @@ def test_standardisation_errors_name_every_indicator():
     missing.iloc[2, 0] = np.nan
     missing.iloc[3, 1] = np.nan
     with pytest.raises(IndexComputationError, match=r"^indicator\(s\) x1, x2 have missing values; interpolate first$"):
-        index.standardise_pooled(missing, DIRECTIONS)
+        composite.standardise_pooled(missing, DIRECTIONS)
     constant = HAND.assign(x1=7.0, x3=2.0)
     with pytest.raises(IndexComputationError, match=r"^indicator\(s\) x1, x3 take one value for every city and year "
                                                     r"\(max = min\), so range standardisation is undefined; drop them "
                                                     r"from the indicator table$"):
-        index.standardise_pooled(constant, DIRECTIONS)
+        composite.standardise_pooled(constant, DIRECTIONS)
 
 
 def test_obstacle_ranks_table_shape_order_and_many_ties():
     columns = [f"x{k}" for k in range(1, 41)]
     rows = pd.MultiIndex.from_tuples([("B", 2004), ("A", 2003)], names=["admin_code", "year"])
     obstacles = pd.DataFrame([[2.5] * 40, [2.5] * 40], index=rows, columns=columns)
-    ranks = index.obstacle_ranks(obstacles)
+    ranks = composite.obstacle_ranks(obstacles)
     assert ranks.columns.tolist() == ["admin_code", "year", "indicator", "obstacle", "rank"]
     assert ranks.index.tolist() == list(range(80))
     assert ranks["admin_code"].tolist() == ["A"] * 40 + ["B"] * 40  # sorted by city and year
@@ -304,7 +305,7 @@ def test_obstacle_ranks_table_shape_order_and_many_ties():
 def test_top_factor_frequency_is_ordered_by_year_then_most_cities():
     ranks = pd.DataFrame({"admin_code": ["A", "B", "C", "A", "B", "C"], "year": [2004] * 3 + [2003] * 3,
                           "indicator": ["x2", "x2", "x1", "x3", "x1", "x1"], "obstacle": 1.0, "rank": 1})
-    table = index.top_factor_frequency(ranks, 1, ["A", "B", "C"])
+    table = composite.top_factor_frequency(ranks, 1, ["A", "B", "C"])
     assert table.columns.tolist() == ["year", "indicator", "cities"]
     assert table.values.tolist() == [[2003, "x1", 2], [2003, "x3", 1], [2004, "x2", 2], [2004, "x1", 1]]
 
@@ -313,16 +314,16 @@ def test_obstacle_ranks_table_in_full_and_standardisation_messages():
     cells = pd.MultiIndex.from_tuples([("B", 2004), ("A", 2004), ("A", 2003)], names=["admin_code", "year"])
     obstacles = pd.DataFrame({"x1": [10.0, 50.0, np.nan], "x2": [60.0, 25.0, np.nan], "x3": [30.0, 25.0, np.nan]},
                              index=cells)
-    ranks = index.obstacle_ranks(obstacles)
+    ranks = composite.obstacle_ranks(obstacles)
     assert ranks.columns.tolist() == ["admin_code", "year", "indicator", "obstacle", "rank"]
     # A 2003 (all NaN: ideal everywhere) is left out; A 2004's tie x2 = x3 keeps table order
     assert ranks.values.tolist() == [["A", 2004, "x1", 50.0, 1], ["A", 2004, "x2", 25.0, 2], ["A", 2004, "x3", 25.0, 3],
                                      ["B", 2004, "x2", 60.0, 1], ["B", 2004, "x3", 30.0, 2], ["B", 2004, "x1", 10.0, 3]]
     panel = pd.DataFrame({"x1": [1.0, 1.0], "x2": [1.0, np.nan]})
     with pytest.raises(IndexComputationError) as error:
-        index.standardise_pooled(panel, {"x1": "+", "x2": "+"})
+        composite.standardise_pooled(panel, {"x1": "+", "x2": "+"})
     assert str(error.value) == "indicator(s) x2 have missing values; interpolate first"
     with pytest.raises(IndexComputationError) as error:
-        index.standardise_pooled(panel.fillna(1.0), {"x1": "+", "x2": "-"})
+        composite.standardise_pooled(panel.fillna(1.0), {"x1": "+", "x2": "-"})
     assert str(error.value) == ("indicator(s) x1, x2 take one value for every city and year (max = min), so range "
                                 "standardisation is undefined; drop them from the indicator table")

@@ -5,8 +5,9 @@ import shutil
 import pytest
 from openpyxl import Workbook
 
-from urban_resilience import inputs, schema, tables
-from urban_resilience.inputs import Input, InputError
+from urban_resilience.core import schema, tables
+from urban_resilience.gate import inputs
+from urban_resilience.gate.inputs import Input, InputError
 
 DEMO_BOOK = "demo/yearbook/中国城市统计年鉴2011.xlsx"
 DEMO_GRID = "demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-2010.tif"

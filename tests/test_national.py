@@ -5,7 +5,7 @@ import pytest
 import yaml
 from snakemake.utils import validate
 
-from urban_resilience import tables
+from urban_resilience.core import tables
 from urban_resilience.demo import national
 
 

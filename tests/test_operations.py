@@ -87,15 +87,16 @@ def test_changing_the_shift_reruns_from_the_weights_on(small_run, tmp_path):
 
 
 def test_a_comment_edit_reruns_nothing_and_a_code_edit_the_importing_rules(small_run):
-    module = small_run / "src" / "urban_resilience" / "figures.py"
+    module = small_run / "src" / "urban_resilience" / "figures" / "plots.py"
     before = module.read_bytes()
     try:
         module.write_bytes(before.replace(b'"""', b'"""Edited docstring. ', 1) + b"\n# a comment\n")
         assert planned(small_run) == {}  # comments and docstrings are not code
         module.write_bytes(before + b"\nEDITED = True\n")
         assert planned(small_run) == {rule: 1 for rule in FIGURES}
-        cells = small_run / "src" / "urban_resilience" / "cells.py"  # imported by extraction and side tables,
-        original = cells.read_bytes()                                  # through other modules by most rules
+        # imported by extraction and side tables, through other modules by most rules
+        cells = small_run / "src" / "urban_resilience" / "readers" / "cells.py"
+        original = cells.read_bytes()
         module.write_bytes(before)
         cells.write_bytes(original + b"\nEDITED = True\n")
         expected = {"extract_yearbook": 4, "assemble_panel": 1, **DOWNSTREAM_OF_PANEL}

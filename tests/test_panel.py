@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from urban_resilience import formula, panel
-from urban_resilience.io import read_panel, read_table
-from urban_resilience.panel import PanelError
+from urban_resilience.core import formula
+from urban_resilience.core.io import read_panel, read_table
+from urban_resilience.panel import build
+from urban_resilience.panel.build import PanelError
 
 STATIONS = pd.DataFrame({
     "admin_code": ["430700", "430700", "420100", "420100"],
@@ -18,12 +19,12 @@ STATIONS = pd.DataFrame({
 
 
 def test_hsr_counts_stations_open_at_year_end():
-    counts = panel.hsr_counts(STATIONS, ["420100", "430700", "420800"], [2008, 2009, 2019], "12-31")
+    counts = build.hsr_counts(STATIONS, ["420100", "430700", "420800"], [2008, 2009, 2019], "12-31")
     table = counts.set_index(["admin_code", "year"])["hsr_stations"]
     assert table[("420100", 2008)] == 0 and table[("420100", 2009)] == 2 and table[("420100", 2019)] == 2
     assert table[("430700", 2019)] == 2 and table[("420800", 2019)] == 0
     # with a 25 December cut-off the Changde openings of 26 Dec 2019 count from 2020 only
-    early = panel.hsr_counts(STATIONS, ["430700"], [2019], "12-25")
+    early = build.hsr_counts(STATIONS, ["430700"], [2019], "12-25")
     assert early["hsr_stations"].tolist() == [0.0]
 
 
@@ -32,54 +33,54 @@ def test_hsr_date_that_does_not_parse():
     bad.loc[2, "opened"] = "2009年4月"
     with pytest.raises(PanelError,
                        match=r"stations.csv, row 4 \(city 420100, station 汉口\): opening date '2009年4月'"):
-        panel.hsr_counts(bad, ["420100"], [2009], "12-31", "stations.csv")
+        build.hsr_counts(bad, ["420100"], [2009], "12-31", "stations.csv")
 
 
 def test_city_year_side_table_layouts():
     table = pd.DataFrame({"城市代码": ["4201", "420100.0", "4301"], "地区": ["武汉", "武汉", "长沙"],
                           "年份": ["2003", "2004", "2003"], "专利授权数（件）": ["120", "", "95"]})
-    frame, log = panel.read_city_year_table(table, ["专利授权量", "专利授权数"], "patents", "p.csv")
+    frame, log = build.read_city_year_table(table, ["专利授权量", "专利授权数"], "patents", "p.csv")
     assert frame["admin_code"].tolist() == ["420100", "420100", "430100"]
     assert frame["year"].tolist() == [2003, 2004, 2003]
     assert frame["patents"].fillna(-1).tolist() == [120.0, -1, 95.0]
     assert [(r["cell"], r["action"]) for r in log] == [("row 3", "missing")]
     with pytest.raises(PanelError, match="p.csv: no patents column"):
-        panel.read_city_year_table(table.drop(columns="专利授权数（件）"), ["专利授权量"], "patents", "p.csv")
+        build.read_city_year_table(table.drop(columns="专利授权数（件）"), ["专利授权量"], "patents", "p.csv")
     twice = pd.concat([table, table.iloc[[0]]])
     with pytest.raises(PanelError, match="city 420100 year 2003 appears more than once"):
-        panel.read_city_year_table(twice, ["专利授权数"], "patents", "p.csv")
+        build.read_city_year_table(twice, ["专利授权数"], "patents", "p.csv")
 
 
 def test_exchange_rates_stop_on_junk_duplicates_and_gaps():
     table = pd.DataFrame({"year": ["2003", "2004", "2005"], "cny_per_100usd": ["827.70", "827.68", "819.17"]})
-    rates = panel.read_exchange_rates(table, [2003, 2004, 2005], "rates.csv")
+    rates = build.read_exchange_rates(table, [2003, 2004, 2005], "rates.csv")
     assert rates.to_dict() == {2003: 827.70, 2004: 827.68, 2005: 819.17}
     junk = table.assign(cny_per_100usd=["827.70", "n/a", "819.17"])
     with pytest.raises(PanelError, match=r"rates.csv, row 3 \(year 2004\): cny_per_100usd 'n/a' is not a positive"):
-        panel.read_exchange_rates(junk, [2003, 2004, 2005], "rates.csv")
+        build.read_exchange_rates(junk, [2003, 2004, 2005], "rates.csv")
     twice = pd.concat([table, table.iloc[[1]]], ignore_index=True)
     with pytest.raises(PanelError, match="rates.csv, row 5: year 2004 appears more than once"):
-        panel.read_exchange_rates(twice, [2003, 2004, 2005], "rates.csv")
+        build.read_exchange_rates(twice, [2003, 2004, 2005], "rates.csv")
     with pytest.raises(PanelError, match=r"rates.csv: no exchange rate for year\(s\) \[2006\]"):
-        panel.read_exchange_rates(table, [2005, 2006], "rates.csv")
-    expanded = panel.rates_panel(rates, ["420100", "430100"], [2003, 2004])
+        build.read_exchange_rates(table, [2005, 2006], "rates.csv")
+    expanded = build.rates_panel(rates, ["420100", "430100"], [2003, 2004])
     assert expanded.values.tolist() == [["420100", 2003, 827.70], ["420100", 2004, 827.68],
                                         ["430100", 2003, 827.70], ["430100", 2004, 827.68]]
 
 
 def test_a_side_table_row_whose_code_is_not_a_city_stops_the_run():
     stations = pd.DataFrame({"admin_code": ["420100", "420199"], "station_cn": ["汉口", "某站"]})
-    panel.check_city_codes(stations["admin_code"].iloc[:1], {"420100"}, "hsr.csv")
+    build.check_city_codes(stations["admin_code"].iloc[:1], {"420100"}, "hsr.csv")
     with pytest.raises(PanelError, match=r"hsr.csv, row 3 \(station 某站\): admin code 420199 is not the code of a "
                                          r"prefecture-level city or of the city table; its rows would be dropped"):
-        panel.check_city_codes(stations["admin_code"], {"420100"}, "hsr.csv", "station " + stations["station_cn"])
+        build.check_city_codes(stations["admin_code"], {"420100"}, "hsr.csv", "station " + stations["station_cn"])
     with pytest.raises(PanelError, match=r"p.csv, row 2: admin code 820100 is not"):
-        panel.check_city_codes(pd.Series(["820100"]), {"420100"}, "p.csv")
+        build.check_city_codes(pd.Series(["820100"]), {"420100"}, "p.csv")
 
 
 def test_missing_side_table_rows_are_logged():
     frame = pd.DataFrame({"admin_code": ["420100", "420100"], "year": [2003, 2005], "patents": [1.0, 2.0]})
-    log = panel.missing_side_rows(frame, "patents", ["420100"], [2003, 2004, 2005], "p.csv")
+    log = build.missing_side_rows(frame, "patents", ["420100"], [2003, 2004, 2005], "p.csv")
     assert [(r["admin_code"], r["year"], r["action"], r["note"]) for r in log] == [
         ("420100", 2004, "side_row_missing", "no row for city 420100, year 2004 in p.csv")]
 
@@ -88,7 +89,7 @@ def test_division_by_zero_gets_its_own_log_row():
     index = pd.MultiIndex.from_product([["420100"], [2002, 2003, 2004]], names=["admin_code", "year"])
     raw = pd.DataFrame({"gdp": [5.0, 6.0, 7.0], "pop": [1.0, 0.0, float("nan")]}, index=index)
     trees = {"x1": formula.parse("gdp / pop")}
-    log = panel.division_log(raw, trees, {"x1": "gdp / pop"}, [2003, 2004])
+    log = build.division_log(raw, trees, {"x1": "gdp / pop"}, [2003, 2004])
     assert log[["admin_code", "year", "field", "action"]].values.tolist() == [
         ["420100", 2003, "x1", "division_by_zero"]]
     assert log["note"].iloc[0] == "x1 = gdp / pop divides by 0 for city 420100, year 2003"
@@ -104,23 +105,23 @@ def test_assemble_conflicts_and_absences():
     yearbook = long_series([1.0, 2.0])
     other = pd.DataFrame({"admin_code": ["420100"], "year": [2003], "gdp": [1.5]})
     with pytest.raises(PanelError, match="field gdp for city 420100, year 2003 comes from two sources"):
-        panel.assemble(yearbook, [other], ["420100"], [2003, 2004], ["gdp"])
+        build.assemble(yearbook, [other], ["420100"], [2003, 2004], ["gdp"])
     same = other.assign(gdp=1.0)
-    result = panel.assemble(yearbook, [same], ["420100"], [2003, 2004], ["gdp"])
+    result = build.assemble(yearbook, [same], ["420100"], [2003, 2004], ["gdp"])
     assert result["gdp"].tolist() == [1.0, 2.0]
     with pytest.raises(PanelError, match="city 430100 is in the config but absent from every source"):
-        panel.assemble(yearbook, [], ["420100", "430100"], [2003, 2004], ["gdp"])
+        build.assemble(yearbook, [], ["420100", "430100"], [2003, 2004], ["gdp"])
     with pytest.raises(PanelError, match="year 2005 is needed but absent from every source"):
-        panel.assemble(yearbook, [], ["420100"], [2003, 2004, 2005], ["gdp"])
+        build.assemble(yearbook, [], ["420100"], [2003, 2004, 2005], ["gdp"])
     with pytest.raises(PanelError, match="raw field.*pop come from no input"):
-        panel.assemble(yearbook, [], ["420100"], [2003, 2004], ["gdp", "pop"])
+        build.assemble(yearbook, [], ["420100"], [2003, 2004], ["gdp", "pop"])
 
 
 def test_derive_uses_the_year_before_the_panel():
     index = pd.MultiIndex.from_product([["A"], [2002, 2003, 2004]], names=["admin_code", "year"])
     raw = pd.DataFrame({"pop": [100.0, 110.0, 121.0]}, index=index)
     tree = formula.parse("(pop - lag(pop)) / lag(pop) * 100")
-    result = panel.derive(raw, {"x14": tree}, [2003, 2004])
+    result = build.derive(raw, {"x14": tree}, [2003, 2004])
     assert result["x14"].tolist() == pytest.approx([10.0, 10.0])
 
 
@@ -136,16 +137,16 @@ NAN = math.nan
     ([NAN, 3.0, NAN, NAN], "nearest_trend", (0, np.inf), [3.0, 3.0, 3.0, 3.0]),  # one observation: nearest
 ])
 def test_fill_series_by_hand(values, ends, bounds, expected):
-    filled, problem = panel.fill_series(np.array(values), ends, 3, bounds)
+    filled, problem = build.fill_series(np.array(values), ends, 3, bounds)
     assert problem == ""
     assert filled.tolist() == pytest.approx(expected)
 
 
 def test_fill_series_refuses_long_gaps_and_none_ends():
-    assert panel.fill_series(np.array([1.0, NAN, NAN, NAN, NAN, 2.0]), "nearest_trend", 3, (0, np.inf))[1] == \
+    assert build.fill_series(np.array([1.0, NAN, NAN, NAN, NAN, 2.0]), "nearest_trend", 3, (0, np.inf))[1] == \
         "4 consecutive missing years (max_gap is 3)"
-    assert "interpolation.ends is none" in panel.fill_series(np.array([NAN, 1.0, 2.0]), "none", 3, (0, np.inf))[1]
-    assert panel.fill_series(np.array([NAN, NAN]), "nearest", 3, (0, np.inf))[1] == "no observed year"
+    assert "interpolation.ends is none" in build.fill_series(np.array([NAN, 1.0, 2.0]), "none", 3, (0, np.inf))[1]
+    assert build.fill_series(np.array([NAN, NAN]), "nearest", 3, (0, np.inf))[1] == "no observed year"
 
 
 def test_interpolate_names_city_indicator_and_years():
@@ -153,11 +154,11 @@ def test_interpolate_names_city_indicator_and_years():
     frame = pd.DataFrame({"x1": [1.0, 2, 3, 4, 5, 6, 1, NAN, NAN, NAN, NAN, 6]}, index=index)
     with pytest.raises(PanelError, match=r"city 430100, indicator x1: 4 consecutive missing years .*"
                                          r"\[2004, 2005, 2006, 2007\]"):
-        panel.interpolate(frame, {"x1": "%"}, "nearest_trend", 3)
-    filled, imputed = panel.interpolate(frame, {"x1": "%"}, "nearest_trend", 4)
+        build.interpolate(frame, {"x1": "%"}, "nearest_trend", 3)
+    filled, imputed = build.interpolate(frame, {"x1": "%"}, "nearest_trend", 4)
     assert filled.loc["430100", "x1"].tolist() == pytest.approx([1, 2, 3, 4, 5, 6])
     assert imputed["x1"].sum() == 4
-    by_indicator, by_city = panel.coverage(imputed)
+    by_indicator, by_city = build.coverage(imputed)
     assert by_indicator.to_dict("records") == [{"indicator": "x1", "cells": 12, "imputed": 4,
                                                 "observed_share": pytest.approx(8 / 12)}]
     assert by_city["imputed"].tolist() == [0, 4]
@@ -192,7 +193,7 @@ def test_demo_run_imputes_every_cell_the_manifest_marks_missing(demo_run, resour
 def test_city_year_side_table_log_rows_and_headers_in_any_case():
     table = pd.DataFrame({"Admin_Code": ["420100", "420100"], "YEAR": ["2003", "2004"],
                           "专利授权量 (件)": ["1 200", "n/a"]})
-    frame, log = panel.read_city_year_table(table, ["专利授权量"], "patents", "p.csv")
+    frame, log = build.read_city_year_table(table, ["专利授权量"], "patents", "p.csv")
     assert frame[["admin_code", "year"]].values.tolist() == [["420100", 2003], ["420100", 2004]]
     assert frame["patents"].iloc[0] == 1200.0 and math.isnan(frame["patents"].iloc[1])
     assert log == [
@@ -202,19 +203,19 @@ def test_city_year_side_table_log_rows_and_headers_in_any_case():
          "written": "n/a", "action": "missing", "value": log[1]["value"], "note": "missing-data marker 'n/a'"}]
     with pytest.raises(PanelError, match=r"^p.csv: no year column \(expected one of 年份, year, 年度, sgnyear; "
                                          r"found Admin_Code, 专利授权量 \(件\)\)$"):
-        panel.read_city_year_table(table.drop(columns="YEAR"), ["专利授权量"], "patents", "p.csv")
+        build.read_city_year_table(table.drop(columns="YEAR"), ["专利授权量"], "patents", "p.csv")
     with pytest.raises(PanelError, match=r"^p.csv: 'x1' is not a 6-digit admin code$"):
-        panel.read_city_year_table(table.assign(Admin_Code="x1"), ["专利授权量"], "patents", "p.csv")
+        build.read_city_year_table(table.assign(Admin_Code="x1"), ["专利授权量"], "patents", "p.csv")
     same_twice = pd.concat([table, table.iloc[[0]].assign(**{"专利授权量 (件)": "5"})], ignore_index=True)
     with pytest.raises(PanelError, match="city 420100 year 2003 appears more than once"):
-        panel.read_city_year_table(same_twice, ["专利授权量"], "patents", "p.csv")
+        build.read_city_year_table(same_twice, ["专利授权量"], "patents", "p.csv")
 
 
 def test_coverage_by_hand():
     index = pd.MultiIndex.from_tuples([("A", 2003), ("A", 2004), ("B", 2003), ("B", 2004)],
                                       names=["admin_code", "year"])
     imputed = pd.DataFrame({"x1": [True, False, False, False], "x2": [True, True, False, True]}, index=index)
-    by_indicator, by_city = panel.coverage(imputed)
+    by_indicator, by_city = build.coverage(imputed)
     assert by_indicator.columns.tolist() == ["indicator", "cells", "imputed", "observed_share"]
     assert by_indicator.values.tolist() == [["x1", 4, 1, 0.75], ["x2", 4, 3, 0.25]]
     assert by_city.columns.tolist() == ["admin_code", "cells", "imputed", "observed_share"]
@@ -222,17 +223,17 @@ def test_coverage_by_hand():
 
 
 def test_empty_logs_and_rate_tables_keep_their_columns():
-    from urban_resilience.cells import LOG_COLUMNS
+    from urban_resilience.readers.cells import LOG_COLUMNS
 
     index = pd.MultiIndex.from_product([["420100"], [2003]], names=["admin_code", "year"])
     raw = pd.DataFrame({"gdp": [5.0], "pop": [2.0]}, index=index)
-    empty = panel.division_log(raw, {"x1": formula.parse("gdp / pop")}, {"x1": "gdp / pop"}, [2003])
+    empty = build.division_log(raw, {"x1": formula.parse("gdp / pop")}, {"x1": "gdp / pop"}, [2003])
     assert empty.empty and empty.columns.tolist() == LOG_COLUMNS
-    rates = panel.rates_panel(pd.Series({2003: 827.7}), ["420100"], [2003])
+    rates = build.rates_panel(pd.Series({2003: 827.7}), ["420100"], [2003])
     assert rates.columns.tolist() == ["admin_code", "year", "cny_per_100usd"]
     present = pd.DataFrame({"admin_code": ["420100"], "year": [2003]})
-    assert panel.missing_side_rows(present, "patents", ["420100"], [2003], "p.csv") == []
-    [row] = panel.missing_side_rows(present.iloc[:0], "patents", ["420100"], [2003], "p.csv")
+    assert build.missing_side_rows(present, "patents", ["420100"], [2003], "p.csv") == []
+    [row] = build.missing_side_rows(present.iloc[:0], "patents", ["420100"], [2003], "p.csv")
     assert list(row) == LOG_COLUMNS and (row["file"], row["cell"], row["written"]) == ("p.csv", "", "")
 
 
@@ -242,14 +243,14 @@ def test_interpolate_bounds_messages_and_flags_exactly():
     # a: % falling below 0; b: % rising above 100; c: % with an observed 105 (no upper clip); d: negative values
     frame = pd.DataFrame({"share": [3.0, 1.0, NAN, 90.0, 98.0, NAN, 100.0, 105.0, NAN, -1.0, -3.0, NAN],
                           "level": [3.0, 1.0, NAN, 90.0, 98.0, NAN, 100.0, 105.0, NAN, -1.0, -3.0, NAN]}, index=index)
-    filled, imputed = panel.interpolate(frame.iloc[::-1], {"share": "%", "level": "t"}, "nearest_trend", 3)
+    filled, imputed = build.interpolate(frame.iloc[::-1], {"share": "%", "level": "t"}, "nearest_trend", 3)
     assert filled.index.equals(index)  # sorted, whatever the input order
     assert filled["share"].xs(2005, level="year").tolist() == [0.0, 100.0, 110.0, -5.0]
     assert filled["level"].xs(2005, level="year").tolist() == [0.0, 106.0, 110.0, -5.0]
     assert imputed.values.sum() == 8 and imputed.xs(2005, level="year").all().all()
     assert not imputed.xs(2003, level="year").any().any()
     with pytest.raises(PanelError) as error:
-        panel.interpolate(frame.iloc[1:], {}, "nearest_trend", 3)
+        build.interpolate(frame.iloc[1:], {}, "nearest_trend", 3)
     assert str(error.value) == "the indicator panel must have every configured year for every city"
 
 
@@ -258,7 +259,7 @@ def test_interpolate_lists_at_most_20_problems():
     index = pd.MultiIndex.from_product([codes, [2003, 2004]], names=["admin_code", "year"])
     frame = pd.DataFrame({"x1": [NAN] * 44}, index=index)
     with pytest.raises(PanelError) as error:
-        panel.interpolate(frame, {}, "nearest", 3)
+        build.interpolate(frame, {}, "nearest", 3)
     lines = str(error.value).split("\n")
     assert lines[0] == "cannot fill the indicator panel:" and len(lines) == 22
     assert lines[1] == "  city 000000, indicator x1: no observed year (missing years [2003, 2004])"
@@ -268,7 +269,7 @@ def test_interpolate_lists_at_most_20_problems():
 def test_exchange_rate_messages_in_full():
     def said(table, years=(2003,)):
         with pytest.raises(PanelError) as error:
-            panel.read_exchange_rates(pd.DataFrame(table), list(years), "r.csv")
+            build.read_exchange_rates(pd.DataFrame(table), list(years), "r.csv")
         return str(error.value)
 
     assert said({"year": [2003], "rate": [827.7]}) == "r.csv: no column 'cny_per_100usd' (found year, rate)"
@@ -282,15 +283,15 @@ def test_exchange_rate_messages_in_full():
             "average CNY per 100 USD, e.g. 827.70")
     assert said({"year": [2003], "cny_per_100usd": ["827.7"]}, (2003, 2005, 2004)) == (
         "r.csv: no exchange rate for year(s) [2004, 2005]")
-    rates = panel.read_exchange_rates(pd.DataFrame({"year": [" 2003 "], "cny_per_100usd": ["827.70"]}), [2003], "r")
+    rates = build.read_exchange_rates(pd.DataFrame({"year": [" 2003 "], "cny_per_100usd": ["827.70"]}), [2003], "r")
     assert rates.name == "cny_per_100usd" and rates.index.name == "year" and rates.to_dict() == {2003: 827.7}
 
 
 def test_division_log_rows_in_full():
     index = pd.MultiIndex.from_product([["420100"], [2002, 2003]], names=["admin_code", "year"])
     raw = pd.DataFrame({"gdp": [5.0, 6.0], "pop": [0.0, 0.0]}, index=index)
-    log = panel.division_log(raw, {"x1": formula.parse("gdp / pop")}, {"x1": "gdp / pop"}, [2003])
-    assert log.columns.tolist() == panel.LOG_COLUMNS and len(log) == 1  # 2002 is not a panel year
+    log = build.division_log(raw, {"x1": formula.parse("gdp / pop")}, {"x1": "gdp / pop"}, [2003])
+    assert log.columns.tolist() == build.LOG_COLUMNS and len(log) == 1  # 2002 is not a panel year
     row = log.iloc[0]
     assert [row[c] for c in ("file", "sheet", "cell", "admin_code", "field", "written", "action")] == [
         "", "", "", "420100", "x1", "", "division_by_zero"]

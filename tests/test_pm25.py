@@ -9,8 +9,8 @@ from affine import Affine
 from scipy.io import netcdf_file
 from shapely.geometry import Polygon, box
 
-from urban_resilience import pm25
-from urban_resilience.pm25 import RasterError
+from urban_resilience.readers import pm25
+from urban_resilience.readers.pm25 import RasterError
 
 WEST, NORTH, CELL = 110.0, 32.0, 0.01
 ROWS, COLS = 400, 600  # 110–116° E, 28–32° N

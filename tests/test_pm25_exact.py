@@ -9,8 +9,8 @@ import rasterio
 from affine import Affine
 from shapely.geometry import box
 
-from urban_resilience import pm25
-from urban_resilience.pm25 import RasterError
+from urban_resilience.readers import pm25
+from urban_resilience.readers.pm25 import RasterError
 
 TRANSFORM = Affine(1.0, 0.0, 110.0, 0.0, -1.0, 34.0)  # 4 × 4 cells of 1°, 110–114° E, 30–34° N
 

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from urban_resilience import formula, quality
+from urban_resilience.core import formula
+from urban_resilience.gate import quality
 
 
 def test_every_imputed_cell_is_traced_to_its_cause():

@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from urban_resilience import analysis, reproduction, tables
+from urban_resilience.analysis import trends
+from urban_resilience.core import tables, vocabulary
+from urban_resilience.exports import reproduction
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +37,11 @@ def test_published_values_are_consistent_with_each_other_and_the_indicator_table
     means = values(published, "mean").set_index(["measure", "year"])["value"]
     growth = values(published, "growth_rate").query("group == 'study area'").set_index("measure")["value"]
     for measure, rate in growth.items():
-        recomputed = analysis.growth_rate(means[(measure, 2003)], means[(measure, 2019)], 17)
+        recomputed = trends.growth_rate(means[(measure, 2003)], means[(measure, 2019)], 17)
         assert recomputed == pytest.approx(rate, abs=6e-4), measure
     # the mean total is the sum of the dimension means (to the printed rounding)
     for year in (2003, 2019):
-        parts = sum(means[(d, year)] for d in tables.DIMENSIONS)
+        parts = sum(means[(d, year)] for d in vocabulary.DIMENSIONS)
         assert parts == pytest.approx(means[("total", year)], abs=5e-4)
     # primacy and the capitals' totals: Wuhan / Hubei's second city, so the second city is below Wuhan
     assert values(published, "primacy").set_index("group")["value"].to_dict() == {
@@ -64,7 +66,7 @@ def hand_scores():
             ("D", "Hunan", False, 2003, 0.1), ("D", "Hunan", False, 2004, 0.2)]
     frame = pd.DataFrame(rows, columns=["admin_code", "province_en", "capital", "year", "total"])
     frame["name_en"] = frame["admin_code"]
-    for dimension in tables.DIMENSIONS:
+    for dimension in vocabulary.DIMENSIONS:
         frame[dimension] = frame["total"] / 5
     return frame
 

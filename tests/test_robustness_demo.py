@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from urban_resilience import tables, uncertainty
-from urban_resilience.io import read_table
+from urban_resilience.core import tables
+from urban_resilience.core.io import read_table
+from urban_resilience.robustness import uncertainty
 
 pytestmark = pytest.mark.workflow
 

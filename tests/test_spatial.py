@@ -7,8 +7,8 @@ import pytest
 from esda.moran import Moran
 from shapely.geometry import box
 
-from urban_resilience import spatial
-from urban_resilience.analysis import MEASURES
+from urban_resilience.analysis import spatial
+from urban_resilience.core.vocabulary import MEASURES
 
 
 def row_of_squares(xs: list[float]) -> gpd.GeoDataFrame:

@@ -5,8 +5,8 @@ import pytest
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from urban_resilience import names, tables
-from urban_resilience.tables import TableError
+from urban_resilience.core import names, tables
+from urban_resilience.core.tables import TableError
 
 SCHEMAS = {
     "indicators.csv": ("indicators.schema.yaml", tables.read_indicators),

@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 from scipy.stats import rankdata
 
-from urban_resilience import analysis, index, uncertainty
-from urban_resilience.io import read_panel, read_table, write_table
-from urban_resilience.uncertainty import Input
+from urban_resilience.analysis import trends
+from urban_resilience.core import vocabulary
+from urban_resilience.core.io import read_panel, read_table, write_table
+from urban_resilience.index import composite
+from urban_resilience.robustness import uncertainty
+from urban_resilience.robustness.uncertainty import Input
 
 CODES = ["x1", "x2", "x3", "x4", "x5"]
 DIRECTIONS = {"x1": "+", "x2": "+", "x3": "-", "x4": "+", "x5": "-"}
@@ -146,29 +149,29 @@ def test_aggregation_by_hand():
 
 def test_leaving_an_indicator_out_recomputes_the_weights_without_it():
     panel = small_panel()
-    x = index.standardise_pooled(panel, DIRECTIONS)[0]
+    x = composite.standardise_pooled(panel, DIRECTIONS)[0]
     years = panel.index.get_level_values("year").to_numpy()
     chosen = pd.DataFrame([{**NOMINAL, "left_out": "x3", "weighting": w} for w in uncertainty.WEIGHTINGS])
     weights = uncertainty.base_weights(x.to_numpy(), years, chosen, CODES)
     kept = [c for c in CODES if c != "x3"]
     assert (weights[:, :, 2] == 0).all()
-    entropy = index.entropy_weights(x[kept], 1e-4)["weight"].to_numpy()
+    entropy = composite.entropy_weights(x[kept], 1e-4)["weight"].to_numpy()
     assert weights[0, 0, [0, 1, 3, 4]] == pytest.approx(entropy, rel=1e-13)
-    by_year = index.entropy_weights_by_year(x[kept], 1e-4)
+    by_year = composite.entropy_weights_by_year(x[kept], 1e-4)
     for t, year in enumerate(sorted(set(years))):
         expected = by_year[by_year["year"] == year]["weight"].to_numpy()
         assert weights[1, t, [0, 1, 3, 4]] == pytest.approx(expected, rel=1e-13)
-    critic = index.critic_weights(x[kept])["weight"].to_numpy()
+    critic = composite.critic_weights(x[kept])["weight"].to_numpy()
     assert weights[2, 0, [0, 1, 3, 4]] == pytest.approx(critic, rel=1e-13)
     assert weights[3, 0, [0, 1, 3, 4]] == pytest.approx([0.25] * 4)
 
 
 def test_entropy_for_many_shifts_at_once_matches_the_index():
-    x = index.standardise_pooled(small_panel(), DIRECTIONS)[0]
+    x = composite.standardise_pooled(small_panel(), DIRECTIONS)[0]
     shifts = np.array([1e-5, 1e-4, 1e-3, 1e-2])
     divergence = uncertainty.entropy_divergence(x.to_numpy(), shifts)
     for k, shift in enumerate(shifts):
-        assert np.array_equal(divergence[k], index.entropy_weights(x, shift)["divergence"].to_numpy())
+        assert np.array_equal(divergence[k], composite.entropy_weights(x, shift)["divergence"].to_numpy())
 
 
 # --- the nominal sample is the main run ----------------------------------------------------------
@@ -177,12 +180,12 @@ def main_run_totals(panel: pd.DataFrame, tmp_path) -> pd.Series:
     """The main run's path: the panel, x' and the weights each pass through a 12-digit table."""
     write_table(panel.reset_index(), tmp_path / "indicators.csv")
     panel = read_panel(tmp_path / "indicators.csv")
-    standardised = index.standardise_pooled(panel, DIRECTIONS)[0]
+    standardised = composite.standardise_pooled(panel, DIRECTIONS)[0]
     write_table(standardised.reset_index(), tmp_path / "standardised.csv")
     standardised = read_panel(tmp_path / "standardised.csv")
-    by_year = index.weight_vectors(standardised, "entropy_pooled", 1e-4)[1]
+    by_year = composite.weight_vectors(standardised, "entropy_pooled", 1e-4)[1]
     write_table(by_year, tmp_path / "by_year.csv")
-    scores = index.scores(standardised, read_table(tmp_path / "by_year.csv"), DIMENSIONS)
+    scores = composite.scores(standardised, read_table(tmp_path / "by_year.csv"), DIMENSIONS)
     write_table(scores.reset_index(), tmp_path / "scores.csv")
     return read_panel(tmp_path / "scores.csv")["total"]
 
@@ -204,12 +207,12 @@ def test_ranks_and_tiers_of_the_nominal_sample_are_the_main_runs():
     result = uncertainty.evaluate_ranks(inputs_for(panel), samples(1), 0.0, 1, study, "study_area_mean", {})
     ranks = uncertainty.nominal_ranks(frame, study).pivot(index="year", columns="admin_code", values="rank")
     assert np.array_equal(result[0, 0], ranks.to_numpy())
-    classified = analysis.classify(frame[frame["admin_code"].isin(study)], "study_area_mean")
+    classified = trends.classify(frame[frame["admin_code"].isin(study)], "study_area_mean")
     expected = classified.pivot(index="year", columns="admin_code", values="tier")
-    assert np.array_equal(np.asarray(analysis.TIERS)[result[0, 1]], expected.to_numpy())
+    assert np.array_equal(np.asarray(vocabulary.TIERS)[result[0, 1]], expected.to_numpy())
     everyone = uncertainty.evaluate_ranks(inputs_for(panel), samples(1), 0.0, 1, study, "cities_mean", {})
-    by_all = analysis.classify(frame[frame["admin_code"].isin(study)], "cities_mean", frame)
-    assert np.array_equal(np.asarray(analysis.TIERS)[everyone[0, 1]],
+    by_all = trends.classify(frame[frame["admin_code"].isin(study)], "cities_mean", frame)
+    assert np.array_equal(np.asarray(vocabulary.TIERS)[everyone[0, 1]],
                           by_all.pivot(index="year", columns="admin_code", values="tier").to_numpy())
 
 
@@ -296,17 +299,17 @@ def test_study_ranks_share_the_best_rank_on_ties():
 
 
 def test_imputation_alternatives_by_hand():
-    from urban_resilience import panel as panel_module
+    from urban_resilience.panel import build
 
     index_ = pd.MultiIndex.from_product([["a", "b", "c"], [2015, 2016, 2017, 2018, 2019]], names=["admin_code", "year"])
     frame = pd.DataFrame({"v": [1.0, np.nan, np.nan, 4.0, 5.0,
                                 10.0, 20.0, 30.0, 40.0, 50.0,
                                 2.0, 4.0, 6.0, 8.0, np.nan]}, index=index_)
-    linear = panel_module.impute(frame, {"v": "x"}, "linear", "nearest_trend", 3, 1)
+    linear = build.impute(frame, {"v": "x"}, "linear", "nearest_trend", 3, 1)
     assert linear["v"].tolist()[:5] == [1, 2, 3, 4, 5] and linear.loc[("c", 2019), "v"] == 10
-    nearest = panel_module.impute(frame, {"v": "x"}, "nearest", "nearest_trend", 3, 1)
+    nearest = build.impute(frame, {"v": "x"}, "nearest", "nearest_trend", 3, 1)
     assert nearest["v"].tolist()[:5] == [1, 1, 4, 4, 5] and nearest.loc[("c", 2019), "v"] == 8
-    short = panel_module.impute(frame, {"v": "x"}, "short_gaps", "nearest_trend", 3, 1)
+    short = build.impute(frame, {"v": "x"}, "short_gaps", "nearest_trend", 3, 1)
     # a's two-year gap is longer than 1: the year's median over b and c (20 and 4 → 12; 30 and 6 → 18)
     assert short["v"].tolist()[:5] == [1, 12, 18, 4, 5] and short.loc[("c", 2019), "v"] == 10
 
@@ -413,7 +416,7 @@ def test_weight_noise_formula_and_renormalisation():
 
 
 def test_stored_weights_round_each_row_as_the_main_run_writes_them():
-    from urban_resilience.io import as_stored
+    from urban_resilience.core.io import as_stored
 
     same = np.array([[1 / 3, 2 / 3]] * 2)
     varying = np.array([[1 / 7, 6 / 7], [2 / 9, 7 / 9]])
@@ -423,24 +426,24 @@ def test_stored_weights_round_each_row_as_the_main_run_writes_them():
 
 
 def test_entropy_in_batches_and_with_zero_shares(monkeypatch):
-    x = index.standardise_pooled(small_panel(), DIRECTIONS)[0]
+    x = composite.standardise_pooled(small_panel(), DIRECTIONS)[0]
     monkeypatch.setattr(uncertainty, "BATCH_CELLS", 1)  # one shift per batch
     shifts = np.array([1e-5, 1e-3, 1e-2])
     divergence = uncertainty.entropy_divergence(x.to_numpy(), shifts)
     for k, shift in enumerate(shifts):
-        assert np.array_equal(divergence[k], index.entropy_weights(x, shift)["divergence"].to_numpy())
+        assert np.array_equal(divergence[k], composite.entropy_weights(x, shift)["divergence"].to_numpy())
     zero = uncertainty.entropy_divergence(x.to_numpy(), np.array([0.0]))  # x' = 0 cells: 0 · ln 0 = 0
-    assert np.array_equal(zero[0], 1 - index._entropy(x.to_numpy()))
+    assert np.array_equal(zero[0], 1 - composite._entropy(x.to_numpy()))
 
 
 def test_entropy_per_year_weights_of_several_samples():
     panel = small_panel()
-    x = index.standardise_pooled(panel, DIRECTIONS)[0]
+    x = composite.standardise_pooled(panel, DIRECTIONS)[0]
     years = panel.index.get_level_values("year").to_numpy()
     chosen = samples(2, weighting="entropy_per_year").assign(shift=[1e-4, 1e-2])
     weights = uncertainty.base_weights(x.to_numpy(), years, chosen, CODES)
     for k, shift in enumerate((1e-4, 1e-2)):
-        by_year = index.entropy_weights_by_year(x, shift)
+        by_year = composite.entropy_weights_by_year(x, shift)
         for t, year in enumerate(sorted(set(years))):
             assert weights[k, t] == pytest.approx(by_year[by_year["year"] == year]["weight"].to_numpy(), rel=1e-13)
 

@@ -9,7 +9,9 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 import code_digest as code_tracking  # noqa: E402  (workflow machinery beside the rules)
 
-from urban_resilience import inputs, schema, tables
+from urban_resilience.gate import inputs
+from urban_resilience.core import schema
+from urban_resilience.core import tables
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -139,7 +141,7 @@ def pm25_path(year):
     return config["inputs"]["pm25"]["filename"].format(year=year)
 
 
-# Every raw file the run needs, checked before any job (see urban_resilience.inputs).
+# Every raw file the run needs, checked before any job (see urban_resilience.gate.inputs).
 NEEDED_INPUTS = [
     *(
         inputs.Input(
@@ -203,11 +205,11 @@ RUN_SETTINGS = {
 # built with another config says so at the top (captions describe the config it is built with).
 RECORDED_SETTINGS = "results/tables/run_settings.json"
 if Path(RECORDED_SETTINGS).exists():
-    from urban_resilience import export
+    from urban_resilience.exports import outputs
 
-    _differences = export.settings_differences(
+    _differences = outputs.settings_differences(
         json.loads(Path(RECORDED_SETTINGS).read_text(encoding="utf-8")),
-        export.settings_record(config["dataset"], RUN_SETTINGS),
+        outputs.settings_record(config["dataset"], RUN_SETTINGS),
     )
     if _differences:
         config["settings_differ_from_run"] = _differences

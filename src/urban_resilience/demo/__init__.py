@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from urban_resilience import tables
+from urban_resilience.core import tables
 from urban_resilience.demo import rasters, truth, yearbook
-from urban_resilience.inputs import DEMO_COLUMN
+from urban_resilience.gate.inputs import DEMO_COLUMN
 
 EDITIONS = [year + 1 for year in truth.DATA_YEARS]
 YEARBOOK_NAME = "中国城市统计年鉴{edition}.xlsx"

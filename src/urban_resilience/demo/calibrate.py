@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from urban_resilience import tables
+from urban_resilience.core import tables, vocabulary
 from urban_resilience.demo import model, truth
-from urban_resilience.panel import hsr_counts
+from urban_resilience.panel.build import hsr_counts
 
 FIXED = ("x7", "x14", "x26")
 HSR_WEIGHT = 0.075  # the weight x26 is fitted to carry (its divergence is fixed by the real table)
@@ -62,7 +62,7 @@ def published_targets(resources: Path) -> dict:
             rows = rows[rows["year"].astype("Int64").astype(str) == year]
         return float(rows["value"].iloc[0])
 
-    dims = tables.DIMENSIONS
+    dims = vocabulary.DIMENSIONS
     return {
         "weights": published[published["quantity"] == "indicator_weight"].set_index("group")["value"],
         "dimension_means": {(d, y): pick("mean", "study area", d, y) for d in dims for y in ("2003", "2019")},
@@ -231,7 +231,7 @@ class Problem:
         weights = pd.Series(g / g.sum(), index=codes)
         x = x[:, self.study]
         contribution = weights.to_numpy()[:, None, None] * everything[:, self.study]
-        dims = {d: contribution[[self.dimension_of[c] == d for c in codes]].sum(axis=0) for d in tables.DIMENSIONS}
+        dims = {d: contribution[[self.dimension_of[c] == d for c in codes]].sum(axis=0) for d in vocabulary.DIMENSIONS}
         total = sum(dims.values())
         return {"x": x, "x_pooled": everything, "latent": latent, "weights": weights, "dims": dims, "total": total}
 
@@ -243,7 +243,7 @@ class Problem:
         for (dimension, year), value in self.published["dimension_means"].items():
             column = first if year == "2003" else last
             parts.append([6.0 * (dims[dimension][:, column].mean() / value - 1.0)])
-        for dimension in tables.DIMENSIONS:  # each dimension's weight within ±0.05 of the paper's
+        for dimension in vocabulary.DIMENSIONS:  # each dimension's weight within ±0.05 of the paper's
             codes = [c for c in weights.index if self.dimension_of[c] == dimension]
             parts.append([(weights[codes].sum() - self._dimension_weight(dimension)) / 0.03])
         parts.append(4.0 * (total[:, last] / self.city_target - 1.0))
@@ -276,13 +276,13 @@ def summary(problem: Problem, out: dict) -> dict[str, float]:
     total, dims = out["total"], out["dims"]
     result = {"mean total 2003": total[:, 0].mean(), "mean total 2019": total[:, -1].mean(),
               "sd 2003": total[:, 0].std(ddof=1), "sd 2019": total[:, -1].std(ddof=1)}
-    for dimension in tables.DIMENSIONS:
+    for dimension in vocabulary.DIMENSIONS:
         result[f"{dimension} 2003"] = dims[dimension][:, 0].mean()
         result[f"{dimension} 2019"] = dims[dimension][:, -1].mean()
     weights = out["weights"]
     paper = problem.published["weights"]
     result["spearman"] = float(pd.Series(weights).reindex(paper.index).rank().corr(paper.rank()))
-    for dimension in tables.DIMENSIONS:
+    for dimension in vocabulary.DIMENSIONS:
         codes = [c for c in weights.index if problem.dimension_of[c] == dimension]
         result[f"weight {dimension}"] = float(weights[codes].sum())
     info = problem.cities.set_index("admin_code").reindex(problem.study_codes)

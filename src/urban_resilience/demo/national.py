@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from urban_resilience import tables
+from urban_resilience.core import tables
 from urban_resilience.demo import model, truth, yearbook
 from urban_resilience.demo.rasters import NODATA, smooth_noise, year_level
-from urban_resilience.inputs import DEMO_COLUMN, DEMO_MARK, DEMO_TAG
+from urban_resilience.gate.inputs import DEMO_COLUMN, DEMO_MARK, DEMO_TAG
 
 CHINA = (73.0, 135.0, 18.0, 54.0)  # west, east, south, north
 CELL = 0.01

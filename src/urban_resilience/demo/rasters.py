@@ -12,7 +12,7 @@ import numpy as np
 import rasterio
 from affine import Affine
 
-from urban_resilience.inputs import DEMO_MARK, DEMO_TAG
+from urban_resilience.gate.inputs import DEMO_MARK, DEMO_TAG
 
 WEST, EAST, SOUTH, NORTH = 108.0, 121.5, 22.0, 33.5  # the study area and the six reference cities
 RESOLUTION = 0.05  # degrees; the real grids are 0.01°, coarser here to keep the demo small

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from urban_resilience.demo.truth import DISTRICT_FIELDS, EXTRA_CITIES, ROUNDING
-from urban_resilience.inputs import DEMO_MARK
+from urban_resilience.gate.inputs import DEMO_MARK
 
 PROVINCES = [("320000", "江苏省", "Jiangsu"), ("330000", "浙江省", "Zhejiang"), ("360000", "江西省", "Jiangxi"),
              ("420000", "湖北省", "Hubei"), ("430000", "湖南省", "Hunan"), ("440000", "广东省", "Guangdong")]

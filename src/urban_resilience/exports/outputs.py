@@ -22,8 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from urban_resilience.analysis import MEASURES, TIERS, yearly_ranks
-from urban_resilience.tables import dataset_label
+from urban_resilience.analysis.trends import yearly_ranks
+from urban_resilience.core.tables import dataset_label
+from urban_resilience.core.vocabulary import MEASURES, TIERS
 
 HEADERS = {  # column -> bilingual header
     "admin_code": "行政区划代码 Admin code", "name_cn": "城市 City (zh)", "name_en": "城市 City",

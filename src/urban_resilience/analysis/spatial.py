@@ -10,7 +10,7 @@ from esda import fdr
 from esda.moran import Moran, Moran_Local
 from libpysal import weights
 
-from urban_resilience.analysis import MEASURES
+from urban_resilience.core.vocabulary import MEASURES
 
 
 def neighbour_table(boundaries, kind: str, k: int) -> pd.DataFrame:

@@ -5,7 +5,7 @@ headers (merged cells spread over their columns), read each column's unit from i
 parenthesised part or from the sheet's ``单位：`` line, map header + scope (全市/市辖区) to a raw
 field through the raw field table's header variants, drop the total, province and footnote rows,
 resolve printed city names to admin codes (city table aliases first, then the national code
-list), read every cell with :mod:`urban_resilience.cells`, convert to the field's canonical unit
+list), read every cell with :mod:`urban_resilience.readers.cells`, convert to the field's canonical unit
 and check plausibility (no negative counts, no percentage above 100).
 
 The result is a tidy long table (admin code, data year, field, value, unit, source file, sheet,
@@ -27,10 +27,10 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from urban_resilience import tables
-from urban_resilience.cells import LOG_COLUMNS, read_cell
-from urban_resilience.checks import Finding, KnownBreaks, raise_findings
-from urban_resilience.names import city_key, normalise_name
+from urban_resilience.core import tables
+from urban_resilience.core.names import city_key, normalise_name
+from urban_resilience.gate.checks import Finding, KnownBreaks, raise_findings
+from urban_resilience.readers.cells import LOG_COLUMNS, read_cell
 
 TOTAL_ROWS = {"城市合计", "合计", "总计", "全国", "全国合计", "全国总计", "地级以上城市合计", "全部城市合计", "Total"}
 FOOTNOTE_PREFIXES = ("注", "资料来源", "说明", "附注", "Note", "Source")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from urban_resilience import tables
+from urban_resilience.core import tables
 
 WGS84 = "EPSG:4326"
 _A = 6378245.0  # semi-major axis of Krasovsky 1940, used by the GCJ-02 formulas

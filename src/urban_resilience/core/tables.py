@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from urban_resilience import formula
-from urban_resilience.names import city_key
-
-DIMENSIONS = ("economic", "ecological", "social", "infrastructure", "institutional")
+from urban_resilience.core import formula
+from urban_resilience.core.names import city_key
 
 
 class TableError(ValueError):

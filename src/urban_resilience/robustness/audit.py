@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kurtosis, skew
 
-from urban_resilience.tables import DIMENSIONS
+from urban_resilience.core.vocabulary import DIMENSIONS
 
 
 def cronbach_alpha(values: np.ndarray) -> float:

@@ -12,7 +12,7 @@ import jsonschema
 import pandas as pd
 import yaml
 
-from urban_resilience.tables import TableError
+from urban_resilience.core.tables import TableError
 
 
 def validate_rows(table: pd.DataFrame, schema_path: str | Path, source: str, key: str | None = None) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from urban_resilience.tables import DIMENSIONS
+from urban_resilience.core.vocabulary import DIMENSIONS
 
 
 class IndexComputationError(ValueError):

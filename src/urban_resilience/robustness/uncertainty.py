@@ -41,10 +41,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from urban_resilience import index
-from urban_resilience.analysis import TIERS, tier_index, yearly_ranks
-from urban_resilience.io import as_stored, read_table
-from urban_resilience.tables import DIMENSIONS
+from urban_resilience.analysis.trends import tier_index, yearly_ranks
+from urban_resilience.core.io import as_stored, read_table
+from urban_resilience.core.vocabulary import DIMENSIONS, TIERS
+from urban_resilience.index import composite
 
 WEIGHTINGS = ("entropy_pooled", "entropy_per_year", "critic", "equal")
 NORMALISATIONS = ("minmax_pooled", "minmax_per_year", "zscore_pooled", "percentile_pooled")
@@ -145,7 +145,7 @@ def normalise(values: np.ndarray, directions: np.ndarray, years: np.ndarray, met
     benefit = directions == "+"
     if method == "minmax_pooled":  # the main run's standardisation (also its checks)
         frame = pd.DataFrame(values)
-        return index.standardise_pooled(frame, dict(zip(frame.columns, directions)))[0].to_numpy()
+        return composite.standardise_pooled(frame, dict(zip(frame.columns, directions)))[0].to_numpy()
     if method == "minmax_per_year":
         result = np.zeros_like(values)
         for year in np.unique(years):
@@ -166,7 +166,7 @@ def normalise(values: np.ndarray, directions: np.ndarray, years: np.ndarray, met
 
 
 def entropy_divergence(standardised: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """g_j = 1 − e_j of index._entropy for every shift at once: shape (shifts, indicators)."""
+    """g_j = 1 − e_j of composite._entropy for every shift at once: shape (shifts, indicators)."""
     rows, columns = standardised.shape
     batch = max(1, BATCH_CELLS // (rows * columns))
     result = np.empty((len(shifts), columns))
@@ -205,7 +205,8 @@ def base_weights(standardised: np.ndarray, years: np.ndarray, samples: pd.DataFr
             chosen = np.flatnonzero((method == name) & (left == out))
             kept = [c != out for c in codes]
             frame = pd.DataFrame(standardised[:, kept])
-            weights = (index.critic_weights(frame) if name == "critic" else index.equal_weights(frame))["weight"]
+            weigh = composite.critic_weights if name == "critic" else composite.equal_weights
+            weights = weigh(frame)["weight"]
             row = np.zeros(columns)
             row[kept] = weights.to_numpy()
             result[chosen] = row
@@ -241,7 +242,7 @@ def stored_weights(weights: np.ndarray) -> np.ndarray:
 def aggregate(normalised: np.ndarray, weights: np.ndarray, year_rows: np.ndarray, method: str,
               shifts: np.ndarray, dimensions: list[str]) -> np.ndarray:
     """RES of every sample and row, shape (samples, rows): additive sums indicator by indicator
-    within each dimension, then the dimensions in DIMENSIONS order (as index.scores); geometric
+    within each dimension, then the dimensions in DIMENSIONS order (as composite.scores); geometric
     exp Σ_j w_j ln(y_j + s)."""
     samples = weights.shape[0]
     if method == "additive":

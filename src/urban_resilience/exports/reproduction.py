@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from urban_resilience.analysis import DDOF, TIERS, growth_rate, primacy
+from urban_resilience.analysis.trends import growth_rate, primacy
+from urban_resilience.core.vocabulary import DDOF, TIERS
 
 COMPARISON_COLUMNS = ["quantity", "group", "measure", "year", "published", "this_run", "difference",
                       "relative_difference", "location", "description"]

@@ -33,7 +33,7 @@ def as_stored(values: np.ndarray) -> np.ndarray:
 def write_user_table(frame: pd.DataFrame, path: str | Path, dataset: dict) -> None:
     """A table users read: :func:`write_table` with a last column ``dataset`` naming the data it
     was computed from (``demo-synthetic (SYNTHETIC)`` on the demo)."""
-    from urban_resilience.tables import dataset_label
+    from urban_resilience.core.tables import dataset_label
 
     write_table(frame.assign(dataset=dataset_label(dataset)), path)
 
@@ -45,7 +45,7 @@ def read_panel(path: str | Path) -> pd.DataFrame:
 
 def read_scores(path: str | Path, cities_path: str | Path, study_area: list[str]) -> pd.DataFrame:
     """Scores of the study-area cities, with the city table's capital flag."""
-    from urban_resilience.tables import read_cities
+    from urban_resilience.core.tables import read_cities
 
     scores = read_table(path)
     capital = read_cities(cities_path)[["admin_code", "capital"]] if cities_path else None

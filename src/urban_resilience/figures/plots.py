@@ -17,8 +17,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from urban_resilience.analysis import MEASURES  # noqa: E402
-from urban_resilience.labels import city_name, label, with_region  # noqa: E402
+from urban_resilience.core.labels import city_name, label, with_region  # noqa: E402
+from urban_resilience.core.vocabulary import MEASURES  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
 DIMENSION_COLOURS = {"economic": "#1b9e77", "ecological": "#66a61e", "social": "#7570b3",

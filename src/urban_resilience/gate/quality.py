@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from urban_resilience import formula
+from urban_resilience.core import formula
 
 # cleaning-log action -> (cause code, how a reader is told)
 CAUSES = {

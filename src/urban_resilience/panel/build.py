@@ -15,8 +15,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from urban_resilience import formula, tables
-from urban_resilience.cells import LOG_COLUMNS, read_cell
+from urban_resilience.core import formula, tables
+from urban_resilience.readers.cells import LOG_COLUMNS, read_cell
 
 
 class PanelError(ValueError):

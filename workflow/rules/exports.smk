@@ -1,4 +1,4 @@
-# This run beside the paper's published numbers (resources/paper/).
+# Exports: this run beside the paper's published numbers, the workbook, the GIS layer, the report pages.
 
 
 rule compare_with_paper:

@@ -9,11 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from urban_resilience.tables import DIMENSIONS
-
-MEASURES = (*DIMENSIONS, "total")
-TIERS = ("low", "lower-middle", "middle", "upper-middle", "high")
-DDOF = 1  # standard deviations across cities are sample standard deviations
+from urban_resilience.core.vocabulary import DDOF, DIMENSIONS, MEASURES, TIER_BOUNDS, TIERS
 
 
 def yearly_means(scores: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -95,7 +91,8 @@ def tier(deviation: np.ndarray | pd.Series) -> np.ndarray:
 def tier_index(deviation: np.ndarray | pd.Series) -> np.ndarray:
     """The tier as a position in ``TIERS`` (0 = low … 4 = high), for arrays of any shape."""
     d = np.round(np.asarray(deviation, dtype=float), 12)
-    return np.select([d <= -0.3, d < -0.1, d < 0.1, d < 0.3], [0, 1, 2, 3], default=4)
+    low, lower_middle, upper_middle, high = TIER_BOUNDS
+    return np.select([d <= low, d < lower_middle, d < upper_middle, d < high], [0, 1, 2, 3], default=4)
 
 
 def classify(scores: pd.DataFrame, reference: float | str | dict, all_scores: pd.DataFrame | None = None
