@@ -21,7 +21,7 @@ with logged(snakemake.log[0]) as log:
     raw_fields = tables.read_raw_fields(inp.raw_fields)
     formulas = tables.parse_formulas(tables.read_indicators(inp.indicators), raw_fields, inp.indicators)
     names = yearbook.Names.build(
-        tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
+        tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False), params.cities
     )
     wanted = set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])
     values, cleaning = yearbook.extract_workbook(

@@ -52,6 +52,7 @@ rule extract_yearbook:
     params:
         year=lambda wildcards: int(wildcards.year),
         years=RAW_YEARS,
+        cities=CITIES,
         code=code_digest("extract_yearbook.py"),
     script:
         "../../scripts/extract_yearbook.py"

@@ -52,13 +52,17 @@ class Names:
     official: dict[str, str]  # code -> city_key of the official name in the city table
 
     @classmethod
-    def build(cls, cities: pd.DataFrame, admin_codes: pd.DataFrame) -> "Names":
+    def build(cls, cities: pd.DataFrame, admin_codes: pd.DataFrame, codes: list[str] | None = None) -> "Names":
+        """Names of the city table's cities (only ``codes``, the configured cities, if given: the
+        table's other cities, with their aliases, are then recognised as other cities and skipped)."""
         prefectures = admin_codes[admin_codes["level"] == "prefecture"]
         national = {city_key(n): c for n, c in zip(prefectures["name_cn"], prefectures["admin_code"])}
+        chosen = cities if codes is None else cities[cities["admin_code"].isin(codes)]
+        national |= {k: c for k, c in tables.build_alias_map(cities).items() if c not in set(chosen["admin_code"])}
         provinces = {city_key(n) for n in admin_codes.loc[admin_codes["level"] == "province", "name_cn"]}
         provinces |= {city_key(n) for n in ("湖北市", "湖南市", "江西市")}  # province names leaked as cities
-        official = {c: city_key(n) for c, n in zip(cities["admin_code"], cities["name_cn"])}
-        return cls(tables.build_alias_map(cities), national, provinces, official)
+        official = {c: city_key(n) for c, n in zip(chosen["admin_code"], chosen["name_cn"])}
+        return cls(tables.build_alias_map(chosen), national, provinces, official)
 
     def resolve(self, printed: str) -> tuple[str | None, str]:
         """(admin code or None, how): how is ``city``, ``other_city``, ``province`` or ``unknown``."""

@@ -1,0 +1,109 @@
+"""Study areas by name: the national city table, the code history, and `new-study`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from urban_resilience.__main__ import main
+from urban_resilience.core import places, tables
+
+ROOT = Path(__file__).resolve().parents[1]
+RESOURCES = ROOT / "resources"
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return places.load(RESOURCES / "cities.csv", RESOURCES / "admin_code_history.csv")
+
+
+def test_the_city_table_covers_every_prefecture_level_unit_valid_from_2000(gazetteer):
+    cities, _ = gazetteer
+    history = places.read_history(RESOURCES / "admin_code_history.csv")
+    prefecture = history[history["level"] == "prefecture"]
+    valid = prefecture[(prefecture["valid_to"] == "") | (pd.to_numeric(prefecture["valid_to"], errors="coerce") > 2000)]
+    assert set(valid["admin_code"]) <= set(cities["admin_code"])
+    assert {"110100", "120100", "310100", "500000"} <= set(cities["admin_code"])  # municipalities, cnmaps codes
+    assert cities["admin_code"].is_unique and len(cities) == 373
+    by_code = cities.set_index("admin_code")
+    assert by_code.at["320800", "aliases"] == "淮阴市"  # former name of 淮安市, from the history
+    assert "襄樊市" in by_code.at["420600", "aliases"].split("|")
+    assert by_code.at["422800", "name_en"] == "Enshi Autonomous Prefecture"
+    assert by_code.at["341400", "alias_notes"] == "unit abolished in 2011"  # 巢湖市 is kept for 2000-2010
+    tables.build_alias_map(cities)  # no name points to two cities
+
+
+def test_the_curated_rows_keep_their_names_and_ocr_aliases(gazetteer):
+    cities, _ = gazetteer
+    by_code = cities.set_index("admin_code")
+    assert by_code.at["361000", "name_en"] == "Fuzhou (Jiangxi)"
+    assert set(by_code.at["360600", "aliases"].split("|")) >= {"鹰谭市", "鹰渖市"}
+    assert by_code.at["420100", "capital"] and not by_code.at["420200", "capital"]
+
+
+@pytest.mark.parametrize(("name", "code"), [("成都", "510100"), ("成都市", "510100"), ("襄樊", "420600"),
+                                            ("襄樊市", "420600"), ("淮阴市", "320800"), ("420100", "420100"),
+                                            ("黄　石", "420200"), ("北京", "110100"), ("吉林市", "220200")])
+def test_names_current_and_former_resolve_to_one_code(gazetteer, name, code):
+    assert gazetteer[1].resolve(name) == code
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("仙桃", "仙桃: a county-level unit administered directly by its province (429004 (湖北省)), not a "
+            "prefecture-level city; the yearbook's city tables do not list it"),
+    ("天门市", "天门市: a county-level unit administered directly by its province (429006 (湖北省)), not a "
+              "prefecture-level city; the yearbook's city tables do not list it"),
+    ("吉林", "吉林: the name is ambiguous, it names the city 220200 吉林市 and the province 吉林省; write 吉林市 "
+            "(with 市) or the code for the city"),
+    ("湖北", "湖北: a province (湖北省), not a city; name its cities or use --province"),
+    ("成督", "成督: no prefecture-level city of this name, now or formerly (close matches: 成都 (510100))"),
+    ("429999", "429999: no prefecture-level city with this code in the city table"),
+])
+def test_county_units_provinces_and_unknown_names_are_refused(gazetteer, name, message):
+    with pytest.raises(places.PlaceError) as error:
+        gazetteer[1].resolve(name)
+    assert str(error.value) == message
+
+
+def test_every_failing_name_is_listed_at_once(gazetteer):
+    with pytest.raises(places.PlaceError) as error:
+        gazetteer[1].resolve_all(["武汉", "仙桃", "襄樊", "潜江"])
+    assert [line.split(":")[0] for line in str(error.value).splitlines()] == ["仙桃", "潜江"]
+    assert gazetteer[1].resolve_all(["武汉", "武汉市", "襄樊"]) == ["420100", "420600"]
+
+
+def test_a_province_gives_its_current_cities(gazetteer):
+    cities, g = gazetteer
+    hubei = places.province_cities(cities, "湖北", g)
+    assert len(hubei) == 13 and "420600" in hubei and "422800" in hubei and "429004" not in hubei
+    assert "341400" not in places.province_cities(cities, "安徽省", g)  # 巢湖 abolished in 2011
+
+
+def test_new_study_writes_a_config_the_workflow_accepts(tmp_path, capsys):
+    output = tmp_path / "hubei3.yaml"
+    assert main(["new-study", "hubei3", "--cities", "武汉", "襄樊", "黄石", "--output", str(output)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "襄樊 -> 420600 襄阳市"
+    written = yaml.safe_load(output.read_text(encoding="utf-8"))
+    assert written["cities"] == [420100, 420600, 420200] and written["study_area"] == []
+    assert written["dataset"] == {"name": "hubei3", "synthetic": False}
+    # the workflow validates it (merged onto config.yaml) and plans a run on the demo inputs, which
+    # the gate only accepts as synthetic
+    demo = tmp_path / "demo.yaml"
+    demo.write_text("dataset: {name: hubei3, synthetic: true}\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--configfile", str(output), str(demo),
+                          "--quiet", "rules"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_new_study_refuses_and_writes_nothing(tmp_path, capsys):
+    output = tmp_path / "bad.yaml"
+    assert main(["new-study", "bad", "--cities", "武汉", "仙桃", "--output", str(output)]) == 2
+    assert not output.exists()
+    assert "仙桃: a county-level unit" in capsys.readouterr().err
+    assert main(["new-study", "one", "--cities", "武汉", "--output", str(output)]) == 2
