@@ -2,6 +2,8 @@
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from urban_resilience.core import tables
 from urban_resilience.core.io import read_panel, write_table
 from urban_resilience.core.logs import logged
@@ -15,12 +17,15 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     indicators = tables.read_indicators(inp.indicators)
-    trees = tables.parse_formulas(indicators, tables.read_raw_fields(inp.raw_fields))
+    raw_fields = tables.read_raw_fields(inp.raw_fields)
+    trees = tables.parse_formulas(indicators, raw_fields)
+    periods = tables.parse_formula_periods(indicators, raw_fields)
     raw = read_panel(inp.panel)
     years = list(params.years)
-    frame = build.derive(raw, trees, years)
+    frame = build.derive(raw, trees, years, periods)
     divisions = build.division_log(raw, trees, dict(zip(indicators["code"], indicators["formula"])), years)
+    substitutes = build.substitution_log(periods, dict(zip(indicators["code"], indicators["formula_after"])), years)
     write_table(frame.reset_index(), out.indicators)
-    write_table(divisions, out.cleaning)
+    write_table(pd.concat([divisions, substitutes]) if len(substitutes) else divisions, out.cleaning)
     log.info("%d indicators, %d missing cells before interpolation, %d divisions by 0", frame.shape[1],
              int(frame.isna().sum().sum()), len(divisions))

@@ -80,6 +80,12 @@ if _unknown_fields:
         f"{config['tables']['known_breaks']}: field(s) {_unknown_fields} are not in the raw field table"
     )
 FORMULAS = tables.check_tables(INDICATORS, RAW_FIELDS, CITY_TABLE, UNITS)
+FORMULA_PERIODS = tables.parse_formula_periods(
+    INDICATORS, RAW_FIELDS, config["tables"]["indicators"]
+)
+tables.check_formula_periods(
+    FORMULA_PERIODS, INDICATORS, LAST_YEAR, config["tables"]["indicators"]
+)
 
 _unknown = sorted(set(CITIES) - set(CITY_TABLE["admin_code"]))
 if _unknown:
@@ -110,7 +116,9 @@ if _bad_years:
     )
 
 # Data years the raw inputs must cover (lags such as population growth reach back before FIRST_YEAR).
-RAW_YEARS = tables.years_needed(FIRST_YEAR, LAST_YEAR, FORMULAS)
+RAW_YEARS = tables.years_needed(
+    FIRST_YEAR, LAST_YEAR, tables.every_formula(FORMULAS, FORMULA_PERIODS)
+)
 PM25_YEARS = list(
     range(tables.first_year_needed(FORMULAS, "pm25", FIRST_YEAR), LAST_YEAR + 1)
 )

@@ -8,6 +8,7 @@ aliases that point to one city only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -70,6 +71,61 @@ def parse_formulas(indicators: pd.DataFrame, raw_fields: pd.DataFrame, source: s
         except formula.FormulaError as exc:
             raise TableError(f"{source}, row {row_number} (indicator {row.code}), column formula: {exc}") from None
     return trees
+
+
+@dataclass(frozen=True)
+class FormulaPeriod:
+    """An indicator whose formula holds only up to a data year (its source ends or changes)."""
+
+    until: int  # last data year of the indicator's `formula`
+    after: object | None  # parsed `formula_after` for the later years, or None: no substitute
+    reason: str
+
+
+def parse_formula_periods(indicators: pd.DataFrame, raw_fields: pd.DataFrame,
+                          source: str = "indicator table") -> dict[str, FormulaPeriod]:
+    """``{code: FormulaPeriod}`` of the indicators with a ``formula_until`` year."""
+    if "formula_until" not in indicators:
+        return {}
+    known, periods = set(raw_fields["field"]), {}
+    for row_number, row in enumerate(indicators.itertuples(index=False), start=2):
+        if not row.formula_until:
+            continue
+        after = None
+        if row.formula_after.strip():
+            try:
+                after = formula.parse(row.formula_after, known)
+            except formula.FormulaError as exc:
+                raise TableError(f"{source}, row {row_number} (indicator {row.code}), column formula_after: "
+                                 f"{exc}") from None
+        periods[row.code] = FormulaPeriod(int(row.formula_until), after, row.until_reason)
+    return periods
+
+
+def every_formula(trees: dict, periods: dict[str, FormulaPeriod]) -> dict:
+    """The indicator formulas and their substitutes (keys ``code`` and ``code after YEAR``)."""
+    later = {f"{code} after {p.until}": p.after for code, p in periods.items() if p.after is not None}
+    return {**trees, **later}
+
+
+def check_formula_periods(periods: dict[str, FormulaPeriod], indicators: pd.DataFrame, last_year: int,
+                          source: str) -> None:
+    """Stop when the panel runs past the end of an indicator's source and no substitute is given."""
+    ended = {code: p for code, p in periods.items() if p.after is None and p.until < last_year}
+    if not ended:
+        return
+    names = dict(zip(indicators["code"], indicators["name_cn"]))
+    lines = []
+    for code in [c for c in indicators["code"] if c in ended]:
+        first = ended[code].until + 1
+        years = str(first) if first == last_year else f"{first}-{last_year}"
+        lines.append(f"  {code} ({names[code]}): no source after {ended[code].until} ({ended[code].reason}); "
+                     f"missing years {years}")
+    earliest = min(p.until for p in ended.values())
+    raise TableError(f"{source}: years.last is {last_year}, but {len(ended)} indicator(s) have no formula for the "
+                     "later years:\n" + "\n".join(lines) + f"\nSet years.last to {earliest}, "
+                     "or give each a substitute formula in the column formula_after (for example the same ratio "
+                     "over a resident-population field added to the raw field table); see docs/your-data.md.")
 
 
 def check_unique(table: pd.DataFrame, column: str, source: str) -> None:

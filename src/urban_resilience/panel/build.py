@@ -181,11 +181,31 @@ def assemble(yearbook: pd.DataFrame, extra: list[pd.DataFrame], codes: list[str]
     return panel
 
 
-def derive(raw: pd.DataFrame, trees: dict, years: list[int]) -> pd.DataFrame:
-    """Evaluate every indicator formula on the raw panel; keep the panel ``years``."""
+def derive(raw: pd.DataFrame, trees: dict, years: list[int], periods: dict | None = None) -> pd.DataFrame:
+    """Evaluate every indicator formula on the raw panel; keep the panel ``years``.
+
+    An indicator with a :class:`~urban_resilience.core.tables.FormulaPeriod` takes ``formula`` up to
+    its ``until`` year and the substitute ``after`` formula for the later years (the start checks
+    have stopped a run that needs later years of an indicator without a substitute)."""
     values = {code: formula.evaluate(tree, raw) for code, tree in trees.items()}
+    year = raw.index.get_level_values("year")
+    for code, period in (periods or {}).items():
+        later = year > period.until
+        if period.after is not None and later.any():
+            values[code] = values[code].where(~later, formula.evaluate(period.after, raw))
     frame = pd.DataFrame(values, index=raw.index)
     return frame[frame.index.get_level_values("year").isin(years)]
+
+
+def substitution_log(periods: dict, texts: dict[str, str], years: list[int]) -> pd.DataFrame:
+    """Cleaning-log rows (action ``substitute_formula``), one per indicator and panel year computed
+    with its substitute formula, so that the change of source is seen in the data-quality summary."""
+    rows = [{"file": "", "sheet": "", "cell": "", "admin_code": "*", "year": year, "field": code, "written": "",
+             "action": "substitute_formula", "value": math.nan,
+             "note": f"{code} for {year} = {texts[code]} (its source ends after {period.until}: {period.reason})"}
+            for code, period in periods.items() if period.after is not None
+            for year in years if year > period.until]
+    return pd.DataFrame(rows, columns=LOG_COLUMNS)
 
 
 def division_log(raw: pd.DataFrame, trees: dict, texts: dict[str, str], years: list[int]) -> pd.DataFrame:
