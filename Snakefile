@@ -60,6 +60,7 @@ rule all:
         "results/gis/urban_resilience.gpkg",
         "results/report/weights.html",
         "results/figures/rank_uncertainty.png",
+        "results/explorer.html",
 
 
 onsuccess:

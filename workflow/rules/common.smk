@@ -180,6 +180,11 @@ if not config["dataset"]["synthetic"]:
 EXTRA_FORMATS = sorted(set(config["figures"]["formats"]) - {"png"})
 
 
+def package_files(*names):
+    """Non-Python files of the package a rule reads (a change of them reruns the rule)."""
+    return [str(Path(workflow.basedir) / "src" / "urban_resilience" / name) for name in names]
+
+
 def extra_formats(*names):
     """Publication copies of figures (SVG/PDF) besides the PNG shown in the report."""
     return [f"results/figures/{name}.{ext}" for name in names for ext in EXTRA_FORMATS]

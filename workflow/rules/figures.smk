@@ -124,3 +124,41 @@ rule plot_obstacles:
         code=code_digest("plot_obstacles.py"),
     script:
         "../../scripts/plot_obstacles.py"
+
+
+rule render_explorer:
+    """One offline HTML page: the maps over the years, city profiles, the rank uncertainty."""
+    input:
+        scores="results/index/scores.csv",
+        tiers="results/analysis/tiers.csv",
+        intervals="results/uncertainty/rank_intervals.csv",
+        obstacles="results/obstacles/obstacle_ranks.csv",
+        causes="results/panel/imputation_causes.csv",
+        boundaries="results/boundaries/cities.gpkg",
+        indicators=config["tables"]["indicators"],
+        # the page's script and style (code_digest follows Python imports only)
+        page=package_files("figures/explorer.js", "figures/explorer.css"),
+    output:
+        report(
+            "results/explorer.html",
+            category="Explorer",
+            caption="../report/explorer.rst",
+        ),
+    log:
+        log_path("render_explorer"),
+    benchmark:
+        benchmark_path("render_explorer")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        classes=config["figures"]["classes"],
+        breaks=config["figures"]["breaks"],
+        dataset=config["dataset"],
+        settings=RUN_SETTINGS,
+        code=code_digest("render_explorer.py"),
+    script:
+        "../../scripts/render_explorer.py"
