@@ -182,7 +182,10 @@ EXTRA_FORMATS = sorted(set(config["figures"]["formats"]) - {"png"})
 
 def package_files(*names):
     """Non-Python files of the package a rule reads (a change of them reruns the rule)."""
-    return [str(Path(workflow.basedir) / "src" / "urban_resilience" / name) for name in names]
+    return [
+        str(Path(workflow.basedir) / "src" / "urban_resilience" / name)
+        for name in names
+    ]
 
 
 def extra_formats(*names):
