@@ -510,6 +510,10 @@ def continued_columns(sheet: Sheet, layout: Layout, previous: SheetResult | None
     title = table_title(sheet)
     if by_title and title in by_title:
         where, source = by_title[title]
+        if source.columns is None:
+            raise ExtractionError(f"{file}, sheet {sheet.title!r}: a continuation without a header of its own, "
+                                  f"titled {title!r}, and two tables of that title ({where}): cannot tell which it "
+                                  "continues; copy the header of its table above its first city row")
     elif previous is not None and previous.columns is not None:
         where, source = "the previous sheet", previous
     else:
@@ -542,8 +546,9 @@ def extract_sheet(sheet: Sheet, file: str, year: int, names: Names, fields: Fiel
         layout = Layout(layout.start, layout.header_rows, source.value_col, layout.number_rows, "")
     elif not layout.header_rows:
         raise ExtractionError(f"{file}, sheet {sheet.title!r}: city rows start at row {layout.start + 1} but there is "
-                              "no header row above them (a continuation must have 续 in its sheet name or end its "
-                              "title with 续表 or （续）, and a table of that title must come before it)")
+                              "no header row above them (a continuation without a header of its own must have 续 in "
+                              "its sheet name or title, e.g. 续表 or （续）, and the table it continues, with the same "
+                              "title, must be in the same edition)")
     else:
         try:
             columns, log = map_columns(sheet, layout, file, year, fields, units, wanted)
@@ -730,19 +735,25 @@ def _extract(label: str, books: list[tuple[str, list[Sheet]]], year: int, names:
     previous: SheetResult | None = None
     by_title: dict[str, tuple[str, SheetResult]] = {}
     sheets_of: dict[str, list[tuple[str, str]]] = {}
-    for file, sheets in books:
-        for sheet in sheets:
-            result = extract_sheet(sheet, file, year, names, fields, units, wanted, previous, known_breaks,
-                                   by_title if folder else None, skip_unknown=folder)
-            rows += result.rows
-            log += result.log
-            if result.columns is not None:
-                previous = result
-                title = table_title(sheet)
-                if title and title not in by_title:
-                    by_title[title] = (f"{file}, sheet {sheet.title!r}", result)
-                for field, _ in result.columns.fields.values():
-                    sheets_of.setdefault(field, []).append((file, sheet.title))
+    entries = [(file, sheet) for file, sheets in books for sheet in sheets]
+    if folder:  # file order means nothing: continuations after the tables they may continue
+        entries.sort(key=lambda entry: is_continuation(entry[1]))
+    for file, sheet in entries:
+        result = extract_sheet(sheet, file, year, names, fields, units, wanted, None if folder else previous,
+                               known_breaks, by_title if folder else None, skip_unknown=folder)
+        rows += result.rows
+        log += result.log
+        if result.columns is not None:
+            previous = result
+            title = table_title(sheet)
+            if title and not is_continuation(sheet):
+                # two tables of one title (one per scope, say): a continuation without a header
+                # could belong to either, so it has none (and stops the run, naming both)
+                where = f"{file}, sheet {sheet.title!r}"
+                by_title[title] = (where, result) if title not in by_title else (
+                    f"{by_title[title][0]} and {where}", SheetResult([], [], None))
+            for field, _ in result.columns.fields.values():
+                sheets_of.setdefault(field, []).append((file, sheet.title))
     long = pd.DataFrame(rows, columns=LONG_COLUMNS)
     long, duplicate_log = drop_agreeing_duplicates(long, label, year)
     log += duplicate_log
