@@ -287,3 +287,43 @@ def test_padded_names_and_names_without_shi_resolve_through_the_city_table(setup
     assert names.resolve("  襄　樊") == ("420600", "city")  # a former name, through the aliases
     assert names.resolve("湖北省")[1] == "province"
     assert demo_yearbook.padded_name("    黄石市") == "黄\u3000石" and demo_yearbook.padded_name("景德镇市") == "景德镇"
+
+
+def test_folder_problem_says_what_is_wrong(tmp_path):
+    assert yearbook.folder_problem(tmp_path / "a" / "b") == f"no such folder (nor {tmp_path / 'a'})"
+    (tmp_path / "book.xlsx").write_bytes(b"")
+    assert yearbook.folder_problem(tmp_path / "book.xlsx").startswith("not a folder: layout per_table names one")
+    (tmp_path / "e").mkdir()
+    assert yearbook.folder_problem(tmp_path / "e") == "no .xls or .xlsx table file in the folder"
+    (tmp_path / "e" / "N1.XLS").write_bytes(b"")
+    assert yearbook.folder_problem(tmp_path / "e") == ""
+    assert yearbook.table_files(tmp_path / "e") == ([tmp_path / "e" / "N1.XLS"], [])
+
+
+@pytest.mark.workflow
+def test_workflow_reads_per_table_folders_and_stops_at_start_without_them(root, tmp_path):
+    import yaml
+
+    from conftest import run_snakemake
+
+    config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+    config["inputs"]["yearbook"].update(directory=str(tmp_path / "yearbook"), filename="中国城市统计年鉴{edition}",
+                                        layout="per_table")
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    args = ["-n", "--directory", str(tmp_path), "--configfile", str(tmp_path / "config.yaml")]
+    (tmp_path / "yearbook" / "中国城市统计年鉴2004").mkdir(parents=True)
+    result = run_snakemake(root, "results/extracted/yearbook_2010.csv", *args)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert (f"  inputs.yearbook (directory + filename), data year 2002: {tmp_path}/yearbook/中国城市统计年鉴2003 — "
+            "no such folder") in output
+    assert f"data year 2003: {tmp_path}/yearbook/中国城市统计年鉴2004 — no .xls or .xlsx table file in the folder" in output
+    for edition in range(2003, 2021):
+        folder = tmp_path / "yearbook" / f"中国城市统计年鉴{edition}"
+        folder.mkdir(exist_ok=True)
+        xlsx(folder / "N1.xlsx", [["2-9 地区生产总值"]])
+        xlsx(folder / "N2.xlsx", [["2-1 人口"]])
+    result = run_snakemake(root, "results/extracted/yearbook_2010.csv", *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = f"{tmp_path}/yearbook/中国城市统计年鉴2011"
+    assert f"input: {folder}, {folder}/N1.xlsx, {folder}/N2.xlsx" in result.stdout

@@ -12,7 +12,7 @@ import code_digest as code_tracking  # noqa: E402  (workflow machinery beside th
 from urban_resilience.gate import inputs
 from urban_resilience.core import schema
 from urban_resilience.core import tables
-from urban_resilience.readers.yearbook import table_files
+from urban_resilience.readers.yearbook import folder_problem, table_files
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -154,23 +154,6 @@ def yearbook_tables(wildcards):
     return [str(path) for path in table_files(yearbook_path(int(wildcards.year)))[0]]
 
 
-def yearbook_folder_problem(folder):
-    """Why ``folder`` cannot be read as one edition's table files ("" if it can)."""
-    path = Path(folder)
-    if not path.exists():
-        return (
-            f"no such folder{'' if path.parent.exists() else f' (nor {path.parent})'}"
-        )
-    if not path.is_dir():
-        return (
-            "not a folder: layout per_table names one folder of table files per edition "
-            "(set inputs.yearbook.layout: workbook for one workbook per edition)"
-        )
-    if not table_files(path)[0]:
-        return "no .xls or .xlsx table file in the folder"
-    return ""
-
-
 def yearbook_inputs():
     """The yearbook files the run needs; stops at start if an edition cannot be found."""
     key = "inputs.yearbook (directory + filename)"
@@ -187,9 +170,9 @@ def yearbook_inputs():
             )
         return [inputs.Input(key, year, path) for year, path in paths.items()]
     bad = [
-        f"  {key}, data year {year}: {path} — {yearbook_folder_problem(path)}"
+        f"  {key}, data year {year}: {path} — {folder_problem(path)}"
         for year, path in paths.items()
-        if yearbook_folder_problem(path)
+        if folder_problem(path)
     ]
     if bad:
         raise inputs.InputError(

@@ -702,6 +702,19 @@ def table_files(folder: str | Path) -> tuple[list[Path], list[Path]]:
     return excel, other
 
 
+def folder_problem(folder: str | Path) -> str:
+    """Why ``folder`` cannot be read as one edition's table files ("" if it can)."""
+    path = Path(folder)
+    if not path.exists():
+        return "no such folder" + ("" if path.parent.exists() else f" (nor {path.parent})")
+    if not path.is_dir():
+        return ("not a folder: layout per_table names one folder of table files per edition "
+                "(set inputs.yearbook.layout: workbook for one workbook per edition)")
+    if not table_files(path)[0]:
+        return "no .xls or .xlsx table file in the folder"
+    return ""
+
+
 def extract_folder(folder: str | Path, year: int, names: Names, fields: FieldMap, units: Units,
                    wanted: set[str], known_breaks: KnownBreaks | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(long table, cleaning log) of one edition delivered as a folder of table files.
