@@ -317,7 +317,8 @@ def test_workflow_reads_per_table_folders_and_stops_at_start_without_them(root, 
     assert result.returncode != 0
     assert (f"  inputs.yearbook (directory + filename), data year 2002: {tmp_path}/yearbook/中国城市统计年鉴2003 — "
             "no such folder") in output
-    assert f"data year 2003: {tmp_path}/yearbook/中国城市统计年鉴2004 — no .xls or .xlsx table file in the folder" in output
+    assert (f"data year 2003: {tmp_path}/yearbook/中国城市统计年鉴2004 — no .xls or .xlsx table file in the "
+            "folder") in output
     for edition in range(2003, 2021):
         folder = tmp_path / "yearbook" / f"中国城市统计年鉴{edition}"
         folder.mkdir(exist_ok=True)
