@@ -328,3 +328,14 @@ def test_workflow_reads_per_table_folders_and_stops_at_start_without_them(root, 
     assert result.returncode == 0, result.stderr[-2000:]
     folder = f"{tmp_path}/yearbook/中国城市统计年鉴2011"
     assert f"input: {folder}, {folder}/N1.xlsx, {folder}/N2.xlsx" in result.stdout
+
+
+def test_an_unreadable_table_file_is_named_with_its_edition_folder(tmp_path, setup):
+    folder = tmp_path / "中国城市统计年鉴2011" / "二、地级以上城市统计资料"
+    folder.mkdir(parents=True)
+    xls(folder / "N2011120089000012.xlsx", [["2-1 人口"]])  # BIFF named .xlsx
+    with pytest.raises(ExtractionError) as error:
+        run(folder.parent, setup, {"gdp"})
+    assert str(error.value) == (
+        "中国城市统计年鉴2011/二、地级以上城市统计资料/N2011120089000012.xlsx: this is a legacy .xls (BIFF) "
+        "workbook named .xlsx; rename it to N2011120089000012.xls (the workflow reads .xls editions as they are)")

@@ -732,7 +732,13 @@ def extract_folder(folder: str | Path, year: int, names: Names, fields: FieldMap
         raise ExtractionError(f"{folder}: no .xls or .xlsx table files in this edition folder (found "
                               f"{len(other)} other file(s)); put the downloaded tables of the edition here")
     label = folder.name
-    books = [(f"{label}/{path.relative_to(folder).as_posix()}", read_workbook(path)) for path in excel]
+    books = []
+    for path in excel:
+        where = f"{label}/{path.relative_to(folder).as_posix()}"
+        try:
+            books.append((where, read_workbook(path)))
+        except ExtractionError as exc:
+            raise ExtractionError(f"{where.removesuffix(path.name)}{exc}") from None
     long, log = _extract(label, books, year, names, fields, units, wanted, known_breaks, folder=True)
     ignored = pd.DataFrame([_log(f"{label}/{path.relative_to(folder).as_posix()}", "", "", "", year, "", "",
                                  "ignored_file", math.nan, "not an .xls/.xlsx table file") for path in other],
