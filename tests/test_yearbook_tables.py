@@ -328,6 +328,12 @@ def test_workflow_reads_per_table_folders_and_stops_at_start_without_them(root, 
     assert result.returncode == 0, result.stderr[-2000:]
     folder = f"{tmp_path}/yearbook/中国城市统计年鉴2011"
     assert f"input: {folder}, {folder}/N1.xlsx, {folder}/N2.xlsx" in result.stdout
+    config["inputs"]["yearbook"]["layout"] = "workbook"  # folders read as workbooks: say which layout to set
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = run_snakemake(root, "results/extracted/yearbook_2010.csv", *args)
+    assert result.returncode != 0
+    assert ("these yearbook paths are folders, not workbooks; for one folder of table files per edition set "
+            "inputs.yearbook.layout: per_table") in result.stdout + result.stderr
 
 
 def test_an_unreadable_table_file_is_named_with_its_edition_folder(tmp_path, setup):
