@@ -9,11 +9,12 @@ python-calamine and xlrd 2.x. Every reader returns every cell value of every she
 ``--repeat`` rounds is reported with its ratio to python-calamine on the same format.
 
 Then every edition is written again in the per-table form (``python -m urban_resilience.demo
---per-table``: 12-13 table files, .xls up to the 2011 edition, continued tables) and extracted
-both ways (``extract_workbook`` and ``extract_folder``, everything the extract_yearbook rule does
-but writing its CSVs); the fastest of ``--repeat`` rounds per edition, the added time summed over
-the editions and that sum as a share of a clean demo run (``--run-seconds``, measured with
-``bench/bench_workflow.py``; the target is at most 10 %).
+--per-table``: 12-14 table files, .xls up to the 2011 edition, continued tables) and extracted
+both ways (``extract_workbook`` and ``extract_folder``: everything the extract_yearbook rule does
+but writing its CSVs). The values must be equal (NaN where NaN). Printed: the fastest of
+``--repeat`` rounds per edition, the added time summed over the editions, and that sum as a share
+of a clean demo run (``--run-seconds``, measured with ``bench/bench_workflow.py``; the target is
+at most 10 %).
 """
 
 from __future__ import annotations
@@ -120,6 +121,11 @@ def compare_forms(repeat: int, run_seconds: float) -> None:
             write_edition_tables(book, folder, edition, [])
             one = best(lambda: yearbook.extract_workbook(book, edition - 1, **setup), repeat)
             many = best(lambda: yearbook.extract_folder(folder, edition - 1, **setup), repeat)
+            columns = ["admin_code", "year", "field", "value"]
+            same = yearbook.extract_workbook(book, edition - 1, **setup)[0][columns].equals(
+                yearbook.extract_folder(folder, edition - 1, **setup)[0][columns])
+            if not same:
+                raise SystemExit(f"edition {edition}: the per-table folder gives other values than the workbook")
             total_book, total_folder = total_book + one, total_folder + many
             files = len(list(folder.iterdir()))
             print(f"{edition:<8d} {files:5d} {one:8.3f}s {many:8.3f}s {many / one:6.2f}")
