@@ -345,3 +345,15 @@ def test_an_unreadable_table_file_is_named_with_its_edition_folder(tmp_path, set
     assert str(error.value) == (
         "中国城市统计年鉴2011/二、地级以上城市统计资料/N2011120089000012.xlsx: this is a legacy .xls (BIFF) "
         "workbook named .xlsx; rename it to N2011120089000012.xls (the workflow reads .xls editions as they are)")
+
+
+def test_data_check_messages_name_the_table_file_sheet_and_cell(both_forms):
+    from urban_resilience.gate import checks
+
+    long = pd.concat([both_forms[edition][1] for edition in EDITIONS], ignore_index=True)
+    wrong = (long["admin_code"] == "420100") & (long["field"] == "gdp") & (long["year"] == 2011)
+    place = long.loc[wrong, ["file", "sheet", "cell"]].iloc[0].tolist()
+    assert place[0].startswith("中国城市统计年鉴2012/N2012120089")
+    long.loc[wrong, "value"] *= 10000  # a 亿元/万元 slip in one edition
+    messages = [f.message for f in checks.magnitude_findings(long, 5) if f.admin_code == "420100"]
+    assert len(messages) == 1 and f"{place[0]}, sheet '{place[1]}', cell {place[2]}" in messages[0], messages
