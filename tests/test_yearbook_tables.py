@@ -142,6 +142,7 @@ def test_table_number_title_unit_line_in_last_column_padded_names_without_shi(tm
         ["城市", None, "地区生产总值", None, None, None], [None, None, "全市", "市辖区", None, None],
         ["湖北省", None, None, None], ["武　汉", "Wuhan", 5515.76, 4000.5], ["黄　石", "Huangshi", 690.12, 300.0],
         ["十　堰", "Shiyan", 851.3, 300.1],  # a city outside the city table: recognised, left out
+        ["东部地区", None, 9.0, 9.0], ["286个城市", None, 9.0, 9.0], ["Ⅱ型大城市", None, 9.0, 9.0],  # aggregates
         ["注：本表为合成数据。"]])
     long, log = run(folder, setup, {"gdp"})
     values = long.set_index(["admin_code", "field"])["value"]

@@ -41,7 +41,10 @@ from urban_resilience.gate.checks import Finding, KnownBreaks, raise_findings
 from urban_resilience.readers.cells import LOG_COLUMNS, read_cell
 
 TOTAL_ROWS = {"城市合计", "合计", "总计", "全国", "全国合计", "全国总计", "地级以上城市合计", "全部城市合计", "Total",
-              "东部", "中部", "西部", "东北", "东部地区", "中部地区", "西部地区", "东北地区"}  # aggregate rows
+              # aggregate rows: regions and city-size classes
+              "东部", "中部", "西部", "东北", "东部地区", "中部地区", "西部地区", "东北地区",
+              "超大城市", "特大城市", "大城市", "I型大城市", "II型大城市", "中等城市", "小城市"}
+_COUNT_ROW = re.compile(r"^\d+个(地级以上)?城市(合计)?$")  # "286个城市": an aggregate row
 EXCEL_SUFFIXES = (".xls", ".xlsx")
 _TABLE_NUMBER = re.compile(r"^表?[0-9]+[-－—.][0-9]+[a-zA-Z]?")
 _CONTINUED = re.compile(r"[(（]?续表?[)）]?$")
@@ -579,7 +582,7 @@ def read_rows(sheet: Sheet, layout: Layout, columns: Columns, file: str, year: i
                 raise ExtractionError(f"{where}, row {index + 1}: values but no city name in column A")
             continue
         text = normalise_name(first)
-        if text in TOTAL_ROWS or text.startswith(FOOTNOTE_PREFIXES):
+        if text in TOTAL_ROWS or _COUNT_ROW.match(text) or text.startswith(FOOTNOTE_PREFIXES):
             continue
         code, how = names.resolve(str(first))
         if how == "province":
