@@ -358,3 +358,18 @@ def test_data_check_messages_name_the_table_file_sheet_and_cell(both_forms):
     long.loc[wrong, "value"] *= 10000  # a 亿元/万元 slip in one edition
     messages = [f.message for f in checks.magnitude_findings(long, 5) if f.admin_code == "420100"]
     assert len(messages) == 1 and f"{place[0]}, sheet '{place[1]}', cell {place[2]}" in messages[0], messages
+
+
+def test_a_wide_table_continued_with_other_columns_for_the_same_cities(tmp_path, setup):
+    folder = tmp_path / "edition"
+    folder.mkdir()
+    cities = [["湖北省"], ["武　汉", "Wuhan"], ["黄　石", "Huangshi"]]
+    xlsx(folder / "N12.xlsx", [["2-9 地区生产总值"], ["城市", None, "地区生产总值(万元)"], [None, None, "全市"]]
+         + [row + ([5.0 + i] if len(row) > 1 else []) for i, row in enumerate(cities)])
+    xlsx(folder / "N13.xlsx", [["2-9 地区生产总值（续）"], ["城市", None, "第三产业增加值(万元)"], [None, None, "全市"]]
+         + [row + ([2.0 + i] if len(row) > 1 else []) for i, row in enumerate(cities)])
+    long, log = run(folder, setup, {"gdp", "tertiary_va"})
+    assert long[["admin_code", "field", "value", "file", "cell"]].values.tolist() == [
+        ["420100", "gdp", 6.0, "edition/N12.xlsx", "C5"], ["420100", "tertiary_va", 3.0, "edition/N13.xlsx", "C5"],
+        ["420200", "gdp", 7.0, "edition/N12.xlsx", "C6"], ["420200", "tertiary_va", 4.0, "edition/N13.xlsx", "C6"]]
+    assert "duplicate" not in set(log["action"])
