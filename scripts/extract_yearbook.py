@@ -1,4 +1,4 @@
-"""Rule extract_yearbook: one edition workbook -> long table of raw fields + cleaning log."""
+"""Rule extract_yearbook: one edition workbook (or folder of table files) -> long table of raw fields + cleaning log."""
 
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,8 @@ with logged(snakemake.log[0]) as log:
         tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False), params.cities
     )
     wanted = set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])
-    values, cleaning = yearbook.extract_workbook(
+    extract = yearbook.extract_folder if params.layout == "per_table" else yearbook.extract_workbook
+    values, cleaning = extract(
         inp.workbook, params.year, names, yearbook.FieldMap.build(raw_fields, tables.divisor_fields(formulas)),
         yearbook.Units(tables.read_units(inp.units)), wanted, checks.KnownBreaks.read(inp.known_breaks),
     )

@@ -211,7 +211,8 @@ def test_conflicting_duplicate_field_in_one_edition(tmp_path, setup):
     one = [["城市", None, "年末实有城市道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 100.0]]
     two = [["城市", None, "年末实有铺装道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 120.0]]
     path = book(tmp_path / "x.xlsx", {"a": one, "b": two})
-    with pytest.raises(ExtractionError, match="road_area of city 420100 .* conflicting values 100 and 120"):
+    with pytest.raises(ExtractionError, match=r"road_area of city 420100 .* conflicting values "
+                       r"100 \(x.xlsx, sheet 'a', cell C3\) and 120 \(x.xlsx, sheet 'b', cell C3\)"):
         run(path, setup, {"road_area"})
 
 
@@ -442,7 +443,8 @@ MESSAGES = {
         {"a": [["城市", None, "年末实有城市道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 100.0]],
          "b": [["城市", None, "年末实有铺装道路面积(万平方米)"], [None, None, "市辖区"], ["武汉市", "Wuhan", 120.0]]},
         {"road_area"}, "x.xlsx: field road_area of city 420100 (year 2010) is printed twice with conflicting values "
-        "100 and 120 (sheet 'a' cell C3; sheet 'b' cell C3)"),
+        "100 (x.xlsx, sheet 'a', cell C3) and 120 (x.xlsx, sheet 'b', cell C3); remove the wrong copy or correct "
+        "the cell"),
     "no known header": (
         {"2-9 GDP": [["2-9 GDP"], ["城市", "City", "GDP总量(万元)", "人口总量", None],
                      [None, None, "全市", "市辖区", "市辖区"], ["武汉市", "Wuhan", 1.0, 2.0, 3.0]]}, {"gdp"},
@@ -594,10 +596,15 @@ def test_first_data_row_by_hand(setup):
     assert yearbook.first_data_row([header, [None, None, 5.0], ["某某县", "x", None]], names) is None
 
 
-def test_sheet_unit_reads_the_last_unit_line_above_the_table():
-    grid = [["单位：万元"], ["单位: 千 册"], ["城市", None, "藏书"], ["武汉市", None, 1.0], ["单位：人"]]
-    assert yearbook.sheet_unit(grid, 3) == "千册"
-    assert yearbook.sheet_unit(grid, 1) == "万元" and yearbook.sheet_unit(grid, 0) == ""
+def test_unit_line_the_last_above_the_table_in_any_column_is_taken_and_cleared():
+    def grid():
+        return [["单位：万元"], [None, None, "单位: 千 册"], ["城市", None, "藏书"], ["武汉市", None, 1.0],
+                ["单位：人"]]
+    taken = grid()
+    assert yearbook.take_unit_lines(taken, 3) == "千册"
+    assert taken[:2] == [[None], [None, None, None]] and taken[4] == ["单位：人"]  # below the header: left alone
+    assert yearbook.take_unit_lines(grid(), 1) == "万元" and yearbook.take_unit_lines(grid(), 0) == ""
+    assert yearbook.take_unit_lines([["单位：万元 Unit: 10 000 yuan"]], 1) == "万元"
 
 
 def test_cell_values_as_read():

@@ -12,6 +12,7 @@ import code_digest as code_tracking  # noqa: E402  (workflow machinery beside th
 from urban_resilience.gate import inputs
 from urban_resilience.core import schema
 from urban_resilience.core import tables
+from urban_resilience.readers.yearbook import folder_problem, table_files
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -133,16 +134,64 @@ def code_digest(script):
     )
 
 
+YEARBOOK_LAYOUT = config["inputs"]["yearbook"]["layout"]
+
+
 def yearbook_path(year):
-    """The workbook of the edition holding data ``year`` (.xlsx or .xls, see inputs.yearbook_path)."""
+    """The workbook of the edition holding data ``year`` (.xlsx or .xls, see inputs.yearbook_path),
+    or with layout per_table the folder of its table files."""
     yearbook = config["inputs"]["yearbook"]
-    return inputs.yearbook_path(
-        yearbook["directory"], yearbook["filename"], year + yearbook["edition_offset"]
-    )
+    edition = year + yearbook["edition_offset"]
+    if YEARBOOK_LAYOUT == "per_table":
+        return str(
+            Path(yearbook["directory"]) / yearbook["filename"].format(edition=edition)
+        )
+    return inputs.yearbook_path(yearbook["directory"], yearbook["filename"], edition)
 
 
 def yearbook_file(wildcards):
+    """The edition's workbook, or its folder of table files (layout per_table)."""
     return yearbook_path(int(wildcards.year))
+
+
+def yearbook_tables(wildcards):
+    """Layout per_table: the table files of the edition's folder (a changed, added or removed file
+    reruns the extraction); none for a workbook."""
+    if YEARBOOK_LAYOUT != "per_table":
+        return []
+    return [str(path) for path in table_files(yearbook_path(int(wildcards.year)))[0]]
+
+
+def yearbook_inputs():
+    """The yearbook files the run needs; stops at start if an edition cannot be found."""
+    key = "inputs.yearbook (directory + filename)"
+    paths = {year: yearbook_path(year) for year in RAW_YEARS}
+    if YEARBOOK_LAYOUT == "workbook":
+        folders = [
+            f"  {key}, data year {y}: {p}" for y, p in paths.items() if Path(p).is_dir()
+        ]
+        if folders:
+            raise inputs.InputError(
+                "these yearbook paths are folders, not workbooks; for one folder of table files "
+                "per edition set inputs.yearbook.layout: per_table and name the folder in "
+                "inputs.yearbook.filename:\n" + "\n".join(folders)
+            )
+        return [inputs.Input(key, year, path) for year, path in paths.items()]
+    bad = [
+        f"  {key}, data year {year}: {path} — {folder_problem(path)}"
+        for year, path in paths.items()
+        if folder_problem(path)
+    ]
+    if bad:
+        raise inputs.InputError(
+            "missing or unusable yearbook edition folder(s) named by the config (layout "
+            "per_table; no job was run):\n" + "\n".join(bad)
+        )
+    return [
+        inputs.Input(key, year, str(table))
+        for year, path in paths.items()
+        for table in table_files(path)[0]
+    ]
 
 
 def pm25_path(year):
@@ -151,12 +200,7 @@ def pm25_path(year):
 
 # Every raw file the run needs, checked before any job (see urban_resilience.gate.inputs).
 NEEDED_INPUTS = [
-    *(
-        inputs.Input(
-            "inputs.yearbook (directory + filename)", year, yearbook_path(year)
-        )
-        for year in RAW_YEARS
-    ),
+    *yearbook_inputs(),
     *(
         inputs.Input("inputs.pm25.filename", year, pm25_path(year))
         for year in PM25_YEARS

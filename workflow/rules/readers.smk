@@ -28,9 +28,10 @@ rule prepare_boundaries:
 
 
 rule extract_yearbook:
-    """One edition's workbook -> tidy long table of raw fields and a cleaning log."""
+    """One edition's workbook (or folder of table files) -> tidy long table of raw fields and a cleaning log."""
     input:
         workbook=yearbook_file,
+        tables=yearbook_tables,
         indicators=config["tables"]["indicators"],
         raw_fields=config["tables"]["raw_fields"],
         cities=config["tables"]["cities"],
@@ -53,6 +54,7 @@ rule extract_yearbook:
         year=lambda wildcards: int(wildcards.year),
         years=RAW_YEARS,
         cities=CITIES,
+        layout=YEARBOOK_LAYOUT,
         code=code_digest("extract_yearbook.py"),
     script:
         "../../scripts/extract_yearbook.py"

@@ -3,6 +3,8 @@
 ``python -m urban_resilience.demo`` (re)writes ``resources/demo/``: one China City Statistical
 Yearbook workbook per edition 2003–2020 (data years 2002–2019), annual PM2.5 GeoTIFFs, a patents
 side table and ``MANIFEST.csv`` listing every injected defect with its true value.
+``--per-table`` writes each edition as a folder of table files instead, in the yearbook database's
+form (opaque names, .xls and .xlsx, continued tables).
 ``python -m urban_resilience.demo --check`` regenerates into a temporary folder and compares
 every cell and every raster cell with the committed files.
 """
@@ -46,8 +48,12 @@ def true_values(resources: Path, seed: int = truth.SEED) -> pd.DataFrame:
     return truth.finish(truth.true_panel(inputs["magnitudes"], inputs["cities"], seed), inputs["rates"])
 
 
-def generate(out: Path, resources: Path, seed: int = truth.SEED) -> pd.DataFrame:
-    """Write the whole demo dataset to ``out``; return the manifest of injected defects."""
+def generate(out: Path, resources: Path, seed: int = truth.SEED, per_table: bool = False) -> pd.DataFrame:
+    """Write the whole demo dataset to ``out``; return the manifest of injected defects.
+
+    ``per_table``: write each edition as a folder of table files (``中国城市统计年鉴{edition}/``,
+    see :func:`yearbook.write_edition_tables`) instead of one workbook; the values are the same.
+    """
     inputs = load_inputs(resources)
     panel = truth.finish(truth.true_panel(inputs["magnitudes"], inputs["cities"], seed), inputs["rates"])
     for sub in ("yearbook", "pm25", "side_tables"):
@@ -56,9 +62,14 @@ def generate(out: Path, resources: Path, seed: int = truth.SEED) -> pd.DataFrame
     manifest: list[dict] = []
     for edition in EDITIONS:
         name = YEARBOOK_NAME.format(edition=edition)
-        manifest += yearbook.write_edition(
+        rows = yearbook.write_edition(
             edition, panel, inputs["cities"], inputs["raw_fields"], str(out / "yearbook" / name), name, rng
         )
+        if per_table:
+            workbook = out / "yearbook" / name
+            rows = yearbook.write_edition_tables(workbook, out / "yearbook" / Path(name).stem, edition, rows)
+            workbook.unlink()
+        manifest += rows
     raster_rng = np.random.default_rng(seed + 2)
     for year in truth.DATA_YEARS:
         field = rasters.pm25_field(year, inputs["points"], raster_rng)

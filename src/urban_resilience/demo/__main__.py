@@ -1,4 +1,4 @@
-"""Command line: ``python -m urban_resilience.demo [--out DIR] [--resources DIR] [--check]``."""
+"""Command line: ``python -m urban_resilience.demo [--out DIR] [--resources DIR] [--check] [--per-table]``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="regenerate in a temporary folder and compare with --out")
     parser.add_argument("--national", type=Path, default=None, metavar="DIR",
                         help="write the national-scale dataset and its config.yaml to DIR (outside the repository)")
+    parser.add_argument("--per-table", action="store_true",
+                        help="write each yearbook edition as a folder of table files (one .xls/.xlsx per table, as "
+                             "the yearbook database delivers them) instead of one workbook; use with --out DIR")
     args = parser.parse_args(argv)
     if args.national:
         from urban_resilience.demo.national import generate_national
@@ -28,6 +31,15 @@ def main(argv: list[str] | None = None) -> int:
               f"--configfile {args.national / 'config.yaml'}")
         return 0
     out = args.out or args.resources / "demo"
+    if args.per_table:
+        if args.check or args.out is None:
+            parser.error("--per-table needs --out DIR (the committed demo keeps one workbook per edition) "
+                         "and cannot be used with --check")
+        manifest = generate(out, args.resources, per_table=True)
+        print(f"wrote the synthetic demo dataset with per-table yearbook folders to {out} ({len(manifest)} injected "
+              "defects in MANIFEST.csv); point inputs.yearbook to it with: "
+              f"directory: {out / 'yearbook'}, filename: 中国城市统计年鉴{{edition}}, layout: per_table")
+        return 0
     if not args.check:
         manifest = generate(out, args.resources)
         print(f"wrote the synthetic demo dataset to {out} ({len(manifest)} injected defects in MANIFEST.csv)")

@@ -12,6 +12,7 @@ cells at a low rate. Every injected defect is returned as a manifest row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -330,3 +331,144 @@ def _manifest_row(edition, file_label, sheet, cell, code, year, field_name, scop
     return {"edition": edition, "file": file_label, "sheet": sheet, "cell": cell, "admin_code": code,
             "data_year": year, "field": field_name, "scope": scope, "defect": defect,
             "written": "" if written is None else str(written), "true_value": true_value, "expected": expected}
+
+
+# ---------------------------------------------------------------- per-table form
+
+# The yearbook database's form: one file per table with an opaque name, legacy .xls up to
+# XLS_UNTIL, both in MIXED_EDITION, .xlsx later; names without 市, two-character names padded with
+# an ideographic space; the 人口 and 城市公用事业 tables continued in a second file (a second sheet
+# of the same file in even editions for 城市公用事业), starting in the middle of a province, with
+# the header repeated and the title ending （续） or 续表; the 单位： line in the last column in
+# every fourth edition.
+XLS_UNTIL = 2011
+MIXED_EDITION = 2012
+SPLIT_TABLES = {"人口": "file", "城市公用事业": "file_or_sheet"}
+UNIT_LINE_LAST_COLUMN = 1  # editions with edition % 4 == this
+
+
+def table_file_name(edition: int, number: int) -> str:
+    """Opaque name of the ``number``-th table file of ``edition`` (like the database's entry codes)."""
+    xls = edition <= XLS_UNTIL or (edition == MIXED_EDITION and number % 2 == 1)
+    return f"N{edition}120089{number + 12:06d}{'.xls' if xls else '.xlsx'}"
+
+
+def padded_name(printed: str) -> str:
+    """A city name as the database prints it: no 市, a two-character name padded with U+3000."""
+    name = printed.strip()
+    name = name[:-1] if name.endswith("市") and len(name) > 2 else name
+    return f"{name[0]}\u3000{name[1]}" if len(name) == 2 else name
+
+
+def _continued_title(title: str, edition: int) -> str:
+    chinese, sep, rest = title.partition("_x000D_")
+    return chinese + ("（续）" if edition % 2 == 0 else " 续表") + sep + rest
+
+
+def _split_row(rows: list[list], first: int, last: int) -> int:
+    """A city row in the middle of the data rows whose row above is also a city row (so the
+    continuation starts in the middle of a province)."""
+    for index in range((first + last) // 2, last):
+        if not str(rows[index - 1][0]).strip().endswith("省") and not str(rows[index][0]).strip().endswith("省"):
+            return index
+    raise ValueError("no row to split the table at")
+
+
+def write_edition_tables(workbook_path: str | Path, folder: str | Path, edition: int,
+                         manifest: list[dict]) -> list[dict]:
+    """Write the tables of one edition workbook (as :func:`write_edition` writes it) as a folder of
+    table files in the yearbook database's form (see ``XLS_UNTIL`` … above); the same values in
+    the same cells of the data rows. Returns ``manifest`` (rows of this edition's workbook) with
+    file, sheet and cell moved to where each defect is in the table files; file is
+    ``<folder name>/<file name>``."""
+    from openpyxl import load_workbook
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = load_workbook(workbook_path)
+    moved: dict[tuple[str, int], tuple[str, str, int]] = {}  # (sheet, old row) -> (file, sheet, new row)
+    number = 0
+    for sheet in workbook.worksheets:
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in sheet.merged_cells.ranges]
+        notes = next((i for i, r in enumerate(rows) if str(r[0] or "").startswith("注")), len(rows))
+        total = next((i for i, r in enumerate(rows) if r[0] == "城市合计"), None)
+        if total is None:  # not a table (the 说明 sheet)
+            name = table_file_name(edition, number)
+            number += 1
+            _write_table_file(folder / name, [("Sheet1", rows, merges)])
+            moved.update({(sheet.title, r): (name, "Sheet1", r) for r in range(len(rows))})
+            continue
+        for index in range(total + 1, notes):
+            if rows[index][0] is not None and not str(rows[index][0]).strip().endswith("省"):
+                rows[index][0] = padded_name(str(rows[index][0]))
+        unit_row = 1 if str(rows[1][0] or "").startswith("单位") else None
+        if unit_row is not None and edition % 4 == UNIT_LINE_LAST_COLUMN:
+            rows[unit_row][-1], rows[unit_row][0] = rows[unit_row][0], None
+        header_end = total  # rows 1 .. total - 1: unit line and header, repeated in a continuation
+        title = str(rows[0][0]).split("  ", 1)[-1].split("_x000D_")[0]
+        how = SPLIT_TABLES.get(title)
+        name = table_file_name(edition, number)
+        number += 1
+        if how is None:
+            _write_table_file(folder / name, [("Sheet1", rows, merges)])
+            moved.update({(sheet.title, r): (name, "Sheet1", r) for r in range(len(rows))})
+            continue
+        split = _split_row(rows, total + 1, notes)
+        head_merges = [m for m in merges if m[1] < header_end]
+        second = [[_continued_title(str(rows[0][0]), edition)] + [None] * (len(rows[0]) - 1)]
+        second += [list(r) for r in rows[1:header_end]] + rows[split:]
+        moved.update({(sheet.title, r): (name, "Sheet1", r) for r in range(split)})
+        if how == "file_or_sheet" and edition % 2 == 0:
+            _write_table_file(folder / name, [("Sheet1", rows[:split], merges), ("Sheet2", second, head_merges)])
+            moved.update({(sheet.title, r): (name, "Sheet2", r - split + header_end) for r in range(split, len(rows))})
+            continue
+        other = table_file_name(edition, number)
+        number += 1
+        _write_table_file(folder / name, [("Sheet1", rows[:split], merges)])
+        _write_table_file(folder / other, [("Sheet1", second, head_merges)])
+        moved.update({(sheet.title, r): (other, "Sheet1", r - split + header_end) for r in range(split, len(rows))})
+    result = []
+    for row in manifest:
+        row = dict(row)
+        if str(row["edition"]) == str(edition) and row["sheet"] in {s.title for s in workbook.worksheets}:
+            letters = "".join(ch for ch in row["cell"] if ch.isalpha())
+            old = int(row["cell"][len(letters):]) - 1
+            file, sheet_name, new = moved[(row["sheet"], old)]
+            row.update(file=f"{folder.name}/{file}", sheet=sheet_name, cell=f"{letters}{new + 1}")
+        result.append(row)
+    return result
+
+
+def _write_table_file(path: Path, sheets: list[tuple[str, list[list], list[tuple[int, int, int, int]]]]) -> None:
+    """One table file: .xlsx with openpyxl (with the demo mark) or legacy .xls (BIFF8) with xlwt."""
+    if path.suffix == ".xls":
+        try:
+            import xlwt
+        except ImportError:
+            raise SystemExit("writing the per-table demo needs xlwt for its legacy .xls files: "
+                             "pip install xlwt==1.3.0 (in the test extra: pip install -e '.[test]')") from None
+        book = xlwt.Workbook(encoding="utf-8")
+        for title, rows, merges in sheets:
+            out = book.add_sheet(title)
+            covered = {(r, c) for top, bottom, left, right in merges
+                       for r in range(top, bottom + 1) for c in range(left, right + 1)}
+            for top, bottom, left, right in merges:
+                out.write_merge(top, bottom, left, right, rows[top][left])
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    if value is not None and (r, c) not in covered:
+                        out.write(r, c, value)
+        book.save(str(path))
+        return
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows, merges in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for top, bottom, left, right in merges:
+            sheet.merge_cells(start_row=top + 1, end_row=bottom + 1, start_column=left + 1, end_column=right + 1)
+    workbook.properties.creator = "urban_resilience.demo"
+    workbook.properties.keywords = DEMO_MARK
+    workbook.save(path)

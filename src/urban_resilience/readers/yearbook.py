@@ -1,4 +1,12 @@
-"""Extract the raw fields from one China City Statistical Yearbook edition (an .xlsx workbook).
+"""Extract the raw fields from one China City Statistical Yearbook edition: one workbook (.xlsx or
+.xls) with every table as a sheet, or a folder of table files as the yearbook database delivers
+them (one .xls/.xlsx per table, any file names, long tables continued in further files).
+
+In a folder, tables are recognised by their title and headers, never by file name; every file
+(also in sub-folders) is read in name order and every sheet of it as below. A table continued in
+another file (title ending 续表/（续）) either repeats the header, and is read as any table, or has
+no header, and continues the columns of the table with the same title. A file whose sheets hold
+city rows but no known header is logged (``skipped_table``) and named if a field is missing.
 
 For every sheet: find the header block above the first data row, join multi-row bilingual
 headers (merged cells spread over their columns), read each column's unit from its header's last
@@ -32,7 +40,14 @@ from urban_resilience.core.names import city_key, normalise_name
 from urban_resilience.gate.checks import Finding, KnownBreaks, raise_findings
 from urban_resilience.readers.cells import LOG_COLUMNS, read_cell
 
-TOTAL_ROWS = {"城市合计", "合计", "总计", "全国", "全国合计", "全国总计", "地级以上城市合计", "全部城市合计", "Total"}
+TOTAL_ROWS = {"城市合计", "合计", "总计", "全国", "全国合计", "全国总计", "地级以上城市合计", "全部城市合计", "Total",
+              # aggregate rows: regions and city-size classes
+              "东部", "中部", "西部", "东北", "东部地区", "中部地区", "西部地区", "东北地区",
+              "超大城市", "特大城市", "大城市", "I型大城市", "II型大城市", "中等城市", "小城市"}
+_COUNT_ROW = re.compile(r"^\d+个(地级以上)?城市(合计)?$")  # "286个城市": an aggregate row
+EXCEL_SUFFIXES = (".xls", ".xlsx")
+_TABLE_NUMBER = re.compile(r"^表?[0-9]+[-－—.][0-9]+[a-zA-Z]?")
+_CONTINUED = re.compile(r"[(（]?续表?[)）]?$")
 FOOTNOTE_PREFIXES = ("注", "资料来源", "说明", "附注", "Note", "Source")
 SCOPE_WORDS = {"全市": "全市", "市辖区": "市辖区", "totalcity": "全市", "districtsundercity": "市辖区"}
 LONG_COLUMNS = ["admin_code", "year", "field", "value", "unit", "file", "sheet", "cell"]
@@ -40,6 +55,10 @@ LONG_COLUMNS = ["admin_code", "year", "field", "value", "unit", "file", "sheet",
 
 class ExtractionError(ValueError):
     """Input that cannot be read safely; the message says where and what was expected."""
+
+
+class UnknownTable(ExtractionError):
+    """A sheet with city rows whose headers name no known field."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +288,7 @@ class Layout:
     value_col: int  # first value column: 2 after Chinese and English names, 1 without English
     number_rows: frozenset[int]  # rows of column numbers (1, 2, 3 … / 甲, 乙 …) to skip
     title_scope: str  # 全市 or 市辖区 named only in the sheet or table title, else ""
+    unit: str = ""  # the unit of a ``单位：`` line above the table (in any column), else ""
 
 
 @dataclass
@@ -352,10 +372,11 @@ def sheet_layout(sheet: Sheet, names: Names) -> Layout | None:
     if start is None:
         return None
     value_col = value_column(grid, start)
+    unit = take_unit_lines(grid, start)
     number_rows = frozenset(i for i, row in enumerate(grid) if is_number_row(row))
     header_rows = tuple(i for i in range(start) if i not in number_rows and not spans_row(grid[i])
                         and any(v is not None for v in grid[i][value_col:]))
-    return Layout(start, header_rows, value_col, number_rows, title_scope(sheet.title, grid, start))
+    return Layout(start, header_rows, value_col, number_rows, title_scope(sheet.title, grid, start), unit)
 
 
 def fill_unmerged_labels(grid: list[list[object]], header_rows: tuple[int, ...], value_col: int) -> None:
@@ -369,13 +390,17 @@ def fill_unmerged_labels(grid: list[list[object]], header_rows: tuple[int, ...],
                 row[col] = row[col - 1]
 
 
-def sheet_unit(grid: list[list[object]], start: int) -> str:
-    """The unit of a ``单位：`` line above the table, or "" (normalised text: 单位： reads 单位:)."""
+def take_unit_lines(grid: list[list[object]], start: int) -> str:
+    """The unit of the last ``单位：`` line above the table, in the first or in any later column
+    (the yearbook database prints it in the last), or "". The unit cells are cleared so that they
+    are not read as headers; an English part (``单位：万元 Unit: 10 000 yuan``) is dropped."""
     unit = ""
     for row in grid[:start]:
-        text = normalise_name(row[0]) if row and row[0] else ""
-        if text.startswith("单位:"):
-            unit = text.split(":", 1)[1]
+        for c, value in enumerate(row):
+            text = normalise_name(value) if value is not None else ""  # normalised: 单位： reads 单位:
+            if text.startswith("单位:"):
+                unit = re.split(r"[A-Za-z]", text.split(":", 1)[1])[0]
+                row[c] = None
     return unit
 
 
@@ -402,7 +427,7 @@ def map_columns(sheet: Sheet, layout: Layout, file: str, year: int, fields: Fiel
     """
     grid, where, log = sheet.grid, f"{file}, sheet {sheet.title!r}", []
     fill_unmerged_labels(grid, layout.header_rows, layout.value_col)
-    unit_line = sheet_unit(grid, layout.start)
+    unit_line = layout.unit
     columns: dict[int, tuple[str, float]] = {}
     by_header: dict[str, dict[str, tuple[int, str, float | None]]] = {}  # header -> scope -> (col, field, factor)
     tried: list[str] = []
@@ -453,7 +478,7 @@ def map_columns(sheet: Sheet, layout: Layout, file: str, year: int, fields: Fiel
                                   "columns of the same sheet")
         columns[col] = (field, factor)
     if not columns:
-        raise ExtractionError(
+        raise UnknownTable(
             f"{where}: the sheet has city rows (from row {layout.start + 1}) but no header matches a known field. "
             f"Tried the header cells {', '.join(tried[:12]) or '(none)'} (headers read from rows "
             f"{', '.join(str(i + 1) for i in layout.header_rows) or '(none)'}, values from column "
@@ -465,36 +490,80 @@ def map_columns(sheet: Sheet, layout: Layout, file: str, year: int, fields: Fiel
     return Columns({c: v for c, v in columns.items() if c >= 0}, pairs), log
 
 
+def table_title(sheet: Sheet) -> str:
+    """The table's title from the first row (``2-9 地区生产总值（续）`` -> ``地区生产总值``): no table
+    number (numbers drift between editions), no 续表/（续）, no English, normalised; "" if none."""
+    first = sheet.grid[0][0] if sheet.grid and sheet.grid[0] else None
+    text = normalise_name(re.split(r"_x000D_|\n", str(first or ""))[0])
+    text = _TABLE_NUMBER.sub("", re.sub(r"^续表", "", text))
+    return _CONTINUED.sub("", text)
+
+
+def is_continuation(sheet: Sheet) -> bool:
+    """A sheet continuing a table: 续 in its name or in its title (``续表 2-9 …``, ``… （续）``)."""
+    first = sheet.grid[0][0] if sheet.grid and sheet.grid[0] else None
+    title = normalise_name(re.split(r"_x000D_|\n", str(first or ""))[0])
+    return "续" in normalise_name(sheet.title) + title
+
+
 def continued_columns(sheet: Sheet, layout: Layout, previous: SheetResult | None, file: str,
-                      year: int) -> tuple[Columns, list[dict]] | None:
-    """A continuation sheet (``2-1续``) has city rows but no header: it continues the columns of
-    the sheet before it. None if the sheet is not one."""
-    if layout.header_rows or previous is None or previous.columns is None:
+                      year: int, by_title: dict[str, tuple[str, SheetResult]] | None = None
+                      ) -> tuple[SheetResult, list[dict]] | None:
+    """A continuation sheet (``2-1续``, or a file titled ``… 续表``) with city rows but no header
+    continues the columns of the table with the same title (``by_title``: title -> (where, result)),
+    else of the sheet before it. None if the sheet is not one."""
+    if layout.header_rows or not is_continuation(sheet):
         return None
-    title = normalise_name(sheet.title) + normalise_name(sheet.grid[0][0] if sheet.grid[0] else "")
-    if "续" not in title:
+    title = table_title(sheet)
+    if by_title and title in by_title:
+        where, source = by_title[title]
+        if source.columns is None:
+            raise ExtractionError(f"{file}, sheet {sheet.title!r}: a continuation without a header of its own, "
+                                  f"titled {title!r}, and two tables of that title ({where}): cannot tell which it "
+                                  "continues; copy the header of its table above its first city row")
+    elif previous is not None and previous.columns is not None:
+        where, source = "the previous sheet", previous
+    else:
         return None
-    return previous.columns, [_log(file, sheet.title, "", "", year, "", sheet.title, "continued_sheet", math.nan,
-                                   "no header of its own: continues the columns of the previous sheet")]
+    return source, [_log(file, sheet.title, "", "", year, "", sheet.title, "continued_sheet", math.nan,
+                         f"no header of its own: continues the columns of {where}")]
 
 
 def extract_sheet(sheet: Sheet, file: str, year: int, names: Names, fields: FieldMap, units: Units,
                   wanted: set[str], previous: SheetResult | None = None,
-                  known_breaks: KnownBreaks | None = None) -> SheetResult:
-    """Long rows and log rows of one sheet (see the module docstring)."""
-    layout = sheet_layout(sheet, names)
+                  known_breaks: KnownBreaks | None = None,
+                  by_title: dict[str, tuple[str, SheetResult]] | None = None,
+                  skip_unknown: bool = False) -> SheetResult:
+    """Long rows and log rows of one sheet (see the module docstring).
+
+    ``skip_unknown``: a table with city rows whose headers match no known field is logged as
+    ``skipped_table`` instead of stopping the run (a folder holds every table of the yearbook).
+    """
+    try:
+        layout = sheet_layout(sheet, names)
+    except ExtractionError as exc:
+        raise ExtractionError(f"{file}, sheet {sheet.title!r}: {exc}") from None
     if layout is None:
         return SheetResult([], [_log(file, sheet.title, "", "", year, "", "", "skipped_sheet", math.nan,
                                      "no city rows: not a data table")])
-    continued = continued_columns(sheet, layout, previous, file, year)
+    continued = continued_columns(sheet, layout, previous, file, year, by_title)
     if continued is not None:
-        columns, log = continued
-        layout = Layout(layout.start, layout.header_rows, previous.value_col, layout.number_rows, "")
+        source, log = continued
+        columns = source.columns
+        layout = Layout(layout.start, layout.header_rows, source.value_col, layout.number_rows, "")
     elif not layout.header_rows:
         raise ExtractionError(f"{file}, sheet {sheet.title!r}: city rows start at row {layout.start + 1} but there is "
-                              "no header row above them (a continuation sheet must have 续 in its name or title)")
+                              "no header row above them (a continuation without a header of its own must have 续 in "
+                              "its sheet name or title, e.g. 续表 or （续）, and the table it continues, with the same "
+                              "title, must be in the same edition)")
     else:
-        columns, log = map_columns(sheet, layout, file, year, fields, units, wanted)
+        try:
+            columns, log = map_columns(sheet, layout, file, year, fields, units, wanted)
+        except UnknownTable as exc:
+            if not skip_unknown:
+                raise
+            return SheetResult([], [_log(file, sheet.title, "", "", year, "", table_title(sheet), "skipped_table",
+                                         math.nan, str(exc))])
     rows, row_log = read_rows(sheet, layout, columns, file, year, names, fields, known_breaks or KnownBreaks())
     return SheetResult(rows, log + row_log, columns, layout.value_col)
 
@@ -517,7 +586,7 @@ def read_rows(sheet: Sheet, layout: Layout, columns: Columns, file: str, year: i
                 raise ExtractionError(f"{where}, row {index + 1}: values but no city name in column A")
             continue
         text = normalise_name(first)
-        if text in TOTAL_ROWS or text.startswith(FOOTNOTE_PREFIXES):
+        if text in TOTAL_ROWS or _COUNT_ROW.match(text) or text.startswith(FOOTNOTE_PREFIXES):
             continue
         code, how = names.resolve(str(first))
         if how == "province":
@@ -625,38 +694,132 @@ def extract_workbook(path: str | Path, year: int, names: Names, fields: FieldMap
     of the city table without a row for a field gets a ``row_missing`` log row naming the sheet.
     """
     path = Path(path)
+    return _extract(path.name, [(path.name, read_workbook(path))], year, names, fields, units, wanted,
+                    known_breaks, folder=False)
+
+
+def table_files(folder: str | Path) -> tuple[list[Path], list[Path]]:
+    """(Excel files, other files) of a per-table edition folder, sub-folders included, in name
+    order. Excel's lock files (``~$…``) and hidden files are among the others."""
+    folder = Path(folder)
+    excel, other = [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hidden = any(part.startswith((".", "~$")) for part in path.relative_to(folder).parts)
+        (excel if path.suffix.lower() in EXCEL_SUFFIXES and not hidden else other).append(path)
+    return excel, other
+
+
+def folder_problem(folder: str | Path) -> str:
+    """Why ``folder`` cannot be read as one edition's table files ("" if it can)."""
+    path = Path(folder)
+    if not path.exists():
+        return "no such folder" + ("" if path.parent.exists() else f" (nor {path.parent})")
+    if not path.is_dir():
+        return ("not a folder: layout per_table names one folder of table files per edition "
+                "(set inputs.yearbook.layout: workbook for one workbook per edition)")
+    if not table_files(path)[0]:
+        return "no .xls or .xlsx table file in the folder"
+    return ""
+
+
+def extract_folder(folder: str | Path, year: int, names: Names, fields: FieldMap, units: Units,
+                   wanted: set[str], known_breaks: KnownBreaks | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(long table, cleaning log) of one edition delivered as a folder of table files.
+
+    Each value's ``file`` is ``<folder name>/<path in the folder>``. Tables are recognised by
+    title and headers; a table whose headers match no known field is logged as ``skipped_table``;
+    a field printed in two files with different values stops the run naming both cells.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ExtractionError(f"{folder}: not a folder; inputs.yearbook.filename with layout per_table names one "
+                              "folder of table files per edition")
+    excel, other = table_files(folder)
+    if not excel:
+        raise ExtractionError(f"{folder}: no .xls or .xlsx table files in this edition folder (found "
+                              f"{len(other)} other file(s)); put the downloaded tables of the edition here")
+    label = folder.name
+    books = []
+    for path in excel:
+        where = f"{label}/{path.relative_to(folder).as_posix()}"
+        try:
+            books.append((where, read_workbook(path)))
+        except ExtractionError as exc:
+            raise ExtractionError(f"{where.removesuffix(path.name)}{exc}") from None
+    long, log = _extract(label, books, year, names, fields, units, wanted, known_breaks, folder=True)
+    ignored = pd.DataFrame([_log(f"{label}/{path.relative_to(folder).as_posix()}", "", "", "", year, "", "",
+                                 "ignored_file", math.nan, "not an .xls/.xlsx table file") for path in other],
+                           columns=LOG_COLUMNS)
+    return long, pd.concat([ignored, log], ignore_index=True) if len(ignored) else log
+
+
+def _extract(label: str, books: list[tuple[str, list[Sheet]]], year: int, names: Names, fields: FieldMap,
+             units: Units, wanted: set[str], known_breaks: KnownBreaks | None,
+             folder: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sheets of one edition (``books``: (file, sheets) in reading order) -> (long, log)."""
     rows, log = [], []
     previous: SheetResult | None = None
-    sheets_of: dict[str, list[str]] = {}
-    for sheet in read_workbook(path):
-        result = extract_sheet(sheet, path.name, year, names, fields, units, wanted, previous, known_breaks)
+    by_title: dict[str, tuple[str, SheetResult]] = {}
+    sheets_of: dict[str, list[tuple[str, str]]] = {}
+    entries = [(file, sheet) for file, sheets in books for sheet in sheets]
+    if folder:  # file order means nothing: continuations after the tables they may continue
+        entries.sort(key=lambda entry: is_continuation(entry[1]))
+    for file, sheet in entries:
+        result = extract_sheet(sheet, file, year, names, fields, units, wanted, None if folder else previous,
+                               known_breaks, by_title if folder else None, skip_unknown=folder)
         rows += result.rows
         log += result.log
         if result.columns is not None:
             previous = result
+            title = table_title(sheet)
+            if title and not is_continuation(sheet):
+                # two tables of one title (one per scope, say): a continuation without a header
+                # could belong to either, so it has none (and stops the run, naming both)
+                where = f"{file}, sheet {sheet.title!r}"
+                by_title[title] = (where, result) if title not in by_title else (
+                    f"{by_title[title][0]} and {where}", SheetResult([], [], None))
             for field, _ in result.columns.fields.values():
-                sheets_of.setdefault(field, []).append(sheet.title)
+                sheets_of.setdefault(field, []).append((file, sheet.title))
     long = pd.DataFrame(rows, columns=LONG_COLUMNS)
-    duplicated = long[long.duplicated(["admin_code", "field"], keep=False)]
-    if not duplicated.empty:
-        first = duplicated.sort_values(["admin_code", "field"]).head(2)
-        places = "; ".join(f"sheet {r.sheet!r} cell {r.cell}" for r in first.itertuples())
-        a, b = first["value"].tolist()
-        if not (math.isclose(a, b, rel_tol=1e-9) or (math.isnan(a) and math.isnan(b))):
-            raise ExtractionError(f"{path.name}: field {first.iloc[0]['field']} of city {first.iloc[0]['admin_code']} "
-                                  f"(year {year}) is printed twice with conflicting values {a:g} and {b:g} ({places})")
-        long = long.drop_duplicates(["admin_code", "field"])
+    long, duplicate_log = drop_agreeing_duplicates(long, label, year)
+    log += duplicate_log
     missing = sorted(wanted - set(sheets_of))
     if missing:
-        raise ExtractionError(f"{path.name} (data year {year}): no sheet has a column for field(s) "
-                              f"{', '.join(missing)}; expected a header such as "
-                              f"{', '.join(repr(k) for k, v in fields.by_header.items() if v[0][0] == missing[0])}")
+        skipped = [f"{r['file']} ({r['written'] or 'no title'})" for r in log if r["action"] == "skipped_table"]
+        tables_note = (f"; tables read but matching no field: {', '.join(skipped[:10])}"
+                       + (f" and {len(skipped) - 10} more" if len(skipped) > 10 else "")) if skipped else ""
+        raise ExtractionError(f"{label} (data year {year}): no {'table file' if folder else 'sheet'} has a column for "
+                              f"field(s) {', '.join(missing)}; expected a header such as "
+                              f"{', '.join(repr(k) for k, v in fields.by_header.items() if v[0][0] == missing[0])}"
+                              + tables_note)
     present = set(zip(long["admin_code"], long["field"]))
     for field in sorted(sheets_of):
-        where = " / ".join(repr(title) for title in sheets_of[field])
-        log += [_log(path.name, sheets_of[field][0], "", code, year, field, "", "row_missing", math.nan,
-                     f"city {code} has no row in sheet {where} of {path.name}")
+        first_file, first_sheet = sheets_of[field][0]
+        where = " / ".join(f"{s!r}" if not folder else f"{f} {s!r}" for f, s in sheets_of[field])
+        note = f"city {{}} has no row in sheet {where} of {label}" if not folder else f"city {{}} has no row in {where}"
+        log += [_log(first_file, first_sheet, "", code, year, field, "", "row_missing", math.nan, note.format(code))
                 for code in sorted(names.official) if (code, field) not in present]
     long = long.sort_values(["admin_code", "field"], kind="stable").reset_index(drop=True)
     log = pd.DataFrame(log, columns=LOG_COLUMNS)
     return long, log
+
+
+def drop_agreeing_duplicates(long: pd.DataFrame, label: str, year: int) -> tuple[pd.DataFrame, list[dict]]:
+    """A city's field printed more than once (two sheets or files): equal values are kept once,
+    with a ``duplicate`` log row naming the other cell; different values stop the run naming both
+    cells (both missing counts as equal)."""
+    duplicated = long[long.duplicated(["admin_code", "field"], keep=False)]
+    log: list[dict] = []
+    for (code, field), group in duplicated.groupby(["admin_code", "field"], sort=True):
+        first = group.iloc[0]
+        for other in group.iloc[1:].itertuples():
+            a, b = first["value"], other.value
+            if not ((math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9)):
+                raise ExtractionError(
+                    f"{label}: field {field} of city {code} (year {year}) is printed twice with conflicting values "
+                    f"{a:g} ({first['file']}, sheet {first['sheet']!r}, cell {first['cell']}) and {b:g} ({other.file}, "
+                    f"sheet {other.sheet!r}, cell {other.cell}); remove the wrong copy or correct the cell")
+            log.append(_log(other.file, other.sheet, other.cell, code, year, field, "", "duplicate", b,
+                            f"same value as {first['file']}, sheet {first['sheet']!r}, cell {first['cell']}: "
+                            "kept once"))
+    return long.drop_duplicates(["admin_code", "field"]), log
