@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from urban_resilience import demo
 from urban_resilience.core import tables
+from urban_resilience.demo.truth import DEMO_CITIES
 from urban_resilience.gate import checks
 from urban_resilience.readers import yearbook
 from urban_resilience.readers.yearbook import ExtractionError
@@ -18,7 +19,8 @@ from urban_resilience.readers.yearbook import ExtractionError
 def setup(resources):
     raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
     names = yearbook.Names.build(tables.read_cities(resources / "cities.csv"),
-                                pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False))
+                                pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False),
+                                 list(DEMO_CITIES))
     return {"names": names, "fields": yearbook.FieldMap.build(raw_fields),
             "units": yearbook.Units(tables.read_units(resources / "units.csv")),
             "wanted": set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])}
@@ -42,8 +44,7 @@ def test_every_value_equals_the_truth_or_is_missing_as_the_manifest_says(extract
     expected_missing = {(r.admin_code, int(r.data_year), r.field) for r in manifest.itertuples()
                         if r.expected == "missing"}
     repaired = {(r.admin_code, int(r.data_year), r.field) for r in manifest.itertuples() if r.expected == "repair"}
-    cities = set(tables.read_cities(resources / "cities.csv")["admin_code"])
-    assert set(long["admin_code"]) == cities  # 十堰, 邵阳, 赣州 are recognised and left out
+    assert set(long["admin_code"]) == set(DEMO_CITIES)  # 十堰, 邵阳, 赣州 are recognised and left out
     assert len(long) == 34 * 18 * 31  # 28 study cities and 6 national reference cities
     checked_repairs = 0
     for row in long.itertuples():
@@ -53,7 +54,7 @@ def test_every_value_equals_the_truth_or_is_missing_as_the_manifest_says(extract
         else:
             assert row.value == pytest.approx(truth.at[(row.admin_code, row.year), row.field], rel=1e-9), key
             checked_repairs += key in repaired
-    manifest_missing_in_scope = {k for k in expected_missing if k[2] in set(long["field"]) and k[0] in cities}
+    manifest_missing_in_scope = {k for k in expected_missing if k[2] in set(long["field"]) and k[0] in DEMO_CITIES}
     assert manifest_missing_in_scope <= {(r.admin_code, r.year, r.field) for r in long.itertuples()
                                          if math.isnan(r.value)}
     assert checked_repairs >= 30

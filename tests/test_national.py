@@ -6,7 +6,7 @@ import yaml
 from snakemake.utils import validate
 
 from urban_resilience.core import tables
-from urban_resilience.demo import national
+from urban_resilience.demo import national, truth
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def test_units_are_prefecture_level(units):
 
 
 def test_city_table_keeps_the_study_cities_names_and_aliases(units, resources, root):
-    study = tables.read_cities(resources / "cities.csv")
+    study = truth.demo_city_table(resources)
     table = national.city_table(units, study)
     validate(table, str(root / "workflow" / "schemas" / "cities.schema.yaml"))
     xiangyang = table.set_index("admin_code").loc["420600"]
@@ -34,7 +34,7 @@ def test_city_table_keeps_the_study_cities_names_and_aliases(units, resources, r
 
 
 def test_generated_config_is_valid_and_reports_the_study_area(tmp_path, units, resources, root):
-    study = list(tables.read_cities(resources / "cities.csv")["admin_code"])
+    study = list(truth.demo_city_table(resources)["admin_code"])
     national.write_config(tmp_path, resources, list(units["admin_code"]), study)
     config = yaml.safe_load((tmp_path / "config.yaml").read_text(encoding="utf-8"))
     validate(config, str(root / "workflow" / "schemas" / "config.schema.yaml"))
@@ -47,6 +47,6 @@ def test_synthetic_stations_and_base(units, resources):
     rng = np.random.default_rng(0)
     base, levels = national.base_table(units, rng)
     assert len(base) == len(units) * 18 and set(levels) == set(units["admin_code"])
-    stations = national.hsr_table(units, tables.read_cities(resources / "cities.csv").assign(
+    stations = national.hsr_table(units, truth.demo_city_table(resources).assign(
         station_cn="x", city_cn="x", station_en="x", line="x", opened="2010-01-01", confidence="x", note=""), rng)
     assert stations["opened"].str.match(r"\d{4}-\d{2}-\d{2}").all()

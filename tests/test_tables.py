@@ -65,8 +65,9 @@ def test_a_bad_formula_names_row_and_indicator(loaded):
 
 def test_duplicate_codes_and_alias_conflicts_are_errors(loaded):
     cities = loaded["cities.csv"]
+    wuhan = cities[cities["admin_code"] == "420100"]
     with pytest.raises(TableError, match="admin_code '420100' appears more than once"):
-        tables.check_unique(pd.concat([cities, cities.iloc[[0]]], ignore_index=True), "admin_code", "city table")
+        tables.check_unique(pd.concat([cities, wuhan], ignore_index=True), "admin_code", "city table")
     clash = cities.copy()
     clash.loc[clash["admin_code"] == "420200", "aliases"] = "武汉"
     with pytest.raises(TableError, match="武汉.*420100 and 420200"):
@@ -93,4 +94,5 @@ def test_aliases_resolve(loaded):
     assert mapping[names.city_key("襄樊市")] == "420600"
     assert mapping[names.city_key("  鹰谭市")] == "360600"
     assert mapping[names.city_key("景徳镇")] == "360200"
-    assert len(set(mapping.values())) == 34  # 28 study cities, 6 national reference cities
+    assert mapping[names.city_key("淮阴市")] == "320800"  # a former name from the code history
+    assert len(set(mapping.values())) == 373  # every prefecture-level unit valid from 2000 on

@@ -30,8 +30,9 @@ EXTRA_POINTS = {"420300": (110.80, 32.63), "430500": (111.47, 27.24), "360700": 
 
 
 def load_inputs(resources: Path) -> dict:
-    """Reference tables the generator calibrates on (all committed under ``resources/``)."""
-    cities = tables.read_cities(resources / "cities.csv")
+    """Reference tables the generator calibrates on (all committed under ``resources/``); the city
+    table's rows of the demo's cities only."""
+    cities = truth.demo_city_table(resources)
     points = pd.read_csv(resources / "reference" / "cities_28.csv", dtype={"admin_code": str})
     return {
         "cities": cities,

@@ -144,7 +144,7 @@ class Problem:
     """The least-squares problem: parameters ↔ vector, residuals, and the emulated aggregates."""
 
     def __init__(self, resources: Path, seed: int = truth.SEED) -> None:
-        inputs_cities = tables.read_cities(resources / "cities.csv")
+        inputs_cities = truth.demo_city_table(resources)
         indicators = tables.read_indicators(resources / "indicators.csv")
         self.indicators = indicators[~indicators["code"].isin(FIXED)].reset_index(drop=True)
         self.codes = sorted(inputs_cities["admin_code"])  # pooled: study and reference cities

@@ -140,7 +140,7 @@ def generate_national(out: Path, resources: Path, seed: int = truth.SEED) -> pd.
     for sub in ("yearbook", "pm25", "side_tables", "tables"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     units = national_units()
-    study = tables.read_cities(resources / "cities.csv")
+    study = truth.demo_city_table(resources)
     cities = city_table(units, study)
     cities.to_csv(out / "tables" / "cities.csv", index=False, lineterminator="\n")
     base, levels = base_table(units, rng)

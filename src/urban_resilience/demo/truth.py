@@ -10,9 +10,12 @@ yearbook fields are solved from the indicator formulas. All values are SYNTHETIC
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from urban_resilience.core import tables
 from urban_resilience.demo import model
 
 DATA_YEARS = list(range(2002, 2020))
@@ -39,6 +42,18 @@ REFERENCE_CITIES = {
     "440300": {"pop": 260.0, "pop_growth": 0.060, "district_share": 0.94, "emp_share": 0.90, "land_area": 1997.0},
     "441900": {"pop": 180.0, "pop_growth": 0.020, "district_share": 0.94, "emp_share": 0.60, "land_area": 2460.0},
 }
+
+# The demo's cities, in the order their values are drawn: the 28 study cities (Hubei, Hunan,
+# Jiangxi, each by code) and the six national reference cities.
+DEMO_CITIES = ("420100", "420200", "420500", "420600", "420700", "420800", "420900", "421000", "421100", "421200",
+               "430100", "430200", "430300", "430400", "430600", "430700", "430900", "431300",
+               "360100", "360200", "360300", "360400", "360500", "360600", "360800", "360900", "361000", "361100",
+               *REFERENCE_CITIES)
+
+
+def demo_city_table(resources: Path) -> pd.DataFrame:
+    """The city table's rows of the demo's cities, in ``DEMO_CITIES`` order (the table covers China)."""
+    return tables.read_cities(resources / "cities.csv").set_index("admin_code").loc[list(DEMO_CITIES)].reset_index()
 
 # Fields measured for the districts under the city (raw field scope 市辖区); their 全市 column is
 # ``<field>_wholecity`` in the truth, while other fields' 市辖区 column is ``<field>_district``.
