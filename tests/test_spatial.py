@@ -408,3 +408,22 @@ def test_lisa_map_says_not_computed_instead_of_drawing_clusters():
     assert "Not computed" not in [t.get_text() for t in ax.get_legend().get_texts()]
     colours = {to_hex(c) for collection in ax.collections for c in collection.get_facecolor()}
     assert plots.LISA_COLOURS["not computed"] not in colours and len(colours) >= 2
+
+
+def test_local_moran_without_inference_equals_esda_and_two_cities_are_described():
+    from esda.moran import Moran_Local
+
+    w, codes = line_weights(12)
+    values = np.array([1.0, 1.2, 9.0, 1.1, 1.3, 1.0, 8.0, 8.5, 0.5, 9.0, 8.8, 9.5])
+    statistic, quadrants = spatial.local_moran(values, w)
+    reference = Moran_Local(values, w, permutations=0)
+    assert statistic.tolist() == pytest.approx(reference.Is.tolist())
+    assert quadrants == [spatial.QUADRANTS[int(q)] for q in reference.q]
+    # two neighbouring cities (esda's moments divide by n − 2): described, not tested
+    w, codes = graph_weights([("a", "b")])
+    moran, lisa = spatial.moran_by_year(area_scores([1.0, 3.0], codes), w, codes, 99, 1, 0.05)
+    assert moran["moran_i"].tolist() == pytest.approx([-1.0] * 6) and not moran["computed"].any()
+    # z = (−1, 1), lags (1, −1), Σz² = 2: I_i = (n − 1) · z_i · lag_i / Σz² = −1/2
+    assert lisa["local_i"].tolist() == pytest.approx([-0.5, -0.5])
+    assert lisa["quadrant"].tolist() == ["low-high", "high-low"]
+    assert set(lisa["reason"]) == {"2 cities with neighbours, fewer than spatial.min_cities = 5"}

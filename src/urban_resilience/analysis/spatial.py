@@ -240,6 +240,17 @@ def _global_row(y: np.ndarray, w, permutations: int, seed: int, support: str | N
     return {**row, "computed": reason is None, "reason": reason or ""}
 
 
+def local_moran(y: np.ndarray, w) -> tuple[np.ndarray, list[str]]:
+    """(local Moran I_i = (n − 1) · z_i · (Wz)_i / Σ_j z_j², quadrant of each city) without
+    inference, as esda's ``Is`` and ``q`` (a value at or below the mean, or a lag at or below 0,
+    counts as low); for study areas too small for esda's moments (two cities)."""
+    z = np.asarray(y, dtype=float) - np.mean(y)
+    lag = w.sparse @ z
+    statistic = (len(z) - 1) * z * lag / (z @ z)
+    names = {(True, True): "high-high", (False, True): "low-high", (False, False): "low-low", (True, False): "high-low"}
+    return statistic, [names[(bool(a > 0), bool(b > 0))] for a, b in zip(z, lag)]
+
+
 def _local_rows(y: np.ndarray, w, codes: list[str], permutations: int, seed: int, alpha: float,
                 support: list[str | None]) -> list[dict]:
     """The local Moran rows of one year and measure (see :func:`moran_by_year`)."""
@@ -247,6 +258,11 @@ def _local_rows(y: np.ndarray, w, codes: list[str], permutations: int, seed: int
         return [{"admin_code": code, "local_i": math.nan, "quadrant": "", "p_sim": math.nan, "significant_fdr": False,
                  "cluster": "not computed", "computed": False, "reason": reason or "the values are equal in every city"}
                 for code, reason in zip(codes, support)]
+    if all(support):  # nothing to test: the statistic and quadrant only
+        statistic, quadrants = local_moran(y, w)
+        return [{"admin_code": code, "local_i": value, "quadrant": q, "p_sim": math.nan, "significant_fdr": False,
+                 "cluster": "not computed", "computed": False, "reason": reason}
+                for code, value, q, reason in zip(codes, statistic, quadrants, support)]
     with np.errstate(divide="ignore", invalid="ignore"):  # esda's z_sim of a city whose draws all tie
         local = Moran_Local(y, w, permutations=permutations, seed=seed, keep_simulations=True)
     p_values = pseudo_p_value(local.Is, local.rlisas)
