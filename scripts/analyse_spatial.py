@@ -16,8 +16,12 @@ with logged(snakemake.log[0]) as log:
     scores = read_scores(inp.scores, None, params.study_area)
     neighbours = read_table(inp.weights, dtype={"focal": str, "neighbor": str})
     w, codes = spatial.weights_from_table(neighbours, list(params.study_area))
-    moran, lisa = spatial.moran_by_year(scores, w, codes, params.permutations, params.seed, params.alpha)
+    moran, lisa = spatial.moran_by_year(scores, w, codes, params.permutations, params.seed, params.alpha,
+                                        min_cities=params.min_cities)
     write_user_table(moran, out.moran, params.dataset)
     write_user_table(lisa, out.lisa, params.dataset)
     log.info("%d units, %.1f neighbours on average (few units: pseudo p-values are coarse)",
              len(codes), w.mean_neighbors)
+    for name, table in (("global Moran's I", moran), ("LISA", lisa)):
+        for reason, rows in table[~table["computed"]].groupby("reason", sort=True):
+            log.warning("%s not computed in %d of %d rows: %s", name, len(rows), len(table), reason)

@@ -33,9 +33,6 @@ with logged(snakemake.log[0]) as log:
     plots.save(plots.category_map(boundaries, tiers[tiers["year"] == last], "tier", plots.TIER_COLOURS,
                                       label("fig_tiers", language, year=last, reference=reference), language,
                                       synthetic), plots.output_paths(out.tiers, out.extra))
-    lisa = read_table(inp.lisa)
-    lisa = lisa[lisa["measure"] == "total"]
-    panels = [(str(year), lisa[lisa["year"] == year]) for year in years]
-    plots.save(plots.category_map(boundaries, lisa, "cluster", plots.LISA_COLOURS, label("fig_lisa", language),
-                                      language, synthetic, panels), plots.output_paths(out.lisa, out.extra))
+    plots.save(plots.lisa_map(boundaries, read_table(inp.lisa), years, language, synthetic),
+               plots.output_paths(out.lisa, out.extra))
     log.info("maps for %s in %s", years, language)

@@ -151,15 +151,16 @@ def test_moran_by_hand():
     w.transform = "r"
     scores = pd.DataFrame([{"admin_code": c, "year": 2003, **{m: v for m in vocabulary.MEASURES}}
                            for c, v in zip("abcd", [1.0, 2.0, 3.0, 4.0])])
-    moran, lisa = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
-    assert moran["moran_i"].iloc[0] == pytest.approx(0.4)
+    # four cities: tested only with min_cities 4 and an alpha above the smallest attainable p-value 2/24
+    moran, lisa = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.1, min_cities=4)
+    assert moran["computed"].all() and moran["moran_i"].iloc[0] == pytest.approx(0.4)
     assert moran["expected_i"].iloc[0] == pytest.approx(-1 / 3)
     # z = (−1.5, −0.5, 0.5, 1.5), spatial lags (−0.5, −0.5, 0.5, 0.5): low-low twice, then high-high twice
     assert lisa["quadrant"].tolist() == ["low-low", "low-low", "high-high", "high-high"]
     assert (lisa["local_i"] > 0).all()
     assert lisa["local_i"].iloc[0] == pytest.approx(lisa["local_i"].iloc[3])  # the two ends are alike
     assert lisa["local_i"].iloc[0] == pytest.approx(3 * lisa["local_i"].iloc[1])  # |z·lag| 0.75 against 0.25
-    again, _ = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.05)
+    again, _ = spatial.moran_by_year(scores, w, list("abcd"), 99, 1, 0.1, min_cities=4)
     assert again["p_sim"].tolist() == moran["p_sim"].tolist()  # seeded
 
 

@@ -97,6 +97,7 @@ rule analyse_spatial:
         study_area=STUDY_AREA,
         permutations=config["spatial"]["permutations"],
         alpha=config["spatial"]["alpha"],
+        min_cities=config["spatial"]["min_cities"],
         seed=config["seed"],
         code=code_digest("analyse_spatial.py"),
     script:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from importlib.resources import files
 from pathlib import Path
 
@@ -26,7 +27,7 @@ DIMENSION_COLOURS = {"economic": "#1b9e77", "ecological": "#66a61e", "social": "
 TIER_COLOURS = {"low": "#d7191c", "lower-middle": "#fdae61", "middle": "#ffffbf", "upper-middle": "#a6d96a",
                 "high": "#1a9641"}
 LISA_COLOURS = {"high-high": "#d7191c", "low-low": "#2c7bb6", "high-low": "#fdae61", "low-high": "#abd9e9",
-                "not significant": "#eeeeee"}
+                "not significant": "#eeeeee", "not computed": "#bdbdbd"}
 
 
 def cjk_font_path() -> Path:
@@ -206,11 +207,17 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
 
 
 def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dict, title: str, language: str,
-                 synthetic: bool, panels: list[tuple[str, pd.DataFrame]] | None = None) -> Figure:
-    """Maps of a categorical column (tiers, LISA clusters), one panel per (title, frame)."""
+                 synthetic: bool, panels: list[tuple[str, pd.DataFrame]] | None = None,
+                 notes: list[str] | None = None) -> Figure:
+    """Maps of a categorical column (tiers, LISA clusters), one panel per (title, frame), each with
+    an optional note written under it (``notes``, one per panel, '' for none)."""
     panels = panels or [(title, categories)]
+    notes = notes or [""] * len(panels)
     fig, axes = subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4.4), squeeze=False)
-    for ax, (panel_title, frame) in zip(axes[0], panels):
+    for ax, (panel_title, frame), note in zip(axes[0], panels, notes):
+        if note:
+            ax.text(0.5, -0.02, textwrap.fill(note, 48), transform=ax.transAxes, ha="center", va="top", fontsize=7.5,
+                    color="#b2182b")
         data = boundaries.merge(frame[["admin_code", column]], on="admin_code")
         data.plot(color=data[column].map(colours), ax=ax, edgecolor="white", linewidth=0.4)
         if len(data) <= 60:  # names stay readable up to about this many units
@@ -226,6 +233,25 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
     mark_synthetic(fig, synthetic, language)
     fig.tight_layout()
     return fig
+
+
+def lisa_map(boundaries, lisa: pd.DataFrame, years: list[int], language: str, synthetic: bool) -> Figure:
+    """LISA clusters of the total, one panel per year. A city whose test was not computed
+    (``computed`` false) is drawn as "not computed" (the legend lists that class only when it
+    occurs); a year in which no city's test was computed says "not computed: <reason>" under its
+    map instead of showing clusters."""
+    lisa = lisa[lisa["measure"] == "total"].assign(reason=lambda f: f["reason"].fillna(""))
+    computed = lisa["computed"].astype(bool)
+    colours = {key: colour for key, colour in LISA_COLOURS.items() if key != "not computed" or not computed.all()}
+    panels, notes = [], []
+    for year in years:
+        frame = lisa[lisa["year"] == year]
+        panels.append((str(year), frame))
+        reasons = sorted(set(frame.loc[~computed.loc[frame.index], "reason"]))
+        none = not computed.loc[frame.index].any() and bool(reasons)
+        notes.append(label("not_computed", language, reason="; ".join(reasons)) if none else "")
+    return category_map(boundaries, lisa, "cluster", colours, label("fig_lisa", language), language, synthetic,
+                        panels, notes)
 
 
 def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, language: str,
