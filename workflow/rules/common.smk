@@ -165,6 +165,12 @@ if config["inputs"]["boundaries"]["source"] == "file":
         )
     )
 inputs.check_exist(NEEDED_INPUTS)
+# The side tables cover every configured city (a city they miss would count 0 stations silently).
+_CITY_NAMES = dict(zip(CITY_TABLE["admin_code"], CITY_TABLE["name_cn"]))
+inputs.check_station_coverage(config["inputs"]["hsr_stations"], CITIES, _CITY_NAMES)
+inputs.check_patents_coverage(
+    config["inputs"]["patents"], CITIES, _CITY_NAMES, FIRST_YEAR, LAST_YEAR
+)
 if not config["dataset"]["synthetic"]:
     inputs.check_not_demo(NEEDED_INPUTS)
 
