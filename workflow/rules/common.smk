@@ -12,6 +12,8 @@ import code_digest as code_tracking  # noqa: E402  (workflow machinery beside th
 from urban_resilience.gate import inputs
 from urban_resilience.core import schema
 from urban_resilience.core import tables
+from urban_resilience.core import io
+from urban_resilience.exports import reproduction
 
 validate(config, "../schemas/config.schema.yaml")
 
@@ -89,6 +91,15 @@ if _unknown:
 _outside = sorted(set(STUDY_AREA) - set(CITIES))
 if _outside:
     raise ValueError(f"config: study_area codes {_outside} are not in cities")
+# How this run's set-up differs from the paper's (years, pooled cities, study area): stated in the
+# reproduction captions; the comparison table says it row by row (urban_resilience.exports.reproduction).
+_paper = reproduction.paper_setup(
+    list(io.read_table(config["tables"]["published_tiers"])["admin_code"])
+)
+_setup = reproduction.SetUp(
+    frozenset(CITIES), frozenset(STUDY_AREA), FIRST_YEAR, LAST_YEAR
+)
+config["paper_setup_differs"] = reproduction.study_area_reasons(_setup, _paper)
 _reference = config["classification"]["reference"]
 if isinstance(_reference, dict):
     _missing = sorted(
