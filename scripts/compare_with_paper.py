@@ -32,6 +32,8 @@ with logged(snakemake.log[0]) as log:
     confusion = reproduction.tier_confusion(published_tiers, read_table(inp.tiers), reason)
     write_table(confusion.assign(dataset=label), out.tiers)
     rho = reproduction.weight_rank_correlation(comparison)
+    log.info("paper: %s (%d study cities, %d-%d)", reproduction.PAPER_REFERENCE, len(paper.study_area), paper.first,
+             paper.last)
     log.info("%d of %d published values comparable with this run%s", int(comparison["comparable"].sum()),
              len(comparison), "" if comparison["comparable"].all() else
              " (the others: " + "; ".join(dict.fromkeys(comparison.loc[~comparison["comparable"], "reason"])) + ")")
