@@ -1,4 +1,5 @@
-"""Inputs named by the config: existence before any job, the demo mark, reference-table rows."""
+"""Inputs named by the config: existence before any job, the demo mark, side tables covering every
+configured city, reference-table rows."""
 
 import shutil
 
@@ -9,6 +10,8 @@ from openpyxl import Workbook
 from urban_resilience.core import schema, tables
 from urban_resilience.gate import inputs
 from urban_resilience.gate.inputs import Input, InputError
+
+from conftest import run_snakemake
 
 DEMO_BOOK = "demo/yearbook/中国城市统计年鉴2011.xlsx"
 DEMO_GRID = "demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-2010.tif"
@@ -149,3 +152,26 @@ def test_patents_table_has_rows_for_every_city(tmp_path, resources):
     assert str(error.value) == (
         f"inputs.patents: {table} has no admin code column (expected one of 行政区划代码, admin_code, citycode, "
         "城市代码, 代码, code; found city, 年份, 专利授权量)")
+
+
+@pytest.mark.workflow
+def test_an_uncovered_city_stops_the_run_at_start(root, tmp_path):
+    """The demo with Yichang's stations removed, or with Jingmen's patents removed, stops before any
+    job (today's 26 s into the run, or never for the stations), naming the city and the table."""
+    stations = root / "resources" / "demo" / "side_tables" / "hsr_stations.csv"
+    cut = tmp_path / "hsr_stations.csv"
+    cut.write_text("".join(line for line in stations.read_text(encoding="utf-8").splitlines(keepends=True)
+                           if not line.startswith("420500,")), encoding="utf-8")
+    patents = root / "resources" / "demo" / "side_tables" / "patents.csv"
+    no_jingmen = tmp_path / "patents.csv"
+    no_jingmen.write_text("".join(line for line in patents.read_text(encoding="utf-8").splitlines(keepends=True)
+                                  if not line.startswith("420800,")), encoding="utf-8")
+    for key, path, message in [
+        ("hsr_stations", cut, f"inputs.hsr_stations: {cut} has no row for city(ies) 420500 宜昌市 of the config"),
+        ("patents", no_jingmen, f"inputs.patents: {no_jingmen} has no row for city(ies) 420800 荆门市 in the years "
+                                "2003–2019 of the config")]:
+        override = tmp_path / f"{key}.yaml"
+        override.write_text(f"inputs:\n  {key}: {path}\n", encoding="utf-8")
+        result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(override), timeout=300)
+        said = result.stdout + result.stderr
+        assert result.returncode != 0 and message in said and "Job stats" not in said, said[-2000:]
