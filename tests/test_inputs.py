@@ -134,24 +134,31 @@ def test_station_rows_that_are_half_a_station_or_contradict_a_none_row(tmp_path)
 def test_patents_table_has_rows_for_every_city(tmp_path, resources):
     demo = resources / "demo" / "side_tables" / "patents.csv"
     config = yaml.safe_load((resources.parent / "config.yaml").read_text(encoding="utf-8"))
-    inputs.check_patents_coverage(str(demo), [str(c) for c in config["cities"]], NAMES, 2003, 2019)
+    variants = ["专利授权量", "专利授权数"]
+    inputs.check_patents_coverage(str(demo), [str(c) for c in config["cities"]], NAMES, 2003, 2019, variants)
     table = tmp_path / "patents.csv"
-    table.write_text("行政区划代码,地区,年份,专利授权量(件)\n420100,武汉市,2010,100\n420100.0,武汉市,2011,120\n"
-                     "4205,宜昌市,2002,30\n430900,益阳市,2019,\n", encoding="utf-8")
-    inputs.check_patents_coverage(str(table), ["420100", "430900"], NAMES, 2003, 2019)  # a blank value is a row
+    table.write_text("行政区划代码,地区,年份,专利授权数（件）\n420100,武汉市,2010,100\n420100.0,武汉市,2011,120\n"
+                     "4205,宜昌市,2002,30\n430900,益阳市,2019, \n430900,益阳市,2018,7\n420800,荆门市,2018,\n",
+                     encoding="utf-8")
+    inputs.check_patents_coverage(str(table), ["420100", "430900"], NAMES, 2003, 2019, variants)
     with pytest.raises(InputError) as error:
-        inputs.check_patents_coverage(str(table), CONFIG_CITIES, NAMES, 2003, 2019)
-    # Yichang's only row is of 2002, before the run's years; Jingmen has none at all
+        inputs.check_patents_coverage(str(table), CONFIG_CITIES, NAMES, 2003, 2019, variants)
+    # Yichang's only row is of 2002, before the run's years; Jingmen's only row has no value
     assert str(error.value) == (
-        f"inputs.patents: {table} has no row for city(ies) 420500 宜昌市, 420800 荆门市 in the years 2003–2019 of "
-        "the config; without any the patents indicator x21 cannot be computed for them. Add their rows (admin code, "
-        "year, patents granted), or remove the cities from `cities` in your config.")
+        f"inputs.patents: {table} has no row with a value for city(ies) 420500 宜昌市, 420800 荆门市 in the years "
+        "2003–2019 of the config; without any the patents indicator x21 cannot be computed for them. Add their rows "
+        "(admin code, year, patents granted), or remove the cities from `cities` in your config.")
     table.write_text("city,年份,专利授权量\n420100,2010,100\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
-        inputs.check_patents_coverage(str(table), ["420100"], NAMES, 2003, 2019)
+        inputs.check_patents_coverage(str(table), ["420100"], NAMES, 2003, 2019, variants)
     assert str(error.value) == (
         f"inputs.patents: {table} has no admin code column (expected one of 行政区划代码, admin_code, citycode, "
         "城市代码, 代码, code; found city, 年份, 专利授权量)")
+    table.write_text("admin_code,year,patents\n420100,2010,100\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        inputs.check_patents_coverage(str(table), ["420100"], NAMES, 2003, 2019, variants)
+    assert str(error.value) == (f"inputs.patents: {table} has no patents column (expected one of 专利授权量, "
+                                "专利授权数; found admin_code, year, patents)")
 
 
 @pytest.mark.workflow
@@ -168,8 +175,8 @@ def test_an_uncovered_city_stops_the_run_at_start(root, tmp_path):
                                   if not line.startswith("420800,")), encoding="utf-8")
     for key, path, message in [
         ("hsr_stations", cut, f"inputs.hsr_stations: {cut} has no row for city(ies) 420500 宜昌市 of the config"),
-        ("patents", no_jingmen, f"inputs.patents: {no_jingmen} has no row for city(ies) 420800 荆门市 in the years "
-                                "2003–2019 of the config")]:
+        ("patents", no_jingmen, f"inputs.patents: {no_jingmen} has no row with a value for city(ies) 420800 荆门市 "
+                                "in the years 2003–2019 of the config")]:
         override = tmp_path / f"{key}.yaml"
         override.write_text(f"inputs:\n  {key}: {path}\n", encoding="utf-8")
         result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(override), timeout=300)

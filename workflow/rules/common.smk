@@ -206,7 +206,12 @@ inputs.check_exist(NEEDED_INPUTS)
 _CITY_NAMES = dict(zip(CITY_TABLE["admin_code"], CITY_TABLE["name_cn"]))
 inputs.check_station_coverage(config["inputs"]["hsr_stations"], CITIES, _CITY_NAMES)
 inputs.check_patents_coverage(
-    config["inputs"]["patents"], CITIES, _CITY_NAMES, FIRST_YEAR, LAST_YEAR
+    config["inputs"]["patents"],
+    CITIES,
+    _CITY_NAMES,
+    FIRST_YEAR,
+    LAST_YEAR,
+    RAW_FIELDS.set_index("field").at["patents", "header_variants"].split("|"),
 )
 if not config["dataset"]["synthetic"]:
     inputs.check_not_demo(NEEDED_INPUTS)

@@ -179,27 +179,30 @@ def check_station_coverage(path: str, codes: list[str], names: dict[str, str]) -
             "station_cn and opened left empty.")
 
 
-def check_patents_coverage(path: str, codes: list[str], names: dict[str, str], first: int, last: int) -> None:
-    """Every configured city in ``codes`` has at least one row of the patents table at ``path`` for
-    a year in ``first``..``last`` (single missing years are filled later, with a log row; a city
-    without any cannot be). Raises :class:`InputError` naming the table and the cities."""
+def check_patents_coverage(path: str, codes: list[str], names: dict[str, str], first: int, last: int,
+                           variants: list[str]) -> None:
+    """Every configured city in ``codes`` has at least one row of the patents table at ``path`` with
+    a value (a non-empty cell of the column named by one of ``variants``) for a year in
+    ``first``..``last``: single missing years are filled later, with a log row; a city without any
+    cannot be. Raises :class:`InputError` naming the table and the cities."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    code_column, year_column = side_table_column(table.columns, CODE_COLUMNS), side_table_column(table.columns,
-                                                                                                 YEAR_COLUMNS)
-    for what, column, expected in (("admin code", code_column, CODE_COLUMNS), ("year", year_column, YEAR_COLUMNS)):
+    columns = {what: (side_table_column(table.columns, expected), expected) for what, expected in
+               (("admin code", CODE_COLUMNS), ("year", YEAR_COLUMNS), ("patents", tuple(variants)))}
+    for what, (column, expected) in columns.items():
         if column is None:
             raise InputError(f"inputs.patents: {path} has no {what} column (expected one of {', '.join(expected)}; "
                              f"found {', '.join(map(str, table.columns))})")
+    code_column, year_column, value_column = (column for column, _ in columns.values())
     try:
         found = tables.normalise_codes(table[code_column], f"inputs.patents: {path}")
     except tables.TableError as exc:
         raise InputError(str(exc)) from None
     years = pd.to_numeric(table[year_column], errors="coerce")
-    covered = set(found[years.between(first, last)])
+    covered = set(found[years.between(first, last) & (table[value_column].str.strip() != "")])
     uncovered = [code for code in codes if code not in covered]
     if uncovered:
         raise InputError(
-            f"inputs.patents: {path} has no row for city(ies) "
+            f"inputs.patents: {path} has no row with a value for city(ies) "
             + ", ".join(_city(code, names) for code in uncovered)
             + f" in the years {first}–{last} of the config; without any the patents indicator x21 cannot be "
             "computed for them. Add their rows (admin code, year, patents granted), or remove the cities from "
