@@ -1,13 +1,19 @@
 """Configuration: the schema documents and checks every key, and bad values stop the run early."""
 
 import copy
+import shlex
+import subprocess
+import sys
 
+import pandas as pd
 import pytest
 import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from conftest import run_snakemake
+from urban_resilience.core import schema
+
+from conftest import copy_repo, run_snakemake
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +96,99 @@ def test_snakemake_stops_before_any_job(root, tmp_path, config, extra, fragment)
     assert result.returncode != 0
     assert fragment in result.stdout + result.stderr
     assert "Job stats" not in result.stdout
+
+
+def test_an_unknown_key_is_named_with_the_closest_and_the_allowed_keys(config, root):
+    schema_yaml = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"))
+    schema.check_keys(copy.deepcopy(config), schema_yaml)  # the committed config has no unknown key
+    typo = {**copy.deepcopy(config), "standardisaton": {"shift": 0.01}}
+    with pytest.raises(schema.ConfigKeyError) as error:
+        schema.check_keys(typo, schema_yaml)
+    assert str(error.value) == (
+        "config: unknown key standardisaton at the top level (in config.yaml or a --configfile). Did you mean "
+        "standardisation? Allowed keys: audit, checks, cities, classification, dataset, figures, hsr, inputs, "
+        "interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.")
+    nested = copy.deepcopy(config)
+    nested["inputs"]["pm25"]["filenme"] = "x_{year}.tif"
+    with pytest.raises(schema.ConfigKeyError) as error:
+        schema.check_keys(nested, schema_yaml)
+    assert str(error.value) == (
+        "config: unknown key inputs.pm25.filenme under inputs.pm25 (in config.yaml or a --configfile). Did you mean "
+        "inputs.pm25.filename? Allowed keys of inputs.pm25: filename.")
+    with pytest.raises(schema.ConfigKeyError, match=r"^config: unknown key colour at the top level \(in config.yaml "
+                                                    r"or a --configfile\)\. No allowed key is close to it\. Allowed"):
+        schema.check_keys({**config, "colour": "blue"}, schema_yaml)
+    # free-form mappings (a reference mean per year, class breaks per measure) are not checked here
+    free = copy.deepcopy(config)
+    free["classification"]["reference"] = {2003: 0.05}
+    free["figures"]["breaks"] = {"total": [0.1, 0.2]}
+    schema.check_keys(free, schema_yaml)
+
+
+@pytest.mark.workflow
+def test_messages_of_an_override_file_at_start(root, tmp_path):
+    """A typo prints a few lines naming the key (not the 1,743-line schema); a file that sets only
+    `cities` is told that the study area it stops on comes from config.yaml."""
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("standardisaton:\n  shift: 0.01\n", encoding="utf-8")
+    result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(typo), timeout=300)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0 and len(said.splitlines()) < 12, said
+    assert ("config: unknown key standardisaton at the top level (in config.yaml or a --configfile). Did you mean "
+            "standardisation? Allowed keys: audit, checks, cities, classification, dataset, figures, hsr, inputs, "
+            "interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.\n"
+            in said)
+    only_cities = tmp_path / "only_cities.yaml"
+    only_cities.write_text("cities: [420100, 420200, 420500, 420600, 420700, 420800, 420900, 421000, 421100, "
+                           "421200, 430100, 430200, 430300, 430400, 430600, 430700, 430900, 431300, 360100, "
+                           "360200, 360300, 360400, 360500, 360600, 360800, 360900, 361000]\n", encoding="utf-8")
+    result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(only_cities), timeout=300)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert (f"config: study_area codes ['361100'] are not in cities. These study_area codes come from "
+            f"{root / 'config.yaml'}, not from your --configfile: Snakemake merges a --configfile onto config.yaml "
+            "key by key (mappings are merged, a list such as cities or study_area replaces the whole list), so a file "
+            "that sets only cities keeps config.yaml's study_area. Set study_area in your file too (study_area: [] "
+            "means all of cities).\n" in said)
+    # the README's example override runs the start checks cleanly
+    example = readme_block(root, "yaml")
+    (tmp_path / "my_hubei.yaml").write_text(example, encoding="utf-8")
+    result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(tmp_path / "my_hubei.yaml"),
+                           "--directory", str(tmp_path / "runs" / "hubei"), timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def readme_block(root, language: str) -> str:
+    """The first ```language block of the README's section "Several configurations side by side"."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Several configurations side by side")[1].split("\n## ")[0]
+    return section.split(f"```{language}\n")[1].split("```")[0]
+
+
+@pytest.mark.workflow
+def test_the_side_by_side_commands_run_as_the_readme_shows_them(tmp_path):
+    """The README's two commands, word for word (with this Python's Snakemake for .venv/bin/snakemake
+    and a small my_hubei.yaml: 5 cities, 3 years): results and report land in runs/hubei."""
+    workdir = copy_repo(tmp_path / "repo")
+    (workdir / "my_hubei.yaml").write_text((workdir / "tests" / "small_config.yaml").read_text(encoding="utf-8")
+                                           + "dataset: {name: hubei-small, synthetic: true}\n", encoding="utf-8")
+    commands = readme_block(workdir, "bash").replace("\\\n", " ")
+    lines = [line.split("#")[0].strip() for line in commands.splitlines() if line.strip()]
+    assert len(lines) == 2 and all(line.startswith(".venv/bin/snakemake ") for line in lines)
+    for line in lines:
+        args = shlex.split(line)[1:]
+        result = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, capture_output=True,
+                                text=True, timeout=1800)
+        assert result.returncode == 0, f"{line}\n{result.stderr[-3000:]}"
+    report = workdir / "runs" / "hubei" / "results" / "report.html"
+    assert report.is_file() and report.stat().st_size > 100_000
+    html = report.read_text(encoding="utf-8")  # the reproduction captions say the set-up is not the paper's
+    assert "set-up differs from the paper" in html
+    assert "the index pools 5 cities without 23 of the paper" in html
+    assert "hubei-small" in (workdir / "runs" / "hubei" / "results" / "tables" / "run_settings.json").read_text(
+        encoding="utf-8")
+    assert not (workdir / "results").exists()  # the demo's results/ untouched (here: never made)
+    comparison = pd.read_csv(workdir / "runs" / "hubei" / "results" / "reproduction" / "comparison.csv",
+                             keep_default_na=False)
+    assert not comparison["comparable"].any()  # 2017–2019 and 5 cities: nothing compares with the paper
+    assert set(comparison["reason"].str.split("; ").str[0]) == {"years 2017–2019, the paper's 2003–2019"}

@@ -49,4 +49,9 @@ def test_synthetic_stations_and_base(units, resources):
     assert len(base) == len(units) * 18 and set(levels) == set(units["admin_code"])
     stations = national.hsr_table(units, truth.demo_city_table(resources).assign(
         station_cn="x", city_cn="x", station_en="x", line="x", opened="2010-01-01", confidence="x", note=""), rng)
-    assert stations["opened"].str.match(r"\d{4}-\d{2}-\d{2}").all()
+    none = stations["station_cn"] == ""
+    assert stations.loc[~none, "opened"].str.match(r"\d{4}-\d{2}-\d{2}").all()
+    assert (stations.loc[none, "opened"] == "").all() and 0 < none.sum() < len(units)
+    # every city is covered: its stations or one "no station" row, never both
+    assert set(stations["admin_code"]) >= set(units["admin_code"])
+    assert not set(stations.loc[none, "admin_code"]) & set(stations.loc[~none, "admin_code"])

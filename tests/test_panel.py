@@ -11,10 +11,10 @@ from urban_resilience.core.io import read_panel, read_table
 from urban_resilience.panel import build
 from urban_resilience.panel.build import PanelError
 
-STATIONS = pd.DataFrame({
-    "admin_code": ["430700", "430700", "420100", "420100"],
-    "station_cn": ["常德", "桃源", "汉口", "武汉"],
-    "opened": ["2019-12-26", "2019-12-26", "2009-04-01", "2009-12-26"],
+STATIONS = pd.DataFrame({  # the last row says Jingmen (420800) has no station
+    "admin_code": ["430700", "430700", "420100", "420100", "420800"],
+    "station_cn": ["常德", "桃源", "汉口", "武汉", ""],
+    "opened": ["2019-12-26", "2019-12-26", "2009-04-01", "2009-12-26", ""],
 })
 
 
@@ -26,6 +26,10 @@ def test_hsr_counts_stations_open_at_year_end():
     # with a 25 December cut-off the Changde openings of 26 Dec 2019 count from 2020 only
     early = build.hsr_counts(STATIONS, ["430700"], [2019], "12-25")
     assert early["hsr_stations"].tolist() == [0.0]
+    # a city the table does not name is not "no station": it stops (the run checks this at start)
+    with pytest.raises(PanelError, match=r"^stations.csv: no row for city\(ies\) 420500, 421000; a city without "
+                                         r"stations needs a row with station_cn and opened empty$"):
+        build.hsr_counts(STATIONS, ["420100", "421000", "420500"], [2019], "12-31", "stations.csv")
 
 
 def test_hsr_date_that_does_not_parse():

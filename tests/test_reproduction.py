@@ -1,5 +1,6 @@
 """The paper's published numbers and their comparison with a run."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -71,6 +72,9 @@ def hand_scores():
     return frame
 
 
+HAND_PROVINCES = {"A": "Hubei", "B": "Hubei", "C": "Hunan", "D": "Hunan"}
+
+
 def test_comparison_by_hand():
     published = pd.DataFrame([
         ("mean", "study area", "total", 2004, 0.25),
@@ -87,7 +91,9 @@ def test_comparison_by_hand():
     published["year"] = published["year"].astype("Int64")
     weights = pd.DataFrame({"code": ["x1", "x2"], "dimension": ["social", "social"], "weight": [0.4, 0.6],
                             "dimension_weight": [1.0, 1.0]})
-    table = reproduction.compare(published, hand_scores(), weights)
+    same = reproduction.SetUp(frozenset("ABCD"), frozenset("ABCD"), 2003, 2004)
+    table = reproduction.compare(published, hand_scores(), weights, same, same, HAND_PROVINCES)
+    assert table["comparable"].all() and (table["reason"] == "").all()
     run = table["this_run"].tolist()
     # mean 2004 = (0.4+0.1+0.3+0.2)/4; sd 2003 of (0.2, 0.1, 0.3, 0.1) with ddof 1;
     # Hubei mean 0.15 -> 0.25 over 2 years: 2/3; Hunan's non-capital D 0.1 -> 0.2: 100 %;
@@ -105,10 +111,169 @@ def test_tier_confusion_and_rank_correlation():
                           "tier": ["high", "low", "low"]})
     run = pd.DataFrame({"admin_code": ["A", "B", "C", "A"], "year": [2019, 2019, 2019, 2018],
                         "tier": ["high", "middle", "low", "low"]})
-    confusion = reproduction.tier_confusion(paper, run).set_index(["paper_tier", "this_run_tier"])
+    confusion = reproduction.tier_confusion(paper, run, "").set_index(["paper_tier", "this_run_tier"])
+    assert confusion["comparable"].all() and (confusion["reason"] == "").all()
     assert len(confusion) == 25 and confusion["cities"].sum() == 3
     assert confusion.loc[("high", "high"), "names"] == "Alpha"
     assert confusion.loc[("low", "middle"), "names"] == "Beta" and confusion.loc[("low", "low"), "names"] == "Gamma"
     comparison = pd.DataFrame({"quantity": "indicator_weight", "published": [0.1, 0.2, 0.3, 0.4],
-                               "this_run": [0.15, 0.1, 0.5, 0.6]})
+                               "this_run": [0.15, 0.1, 0.5, 0.6], "comparable": True})
     assert reproduction.weight_rank_correlation(comparison) == pytest.approx(0.8)
+    # only comparable weights count; fewer than two: no correlation
+    comparison.loc[3, "comparable"] = False
+    assert reproduction.weight_rank_correlation(comparison) == pytest.approx(0.5)  # ranks (1,2,3) vs (2,1,3)
+    comparison.loc[1:, "comparable"] = False
+    assert np.isnan(reproduction.weight_rank_correlation(comparison))
+    other = reproduction.tier_confusion(paper, run, "years 2010–2019, the paper's 2003–2019")
+    assert not other["comparable"].any() and set(other["reason"]) == {"years 2010–2019, the paper's 2003–2019"}
+    assert other["cities"].sum() == 3  # the counts stay, marked
+
+
+def hand_published():
+    published = pd.DataFrame([
+        ("mean", "study area", "total", 2004, 0.25),
+        ("growth_rate", "Hubei", "total", None, 0.5),
+        ("growth_rate", "non-capitals Hunan", "total", None, 1.0),
+        ("primacy", "Hunan", "total", 2004, 3.0),
+        ("total", "A", "total", 2004, 0.4),
+        ("total", "C", "total", 2004, 0.3),
+        ("indicator_weight", "x2", "weight", None, 0.3),
+    ], columns=["quantity", "group", "measure", "year", "value"]).assign(location="here", description="d")
+    published["year"] = published["year"].astype("Int64")
+    return published
+
+
+HAND_WEIGHTS = pd.DataFrame({"code": ["x1", "x2"], "dimension": ["social", "social"], "weight": [0.4, 0.6],
+                             "dimension_weight": [1.0, 1.0]})
+
+
+def test_a_smaller_study_area_is_compared_only_where_its_cities_are_the_papers():
+    """A Hubei-only study area (A, B) of a run pooling the paper's four cities: its Hubei, city-A and
+    weight rows compare; the study area's, Hunan's and city C's do not, each with its reason."""
+    paper = reproduction.SetUp(frozenset("ABCD"), frozenset("ABCD"), 2003, 2004)
+    hubei = reproduction.SetUp(frozenset("ABCD"), frozenset("AB"), 2003, 2004)
+    scores = hand_scores()
+    table = reproduction.compare(hand_published(), scores[scores["province_en"] == "Hubei"], HAND_WEIGHTS, hubei,
+                                 paper, HAND_PROVINCES)
+    assert table["reason"].tolist() == [
+        "the study area has 2 of the paper's 4 cities", "", "the study area has 0 of the paper's 2 Hunan cities",
+        "the study area has 0 of the paper's 2 Hunan cities", "", "city C is not in the study area", ""]
+    assert table["comparable"].tolist() == [False, True, False, False, True, False, True]
+    # this run's value stays (here the Hubei-only mean 0.25 of A and B in 2004), the difference goes
+    assert table.loc[0, "this_run"] == pytest.approx(0.25) and np.isnan(table.loc[0, "difference"])
+    assert table.loc[1, "difference"] == pytest.approx(0.25 / 0.15 - 1 - 0.5)
+    assert table.loc[table["comparable"], "relative_difference"].notna().all()
+    assert table.loc[~table["comparable"], ["difference", "relative_difference"]].isna().all().all()
+    # a study area with a city the paper has not
+    wider = reproduction.SetUp(frozenset("ABCDE"), frozenset("ABCDE"), 2003, 2004)
+    assert reproduction.study_area_reasons(wider, paper) == [
+        "the study area has 4 of the paper's 4 cities and 1 city(ies) the paper has not"]
+
+
+def test_other_years_or_a_pool_without_the_papers_cities_compare_nothing():
+    paper = reproduction.SetUp(frozenset("ABCD"), frozenset("ABCD"), 2003, 2004)
+    later = reproduction.SetUp(frozenset("ABCD"), frozenset("ABCD"), 2004, 2004)
+    table = reproduction.compare(hand_published(), hand_scores(), HAND_WEIGHTS, later, paper, HAND_PROVINCES)
+    assert set(table["reason"]) == {"years 2004–2004, the paper's 2003–2004"} and not table["comparable"].any()
+    pool = reproduction.SetUp(frozenset("AB"), frozenset("AB"), 2003, 2004)
+    table = reproduction.compare(hand_published(), hand_scores(), HAND_WEIGHTS, pool, paper, HAND_PROVINCES)
+    assert table.loc[6, "reason"] == "the index pools 2 cities without 2 of the paper's 4 study cities"
+    assert table.loc[0, "reason"] == ("the index pools 2 cities without 2 of the paper's 4 study cities; "
+                                      "the study area has 2 of the paper's 4 cities")
+    assert not table["comparable"].any()
+
+
+def demo_setups(resources, **change):
+    """(this run's set-up from config.yaml with ``change``, the paper's, provinces by admin code)."""
+    config = yaml.safe_load((resources.parent / "config.yaml").read_text(encoding="utf-8"))
+    config.update(change)
+    codes = [str(c) for c in config["cities"]]
+    study = [str(c) for c in config["study_area"]] or codes
+    run = reproduction.SetUp(frozenset(codes), frozenset(study), config["years"]["first"], config["years"]["last"])
+    paper_cities = pd.read_csv(resources / "paper" / "published_tiers.csv", dtype={"admin_code": str})["admin_code"]
+    cities = tables.read_cities(resources / "cities.csv")
+    return run, reproduction.paper_setup(list(paper_cities)), dict(zip(cities["admin_code"], cities["province_en"]))
+
+
+def test_the_demo_configuration_is_the_papers_set_up(published, resources):
+    run, paper, provinces = demo_setups(resources)
+    assert reproduction.study_area_reasons(run, paper) == []
+    assert [reproduction.row_reason(row, run, paper, provinces) for _, row in published.iterrows()] == [""] * 78
+
+
+def test_a_hubei_only_configuration_is_marked_with_the_reason(published, resources):
+    config = yaml.safe_load((resources.parent / "config.yaml").read_text(encoding="utf-8"))
+    hubei = [c for c in config["study_area"] if str(c).startswith("42")]
+    run, paper, provinces = demo_setups(resources, study_area=hubei)
+    reasons = pd.Series([reproduction.row_reason(row, run, paper, provinces) for _, row in published.iterrows()])
+    assert reproduction.study_area_reasons(run, paper) == ["the study area has 10 of the paper's 28 cities"]
+    # 21 rows of the study area, 10 of Hunan and Jiangxi, 4 of Changsha and Nanchang
+    assert reasons.value_counts().to_dict() == {
+        "": 43, "the study area has 10 of the paper's 28 cities": 21,
+        "the study area has 0 of the paper's 8 Hunan cities": 5,
+        "the study area has 0 of the paper's 10 Jiangxi cities": 5,
+        "city 430100 is not in the study area": 2, "city 360100 is not in the study area": 2}
+    compared = published[reasons == ""]
+    assert set(compared["quantity"]) == {"indicator_weight", "dimension_weight", "growth_rate", "period_mean",
+                                         "period_mean_sd", "primacy", "total"}
+    assert set(compared["group"]) - set(compared.loc[compared["quantity"].str.endswith("weight"), "group"]) == {
+        "Hubei", "non-capitals Hubei", "420100"}
+    # Hubei only as the pool too: nothing compares (weights and pooled min-max change with the pool)
+    run, paper, provinces = demo_setups(resources, cities=hubei, study_area=[])
+    assert {reproduction.row_reason(row, run, paper, provinces) for _, row in published.iterrows()
+            if row["quantity"] == "indicator_weight"} == {
+        "the index pools 10 cities without 18 of the paper's 28 study cities"}
+
+
+def test_a_shorter_period_is_marked_not_comparable(published, resources):
+    run, paper, provinces = demo_setups(resources, years={"first": 2010, "last": 2019})
+    assert {reproduction.row_reason(row, run, paper, provinces) for _, row in published.iterrows()} == {
+        "years 2010–2019, the paper's 2003–2019"}
+
+
+def figure_inputs(reason: str):
+    """31 weights (published i/100, this run i/90) and a 2 × 2 tier table, comparable when ``reason`` is ""."""
+    dimensions = {f"x{i}": vocabulary.DIMENSIONS[i % 5] for i in range(1, 32)}
+    comparison = pd.DataFrame({"quantity": "indicator_weight", "group": list(dimensions),
+                               "published": [i / 100 for i in range(1, 32)], "this_run": [i / 90 for i in range(1, 32)],
+                               "comparable": reason == "", "reason": reason})
+    confusion = reproduction.tier_confusion(
+        pd.DataFrame({"admin_code": ["A", "B"], "name_en": ["A", "B"], "year": 2019, "tier": ["high", "low"]}),
+        pd.DataFrame({"admin_code": ["A", "B"], "year": 2019, "tier": ["high", "middle"]}), reason)
+    return comparison, dimensions, confusion
+
+
+def test_the_figure_says_not_comparable_instead_of_numbers():
+    from urban_resilience.figures import plots
+
+    comparison, dimensions, confusion = figure_inputs("")
+    figure = plots.reproduction(comparison, dimensions, confusion, 1.0, "en", False)
+    left, right = figure.axes
+    assert sum(len(c.get_offsets()) for c in left.collections) == 31  # every weight drawn
+    assert sorted(t.get_text() for t in right.texts) == ["0"] * 23 + ["1", "1"]  # 25 cells, two cities
+    assert left.get_title() == "Indicator weights: paper vs this run (Spearman ρ = 1.00)"
+    reason = "years 2010–2019, the paper's 2003–2019"
+    comparison, dimensions, confusion = figure_inputs(reason)
+    figure = plots.reproduction(comparison, dimensions, confusion, float("nan"), "en", False)
+    left, right = figure.axes
+    said = [" ".join(t.get_text().split()) for t in left.texts + right.texts]
+    assert said == [f"not comparable: {reason}"] * 2  # and no other number in either panel
+    assert not left.collections and not right.images
+    assert left.get_title() == "Indicator weights: paper vs this run"
+    assert right.get_title() == "Tiers in 2019: paper (rows) vs this run (columns)"
+    chinese = plots.reproduction(comparison, dimensions, confusion, float("nan"), "zh", False)
+    assert "".join(chinese.axes[0].texts[0].get_text().split()) == "".join(
+        f"不可比（与论文设定不同）：{reason}".split())
+    plt.close("all")
+
+
+def test_the_demo_run_compares_every_row_as_before(demo_run):
+    """The demo is the paper's set-up: every row compared, difference = this run − published as
+    before the comparability columns; the tiers too."""
+    comparison = pd.read_csv(demo_run / "results" / "reproduction" / "comparison.csv", dtype={"group": str},
+                             keep_default_na=False, na_values={"difference": [""], "this_run": [""]})
+    assert len(comparison) == 78 and comparison["comparable"].all() and (comparison["reason"] == "").all()
+    assert comparison["difference"].to_numpy() == pytest.approx(
+        (comparison["this_run"] - comparison["published"]).to_numpy(), abs=1e-11)
+    confusion = pd.read_csv(demo_run / "results" / "reproduction" / "tier_confusion.csv", keep_default_na=False)
+    assert confusion["comparable"].all() and confusion["cities"].sum() == 28

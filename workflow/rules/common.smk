@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
@@ -13,7 +14,19 @@ from urban_resilience.gate import inputs
 from urban_resilience.core import schema
 from urban_resilience.core import tables
 from urban_resilience.readers.yearbook import folder_problem, table_files
+from urban_resilience.core import io
+from urban_resilience.exports import reproduction
 
+# Unknown keys first, each named with the allowed keys and the closest match (validate would print
+# the whole schema); then types and values, and the schema's defaults filled in.
+schema.check_keys(
+    config,
+    yaml.safe_load(
+        (
+            Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+        ).read_text(encoding="utf-8")
+    ),
+)
 validate(config, "../schemas/config.schema.yaml")
 
 REPOSITORY = Path(workflow.basedir)
@@ -95,7 +108,31 @@ if _unknown:
     )
 _outside = sorted(set(STUDY_AREA) - set(CITIES))
 if _outside:
-    raise ValueError(f"config: study_area codes {_outside} are not in cities")
+    _base = yaml.safe_load((REPOSITORY / "config.yaml").read_text(encoding="utf-8"))
+    _inherited = normalised_codes(_base.get("study_area") or []) == normalised_codes(
+        config["study_area"]
+    )
+    raise ValueError(
+        f"config: study_area codes {_outside} are not in cities"
+        + (
+            f". These study_area codes come from {REPOSITORY / 'config.yaml'}, not from your "
+            "--configfile: Snakemake merges a --configfile onto config.yaml key by key (mappings "
+            "are merged, a list such as cities or study_area replaces the whole list), so a file "
+            "that sets only cities keeps config.yaml's study_area. Set study_area in your file "
+            "too (study_area: [] means all of cities)."
+            if _inherited
+            else ""
+        )
+    )
+# How this run's set-up differs from the paper's (years, pooled cities, study area): stated in the
+# reproduction captions; the comparison table says it row by row (urban_resilience.exports.reproduction).
+_paper = reproduction.paper_setup(
+    list(io.read_table(config["tables"]["published_tiers"])["admin_code"])
+)
+_setup = reproduction.SetUp(
+    frozenset(CITIES), frozenset(STUDY_AREA), FIRST_YEAR, LAST_YEAR
+)
+config["paper_setup_differs"] = reproduction.study_area_reasons(_setup, _paper)
 _reference = config["classification"]["reference"]
 if isinstance(_reference, dict):
     _missing = sorted(
@@ -217,6 +254,17 @@ if config["inputs"]["boundaries"]["source"] == "file":
         )
     )
 inputs.check_exist(NEEDED_INPUTS)
+# The side tables cover every configured city (a city they miss would count 0 stations silently).
+_CITY_NAMES = dict(zip(CITY_TABLE["admin_code"], CITY_TABLE["name_cn"]))
+inputs.check_station_coverage(config["inputs"]["hsr_stations"], CITIES, _CITY_NAMES)
+inputs.check_patents_coverage(
+    config["inputs"]["patents"],
+    CITIES,
+    _CITY_NAMES,
+    FIRST_YEAR,
+    LAST_YEAR,
+    RAW_FIELDS.set_index("field").at["patents", "header_variants"].split("|"),
+)
 if not config["dataset"]["synthetic"]:
     inputs.check_not_demo(NEEDED_INPUTS)
 

@@ -27,7 +27,10 @@ rule compare_with_paper:
         mem_mb=1000,
         runtime=5,
     params:
+        codes=CITIES,
         study_area=STUDY_AREA,
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
         dataset=config["dataset"],
         code=code_digest("compare_with_paper.py"),
     script:

@@ -120,11 +120,16 @@ def pm25_grids(out: Path, rng: np.random.Generator) -> None:
 
 
 def hsr_table(units: pd.DataFrame, study_stations: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Real stations for the 28 cities; synthetic openings (2008–2019) for about 70 % of the rest."""
+    """Real stations for the 28 cities; synthetic openings (2008–2019) for about 70 % of the rest,
+    and for the others a row with station and opening date empty ("no station")."""
     rows = [r for r in study_stations.to_dict("records")]
     study = set(study_stations["admin_code"])
     for code, name in zip(units["admin_code"], units["name_cn"]):
-        if code in study or rng.random() > 0.7:
+        if code in study:
+            continue
+        if rng.random() > 0.7:
+            rows.append({"admin_code": code, "city_cn": name, "station_cn": "", "station_en": "", "line": "",
+                         "opened": "", "confidence": "synthetic", "note": "no station"})
             continue
         for k in range(int(rng.integers(1, 5))):
             year = int(rng.integers(2008, 2020))

@@ -44,6 +44,7 @@ HEADERS = {  # column -> bilingual header
     "share_high": "高韧性占比 Share high",
     "output": "输出 Output", "input": "输入 Input", "S1": "一阶指数 S1", "S1_conf": "S1 置信半宽 ±",
     "ST": "总效应指数 ST", "ST_conf": "ST 置信半宽 ±", "variance": "方差 Variance",
+    "comparable": "可与论文对比 Comparable with the paper", "reason": "不可比原因 Why not comparable",
 }
 TIER_NAMES = {"low": "低韧性 Low (≤ −30 %)", "lower-middle": "中低韧性 Lower-middle (−30 %, −10 %)",
               "middle": "中韧性 Middle [−10 %, +10 %)", "upper-middle": "中高韧性 Upper-middle [+10 %, +30 %)",

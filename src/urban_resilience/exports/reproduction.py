@@ -17,19 +17,102 @@ definitions the workflow uses:
 
 Each row gets difference = this run − published and relative difference = difference / published.
 Tiers are compared as a confusion table of the paper's 2019 tier against this run's.
+
+Like is compared with like only. The paper's set-up (:data:`PAPER_REFERENCE`) is its 28 study
+cities (the codes of ``published_tiers.csv``) over :data:`PAPER_YEARS`. A row is *comparable* when
+
+- the run's years are the paper's (pooled standardisation and weights use every year);
+- the run's pool of cities (``cities``) holds all of the paper's study cities (every value depends
+  on the pooled min and max and on the entropy weights of the pool);
+- the cities behind the row's group are the paper's: the whole study area for ``study area`` rows
+  and the tiers (whose reference is computed over it), the study area's cities of a province for
+  a province's rows, the city itself for a city's rows.
+
+Otherwise the row keeps this run's value but gets ``comparable`` false, the ``reason``, and no
+difference.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from urban_resilience.analysis.trends import growth_rate, primacy
 from urban_resilience.core.vocabulary import DDOF, TIERS
 
 COMPARISON_COLUMNS = ["quantity", "group", "measure", "year", "published", "this_run", "difference",
-                      "relative_difference", "location", "description"]
+                      "relative_difference", "comparable", "reason", "location", "description"]
+PAPER_REFERENCE = ("Li, Ma & Song, Spatio-Temporal Differentiation of Urban Resilience in the Mid-Yangtze River "
+                   "Urban Agglomerations")
+PAPER_YEARS = (2003, 2019)
+WEIGHT_QUANTITIES = ("indicator_weight", "dimension_weight")
+
+
+@dataclass(frozen=True)
+class SetUp:
+    """Which cities and years a set of numbers comes from: the pooled cities (the index's
+    ``cities``), the study area (the cities reported), the first and last year."""
+
+    cities: frozenset[str]
+    study_area: frozenset[str]
+    first: int
+    last: int
+
+
+def paper_setup(paper_cities: list[str]) -> SetUp:
+    """The paper's set-up: its study cities (pooled and reported) over :data:`PAPER_YEARS`."""
+    return SetUp(frozenset(paper_cities), frozenset(paper_cities), *PAPER_YEARS)
+
+
+def _has(run: set[str], paper: set[str], what: str) -> str:
+    """"" if ``run`` is ``paper``, else e.g. "the study area has 10 of the paper's 28 cities"."""
+    if run == paper:
+        return ""
+    others = len(run - paper)
+    extra = f" and {others} city(ies) the paper has not" if others else ""
+    return f"the study area has {len(run & paper)} of the paper's {len(paper)} {what}{extra}"
+
+
+def common_reasons(run: SetUp, paper: SetUp) -> list[str]:
+    """Why no number of the run compares with the paper's: other years, or a pool of cities
+    without all of the paper's study cities."""
+    reasons = []
+    if (run.first, run.last) != (paper.first, paper.last):
+        reasons.append(f"years {run.first}–{run.last}, the paper's {paper.first}–{paper.last}")
+    missing = paper.study_area - run.cities
+    if missing:
+        reasons.append(f"the index pools {len(run.cities)} cities without {len(missing)} of the paper's "
+                       f"{len(paper.study_area)} study cities")
+    return reasons
+
+
+def study_area_reasons(run: SetUp, paper: SetUp) -> list[str]:
+    """:func:`common_reasons` and, if the study area is not the paper's, how it differs: what the
+    study area's mean, dispersion and tiers are compared under."""
+    area = _has(set(run.study_area), set(paper.study_area), "cities")
+    return common_reasons(run, paper) + ([area] if area else [])
+
+
+def row_reason(row: pd.Series, run: SetUp, paper: SetUp, provinces: dict[str, str]) -> str:
+    """Why one published row does not compare with this run ("" if it does), by the rules of the
+    module docstring; ``provinces`` maps admin code → English province name for the cities of both
+    set-ups."""
+    reasons = common_reasons(run, paper)
+    quantity, group = row["quantity"], str(row["group"])
+    if quantity in WEIGHT_QUANTITIES:
+        pass
+    elif group == "study area":
+        reasons = study_area_reasons(run, paper)
+    elif group.removeprefix("non-capitals ") in set(provinces.values()):
+        province = group.removeprefix("non-capitals ")
+        within = _has({c for c in run.study_area if provinces.get(c) == province},
+                      {c for c in paper.study_area if provinces.get(c) == province}, f"{province} cities")
+        reasons += [within] if within else []
+    elif group not in run.study_area:
+        reasons.append(f"city {group} is not in the study area")
+    return "; ".join(reasons)
 
 
 def _group(scores: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -78,17 +161,22 @@ def run_value(row: pd.Series, scores: pd.DataFrame, weights: pd.DataFrame) -> fl
     raise ValueError(f"published values: unknown quantity {quantity!r}")
 
 
-def compare(published: pd.DataFrame, scores: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
-    """One row per published value: published, this run, difference, relative difference."""
+def compare(published: pd.DataFrame, scores: pd.DataFrame, weights: pd.DataFrame, run: SetUp, paper: SetUp,
+            provinces: dict[str, str]) -> pd.DataFrame:
+    """One row per published value: published, this run, difference, relative difference, and
+    whether the row is comparable (with the reason if not; then no difference is given)."""
     frame = published.rename(columns={"value": "published"}).copy()
     frame["this_run"] = [run_value(row, scores, weights) for _, row in frame.iterrows()]
-    frame["difference"] = frame["this_run"] - frame["published"]
+    frame["reason"] = [row_reason(row, run, paper, provinces) for _, row in frame.iterrows()]
+    frame["comparable"] = frame["reason"] == ""
+    frame["difference"] = (frame["this_run"] - frame["published"]).where(frame["comparable"])
     frame["relative_difference"] = frame["difference"] / frame["published"]
     return frame[COMPARISON_COLUMNS]
 
 
-def tier_confusion(published_tiers: pd.DataFrame, tiers: pd.DataFrame) -> pd.DataFrame:
-    """Paper tier × this run's tier in the paper's year: counts and the cities' names per cell."""
+def tier_confusion(published_tiers: pd.DataFrame, tiers: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """Paper tier × this run's tier in the paper's year: counts and the cities' names per cell;
+    ``reason`` ("" if comparable, see :func:`study_area_reasons`) is written into every row."""
     year = int(published_tiers["year"].iloc[0])
     run = tiers[tiers["year"] == year].set_index("admin_code")["tier"]
     rows = []
@@ -97,11 +185,17 @@ def tier_confusion(published_tiers: pd.DataFrame, tiers: pd.DataFrame) -> pd.Dat
         for run_tier in TIERS:
             names = sorted(cities.loc[cities["admin_code"].map(run) == run_tier, "name_en"])
             rows.append({"paper_tier": paper_tier, "this_run_tier": run_tier, "cities": len(names),
-                         "names": ", ".join(names)})
+                         "names": ", ".join(names), "comparable": reason == "", "reason": reason})
     return pd.DataFrame(rows)
 
 
 def weight_rank_correlation(comparison: pd.DataFrame) -> float:
-    """Spearman's rank correlation of the paper's and this run's indicator weights."""
-    weights = comparison[comparison["quantity"] == "indicator_weight"].dropna(subset=["this_run"])
+    """Spearman's rank correlation of the paper's and this run's comparable indicator weights (NaN
+    when fewer than two are comparable)."""
+    from scipy.stats import spearmanr  # here: the module is also imported when Snakemake starts
+
+    weights = comparison[(comparison["quantity"] == "indicator_weight") & comparison["comparable"]]
+    weights = weights.dropna(subset=["this_run"])
+    if len(weights) < 2:
+        return float("nan")
     return float(spearmanr(weights["published"], weights["this_run"]).statistic)

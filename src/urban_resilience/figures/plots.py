@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from importlib.resources import files
 from pathlib import Path
+from textwrap import fill
 
 import matplotlib
 
@@ -352,12 +353,39 @@ def density_curves(kde: pd.DataFrame, years: list[int], language: str, synthetic
     return fig
 
 
+def _not_comparable(ax, reason: str, language: str) -> None:
+    """An empty panel saying why it shows no comparison."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, fill(label("not_comparable", language, reason=reason), 48), ha="center", va="center",
+            fontsize=9, color="#B2182B", transform=ax.transAxes)
+
+
 def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion: pd.DataFrame, rho: float,
                  language: str, synthetic: bool) -> Figure:
     """The paper's indicator weights against this run's (log axes, dimension colours, the 1:1 line)
-    beside the tier confusion table (paper's tier in rows, this run's in columns, cell counts)."""
+    beside the tier confusion table (paper's tier in rows, this run's in columns, cell counts).
+
+    A panel whose rows are not comparable with the paper (``comparable`` false) shows no numbers,
+    only "not comparable: <reason>" (see ``exports.reproduction``)."""
     fig, (left, right) = subplots(1, 2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.1, 1]})
     weights = comparison[comparison["quantity"] == "indicator_weight"]
+    year = int(confusion.attrs.get("year", 2019))
+    if not weights["comparable"].all():
+        left.set_title(label("fig_reproduction_weights", language), fontsize=10)
+        _not_comparable(left, str(weights.loc[~weights["comparable"], "reason"].iloc[0]), language)
+    else:
+        _weights_panel(left, weights, dimensions, rho, language)
+    if not confusion["comparable"].all():
+        right.set_title(label("fig_reproduction_tiers", language, year=year), fontsize=10)
+        _not_comparable(right, str(confusion["reason"].iloc[0]), language)
+    else:
+        _tiers_panel(right, confusion, year, language)
+    mark_synthetic(fig, synthetic, language)
+    fig.tight_layout()
+    return fig
+
+
+def _weights_panel(left, weights: pd.DataFrame, dimensions: dict[str, str], rho: float, language: str) -> None:
     for dimension in dict.fromkeys(dimensions.values()):
         block = weights[weights["group"].map(dimensions) == dimension]
         left.scatter(block["published"], block["this_run"], s=22, color=DIMENSION_COLOURS[dimension],
@@ -373,6 +401,9 @@ def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion
     left.set_title(label("fig_reproduction", language, rho=rho), fontsize=10)
     left.legend(fontsize=7, frameon=False, loc="upper left")
     left.grid(alpha=0.3, which="both")
+
+
+def _tiers_panel(right, confusion: pd.DataFrame, year: int, language: str) -> None:
     tiers = list(dict.fromkeys(confusion["paper_tier"]))
     table = confusion.pivot(index="paper_tier", columns="this_run_tier", values="cities").loc[tiers, tiers]
     right.imshow(table.to_numpy(), cmap="Blues", vmin=0)
@@ -384,11 +415,7 @@ def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion
     right.set_xticks(range(len(tiers)), [label(t, language) for t in tiers], rotation=30, ha="right", fontsize=8)
     right.set_yticks(range(len(tiers)), [label(t, language) for t in tiers], fontsize=8)
     right.set(xlabel=label("run_tier", language), ylabel=label("paper_tier", language))
-    right.set_title(label("fig_reproduction_tiers", language, year=int(confusion.attrs.get("year", 2019))),
-                    fontsize=10)
-    mark_synthetic(fig, synthetic, language)
-    fig.tight_layout()
-    return fig
+    right.set_title(label("fig_reproduction_tiers", language, year=year), fontsize=10)
 
 
 def rank_uncertainty(intervals: pd.DataFrame, cities: pd.DataFrame, years: list[int], language: str,

@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
 
 from urban_resilience.core import formula, tables
+from urban_resilience.gate import inputs
 from urban_resilience.readers.cells import LOG_COLUMNS, read_cell
 
 
@@ -25,7 +25,18 @@ class PanelError(ValueError):
 
 def hsr_counts(stations: pd.DataFrame, codes: list[str], years: list[int], year_end: str,
                source: str = "HSR station table") -> pd.DataFrame:
-    """Stations open on ``year_end`` (MM-DD) of each year, per city; 0 for a city without stations."""
+    """Stations open on ``year_end`` (MM-DD) of each year, per city.
+
+    A row with ``station_cn`` and ``opened`` both empty says its city has no station (count 0); a
+    configured city with no row at all is not covered by the table and raises :class:`PanelError`
+    (the run checks this at start, see ``gate.inputs.check_station_coverage``).
+    """
+    none = (stations["station_cn"].astype(str).str.strip() == "") & (stations["opened"].astype(str).str.strip() == "")
+    uncovered = sorted(set(codes) - set(stations["admin_code"].astype(str)))
+    if uncovered:
+        raise PanelError(f"{source}: no row for city(ies) {', '.join(uncovered)}; a city without stations needs a "
+                         "row with station_cn and opened empty")
+    stations = stations[~none]
     opened = pd.to_datetime(stations["opened"], format="%Y-%m-%d", errors="coerce")
     bad = stations.loc[opened.isna(), ["admin_code", "station_cn", "opened"]]
     if not bad.empty:
@@ -42,21 +53,16 @@ def hsr_counts(stations: pd.DataFrame, codes: list[str], years: list[int], year_
     return pd.DataFrame(rows)
 
 
-_CODE_COLUMNS = ("行政区划代码", "admin_code", "citycode", "城市代码", "代码", "code")
-_YEAR_COLUMNS = ("年份", "year", "年度", "sgnyear")
-
-
 def read_city_year_table(table: pd.DataFrame, variants: list[str], field: str,
                          source: str) -> tuple[pd.DataFrame, list]:
     """A long city-year side table (codes, years and a value column named by one of ``variants``).
 
     Returns (admin_code, year, field) rows and cleaning-log rows for repaired or missing cells.
     """
-    columns = {re.sub(r"[\s(（].*$", "", str(c)).lower(): c for c in table.columns}
-    code_col = next((columns[c.lower()] for c in _CODE_COLUMNS if c.lower() in columns), None)
-    year_col = next((columns[c.lower()] for c in _YEAR_COLUMNS if c.lower() in columns), None)
-    value_col = next((columns[v.lower()] for v in variants if v.lower() in columns), None)
-    for what, col, names in (("admin code", code_col, _CODE_COLUMNS), ("year", year_col, _YEAR_COLUMNS),
+    code_col = inputs.side_table_column(table.columns, inputs.CODE_COLUMNS)
+    year_col = inputs.side_table_column(table.columns, inputs.YEAR_COLUMNS)
+    value_col = inputs.side_table_column(table.columns, variants)
+    for what, col, names in (("admin code", code_col, inputs.CODE_COLUMNS), ("year", year_col, inputs.YEAR_COLUMNS),
                              (field, value_col, variants)):
         if col is None:
             raise PanelError(f"{source}: no {what} column (expected one of {', '.join(names)}; "
