@@ -189,3 +189,26 @@ def test_a_truncated_netcdf_is_named(tmp_path):
     html.write_text("<html>error</html>")
     with pytest.raises(RasterError, match="not a NetCDF file"):
         pm25.zones(CITIES, str(html))
+
+
+def test_netcdf3_unsigned_shorts(tmp_path):
+    """NetCDF-3 (scipy) has no uint16: CHAP-like data stored as shorts with _Unsigned = "true", fill
+    65535 written as -1; read like the NetCDF-4 file."""
+    from scipy.io import netcdf_file
+
+    path = tmp_path / "CHAP_PM2.5_Y1K_2015_V4.nc"
+    with netcdf_file(path, "w") as nc:
+        nc.createDimension("lat", ROWS)
+        nc.createDimension("lon", COLS)
+        y = nc.createVariable("lat", "f8", ("lat",))
+        y[:], y.units = LAT, "degrees_north"
+        x = nc.createVariable("lon", "f8", ("lon",))
+        x[:], x.units = LON, "degrees_east"
+        v = nc.createVariable("PM2.5", "h", ("lat", "lon"))
+        v[:] = RAW.view("i2")
+        v._Unsigned, v._FillValue, v.scale_factor, v.add_offset = "true", np.int16(-1), np.float32(0.1), 0.0
+    classic, _ = means(str(path))
+    (tmp_path / "h5").mkdir()
+    netcdf4, _ = means(write(tmp_path / "h5" / "CHAP_PM2.5_Y1K_2015_V4.nc"))
+    pd.testing.assert_frame_equal(classic, netcdf4)
+    assert classic.at["420200", "valid_cells"] == 3

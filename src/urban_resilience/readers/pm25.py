@@ -177,7 +177,7 @@ class Grid:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        return rasterio.transform.array_bounds(self.height, self.width, self.transform)[::1]
+        return rasterio.transform.array_bounds(self.height, self.width, self.transform)
 
     def window_transform(self, window: windows.Window) -> Affine:
         return windows.transform(window, self.transform)
@@ -318,7 +318,11 @@ def open_grid(path: str, product: str = "auto", variable: str | None = None) -> 
         scale = float(_attribute(attrs, "scale_factor", 1.0))
         offset = float(_attribute(attrs, "add_offset", 0.0))
         fills = _fill_values(attrs)
-        unsigned = str(_attribute(attrs, "_Unsigned", "")).lower() == "true"
+        # NetCDF-3 has no unsigned types: unsigned data are signed integers flagged _Unsigned = "true"
+        unsigned = str(_attribute(attrs, "_Unsigned", "")).lower() == "true" and data.dtype.kind == "i"
+        if unsigned:
+            as_unsigned = data.dtype.str.replace("i", "u")
+            fills = tuple(float(np.array(fill, dtype=data.dtype).view(as_unsigned)) for fill in fills)
         transposed = axes["lon"] < axes["lat"]
 
         def read(window: windows.Window) -> np.ndarray:
@@ -336,8 +340,8 @@ def open_grid(path: str, product: str = "auto", variable: str | None = None) -> 
                 block = block[::-1]
             if not lon_up:
                 block = block[:, ::-1]
-            if unsigned and block.dtype.kind == "i":
-                block = block.view(block.dtype.str.replace("i", "u"))
+            if unsigned:
+                block = block.view(as_unsigned)
             return np.ascontiguousarray(block)
 
         yield Grid(path, kind, transform, width, height, WGS84, True, scale, offset, fills, read)
