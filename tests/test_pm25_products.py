@@ -193,9 +193,11 @@ def test_a_truncated_netcdf_is_named(tmp_path):
 
 def test_netcdf3_unsigned_shorts(tmp_path):
     """NetCDF-3 (scipy) has no uint16: CHAP-like data stored as shorts with _Unsigned = "true", fill
-    65535 written as -1; read like the NetCDF-4 file."""
+    65535 written as -1; read like the NetCDF-4 file. Stored values above 32767 (x = r * 0.002) would
+    be negative if read as signed."""
     from scipy.io import netcdf_file
 
+    raw = np.where(RAW == 65535, 65535, RAW.astype("u4") * 50).astype("u2")  # 700 -> 35000
     path = tmp_path / "CHAP_PM2.5_Y1K_2015_V4.nc"
     with netcdf_file(path, "w") as nc:
         nc.createDimension("lat", ROWS)
@@ -205,10 +207,11 @@ def test_netcdf3_unsigned_shorts(tmp_path):
         x = nc.createVariable("lon", "f8", ("lon",))
         x[:], x.units = LON, "degrees_east"
         v = nc.createVariable("PM2.5", "h", ("lat", "lon"))
-        v[:] = RAW.view("i2")
-        v._Unsigned, v._FillValue, v.scale_factor, v.add_offset = "true", np.int16(-1), np.float32(0.1), 0.0
+        v[:] = raw.view("i2")
+        v._Unsigned, v._FillValue, v.scale_factor, v.add_offset = "true", np.int16(-1), np.float32(0.002), 0.0
     classic, _ = means(str(path))
     (tmp_path / "h5").mkdir()
-    netcdf4, _ = means(write(tmp_path / "h5" / "CHAP_PM2.5_Y1K_2015_V4.nc"))
+    netcdf4, _ = means(write(tmp_path / "h5" / "CHAP_PM2.5_Y1K_2015_V4.nc", raw, scale=0.002))
     pd.testing.assert_frame_equal(classic, netcdf4)
+    assert classic.at["420100", "pm25"] == pytest.approx(35150 * float(np.float32(0.002)), abs=1e-9)  # 70.3
     assert classic.at["420200", "valid_cells"] == 3
