@@ -215,3 +215,14 @@ def test_netcdf3_unsigned_shorts(tmp_path):
     pd.testing.assert_frame_equal(classic, netcdf4)
     assert classic.at["420100", "pm25"] == pytest.approx(35150 * float(np.float32(0.002)), abs=1e-9)  # 70.3
     assert classic.at["420200", "valid_cells"] == 3
+
+
+def test_float32_coordinates_give_the_exact_global_grid():
+    """ACAG V5 stores cell centres as float32 (-179.995 is -179.99499512): the grid edges are
+    rounded to float32's 7 significant digits, so the zones fall on the true 0.01° lines."""
+    lon = (-179.995 + 0.01 * np.arange(36000)).astype("f4")
+    lat = (67.995 - 0.01 * np.arange(12300)).astype("f4")  # north to south
+    assert pm25.axis_transform(lon, "g.nc", "lon") == (0.01, -180.0, True)
+    assert pm25.axis_transform(lat, "g.nc", "lat") == (0.01, -55.0, False)
+    step, edge, _ = pm25.axis_transform(lon.astype("f8"), "g.nc", "lon")  # float64 centres: as stored
+    assert step == pytest.approx(0.01, abs=1e-9) and edge != -180.0

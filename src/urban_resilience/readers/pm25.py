@@ -186,17 +186,22 @@ class Grid:
         return self.reader(window)
 
     def values(self, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """µg/m³ (float64) and validity of stored values: not a fill value, and after unpacking
-        ``x = r · scale + offset`` neither NaN, negative nor above 1000."""
+        """µg/m³ and validity of stored values: not a fill value, and after unpacking
+        ``x = r · scale + offset`` neither NaN, negative nor above 1000. Unpacked values are
+        float64; unscaled floating-point values keep their type (every float32 is exact in float64,
+        so the comparisons and the sums, which ``numpy.bincount`` makes in float64, are the same)."""
         valid = np.ones(raw.shape, dtype=bool)
         for fill in self.fills:
             if not math.isnan(fill):
                 valid &= raw != fill
-        values = raw.astype(np.float64)
-        if self.scale != 1.0:
-            values *= self.scale
-        if self.offset != 0.0:
-            values += self.offset
+        if self.scale == 1.0 and self.offset == 0.0 and raw.dtype.kind == "f":
+            values = raw
+        else:
+            values = raw.astype(np.float64)
+            if self.scale != 1.0:
+                values *= self.scale
+            if self.offset != 0.0:
+                values += self.offset
         # NaN fails both comparisons
         valid &= (values >= 0) & (values <= MAX_PLAUSIBLE)
         return values, valid
@@ -222,7 +227,10 @@ def _fill_values(attrs: dict) -> tuple[float, ...]:
 
 def axis_transform(centres: np.ndarray, path: str, name: str) -> tuple[float, float, bool]:
     """Step, lower edge and ascending flag of a regular axis of cell centres: step
-    ``Δ = |c_{n-1} − c_0| / (n − 1)``, lower edge ``min c − Δ/2`` (independent of the order)."""
+    ``Δ = |c_{n-1} − c_0| / (n − 1)``, lower edge ``min c − Δ/2`` (independent of the order).
+    Centres stored as float32 (ACAG V5: −179.995 is −179.99499512) hold about 7 significant digits,
+    so step and edge are rounded to 7 significant digits (−180, not −179.99999512)."""
+    single = np.asarray(centres).dtype == np.float32
     centres = np.asarray(centres, dtype=np.float64)
     if centres.ndim != 1 or centres.size < 2:
         raise RasterError(f"{path}: coordinate {name} must be 1-D with at least 2 cell centres")
@@ -232,7 +240,10 @@ def axis_transform(centres: np.ndarray, path: str, name: str) -> tuple[float, fl
     if step == 0 or np.any(np.abs(np.abs(gaps) - step) > 0.01 * step) or np.any((gaps > 0) != ascending):
         raise RasterError(f"{path}: coordinate {name} is not a regular grid of cell centres "
                           f"(steps from {np.abs(gaps).min():g} to {np.abs(gaps).max():g})")
-    return step, min(centres[0], centres[-1]) - step / 2, ascending
+    edge = min(centres[0], centres[-1]) - step / 2
+    if single:
+        step, edge = float(f"{step:.7g}"), float(f"{edge:.7g}")
+    return step, edge, ascending
 
 
 def _axis_kind(name: str, attrs: dict) -> str | None:
@@ -334,15 +345,16 @@ def open_grid(path: str, product: str = "auto", variable: str | None = None) -> 
             block = data[tuple(index)]
             # a NetCDF-3 slice is a view of the memory-mapped file: copied, so the file can close
             block = np.array(block) if isinstance(data, np.ndarray) else np.asarray(block)
+            if unsigned:
+                block = block.view(as_unsigned)
+            # views, not copies: the caller takes the city cells out with one boolean index
             if transposed:
                 block = block.T
             if lat_up:
                 block = block[::-1]
             if not lon_up:
                 block = block[:, ::-1]
-            if unsigned:
-                block = block.view(as_unsigned)
-            return np.ascontiguousarray(block)
+            return block
 
         yield Grid(path, kind, transform, width, height, WGS84, True, scale, offset, fills, read)
 
@@ -462,19 +474,27 @@ def read_zones(ids_path: str, meta_path: str) -> tuple[np.ndarray, dict]:
         return np.load(ids_path, allow_pickle=False), json.load(handle)
 
 
+def city_cells(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mask of the cells inside a city and their zone numbers as bincount's index type (intp); the
+    same every year, so a caller sampling several years can compute it once and pass it on."""
+    inside = ids > 0
+    return inside, ids[inside].astype(np.intp)
+
+
 def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int, product: str = "auto",
-                variable: str | None = None) -> pd.DataFrame:
+                variable: str | None = None, cells: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Per-city mean of valid cells, count of valid cells and share of the city's cells that are valid.
 
     Invalid cells: fill/nodata values, and after unpacking NaN, negative values and values above
     1000 µg/m³. A city without any valid cell is an error naming city and year; so is a grid of
-    another product or version than the one the zones were computed on.
+    another product or version than the one the zones were computed on. ``cells``: ``city_cells(ids)``
+    when the caller has it already (several years in one process).
     """
     col_off, row_off, width, height = meta["window"]
     window = windows.Window(col_off, row_off, width, height)
     with unreadable_grid(grid_path, year), open_grid(grid_path, product, variable) as src:
         _log_reading(src, year)
-        if "product" in meta and src.product != Product(**meta["product"]):
+        if "product" in meta and src.product.key() != Product(**meta["product"]).key():
             raise RasterError(f"{grid_path} (year {year}) is {src.product.label()} but {meta.get('grid')}, the grid "
                               f"the zones were computed on, is {Product(**meta['product']).label()}; use one product "
                               "and version for all years")
@@ -487,10 +507,9 @@ def zonal_means(grid_path: str, ids: np.ndarray, meta: dict, year: int, product:
         if not np.allclose(list(transform)[:6], meta["transform"], rtol=0.0, atol=1e-9):
             raise RasterError(f"{grid_path} (year {year}): the grid's georeferencing differs from the grid the zones "
                               "were computed on; all years must share one grid")
-        raw = src.read(window)
-        inside = ids.ravel() > 0  # the same every year; cheap next to reading the grid
-        zone = ids.ravel()[inside].astype(np.intp)  # bincount's own index type: converted once
-        cell_values, valid = src.values(raw.ravel()[inside])
+        raw = src.read(window)  # north-up, possibly a flipped or transposed view
+        inside, zone = cells if cells is not None else city_cells(ids)
+        cell_values, valid = src.values(raw[inside])
     n = len(meta["codes"]) + 1
     zone, cell_values = zone[valid], cell_values[valid]
     count = np.bincount(zone, minlength=n)
