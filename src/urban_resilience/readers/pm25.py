@@ -157,7 +157,8 @@ def detect_product(path: str, names: list[str] | None, configured: str = "auto",
 @dataclass
 class Grid:
     """An opened grid, north-up: ``read(window)`` gives the stored values of a window, rows from
-    north to south; ``unpack`` and ``valid`` turn them into µg/m³ and a validity mask."""
+    north to south (possibly a flipped or transposed view); ``values`` turns stored values into
+    µg/m³ and a validity mask."""
 
     path: str
     product: Product
