@@ -226,3 +226,35 @@ def test_float32_coordinates_give_the_exact_global_grid():
     assert pm25.axis_transform(lat, "g.nc", "lat") == (0.01, -55.0, False)
     step, edge, _ = pm25.axis_transform(lon.astype("f8"), "g.nc", "lon")  # float64 centres: as stored
     assert step == pytest.approx(0.01, abs=1e-9) and edge != -180.0
+
+
+def test_packed_geotiff_is_unpacked_too(tmp_path):
+    """A GeoTIFF with scale/offset metadata (GDAL reports it, does not apply it)."""
+    import rasterio
+    from affine import Affine
+
+    path = tmp_path / "packed_2015.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=COLS, height=ROWS, count=1, dtype="uint16",
+                       crs="EPSG:4326", transform=Affine(CELL, 0, WEST, 0, -CELL, NORTH), nodata=65535) as dst:
+        dst.write(RAW, 1)
+        dst.scales, dst.offsets = (0.1,), (0.0,)
+    frame, meta = means(str(path))
+    assert frame.at["420100", "pm25"] == pytest.approx(70.3, abs=1e-9)
+    assert frame.at["420200", "valid_cells"] == 3
+    assert meta["product"]["family"] == "geotiff" and "crs_assumed" not in meta
+
+
+def test_a_single_time_step_dimension_is_accepted(tmp_path):
+    path = tmp_path / "CHAP_PM2.5_Y1K_2015_V4.nc"
+    with h5netcdf.File(path, "w") as nc:
+        nc.dimensions = {"time": 1, "lat": ROWS, "lon": COLS}
+        y = nc.create_variable("lat", ("lat",), "f8")
+        y[:], y.attrs["units"] = LAT, "degrees_north"
+        x = nc.create_variable("lon", ("lon",), "f8")
+        x[:], x.attrs["units"] = LON, "degrees_east"
+        v = nc.create_variable("PM2.5", ("time", "lat", "lon"), "u2", fillvalue=np.uint16(65535))
+        v[:] = RAW[None]
+        v.attrs["scale_factor"] = np.float32(0.1)
+    frame, _ = means(str(path))
+    reference, _ = means(write(tmp_path / "CHAP_PM2.5_Y1K_2016_V4.nc"))
+    pd.testing.assert_frame_equal(frame, reference)
