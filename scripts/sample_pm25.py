@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp = snakemake.input
     ids, meta = pm25.read_zones(inp.zones, inp.zones_meta)
-    frame = pm25.zonal_means(inp.grid, ids, meta, snakemake.params.year)
+    params = snakemake.params
+    frame = pm25.zonal_means(inp.grid, ids, meta, params.year, params.product, params.variable or None)
     write_table(frame, snakemake.output[0])
     log.info("%s: %d cities, lowest valid share %.3f", inp.grid, len(frame), frame["valid_share"].min())

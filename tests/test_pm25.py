@@ -104,7 +104,8 @@ def test_netcdf_matches_geotiff(tmp_path, cities, variable, descending, names):
 def test_netcdf_without_a_pm25_variable(tmp_path, cities):
     _, _, values = grid_values()
     path = write_nc(tmp_path / "g.nc", values, variable="AOD")
-    with pytest.raises(RasterError, match="no PM2.5 variable; expected one of PM25, GWRPM25, found AOD, count"):
+    expected = r"no PM2.5 variable; expected one of PM25, GWRPM25, PM2.5 \(or name it in inputs.pm25.variable\)"
+    with pytest.raises(RasterError, match=expected + ", found AOD, count"):
         pm25.zones(cities, path)
 
 

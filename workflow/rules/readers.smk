@@ -67,6 +67,8 @@ rule rasterize_cities:
         # only the grid's geometry is used: a new raster of that year must not redo every year's
         # sampling (sample_pm25 stops if a grid's georeferencing differs from these zones')
         grid=ancient(pm25_path(FIRST_YEAR)),
+        # every year's grid, only to check that all are one product and version (headers only)
+        grids=[ancient(pm25_path(year)) for year in PM25_YEARS],
     output:
         ids="results/pm25/zones.npy",
         meta="results/pm25/zones.json",
@@ -80,6 +82,9 @@ rule rasterize_cities:
         mem_mb=2000,
         runtime=10,
     params:
+        years=PM25_YEARS,
+        product=config["inputs"]["pm25"]["product"],
+        variable=config["inputs"]["pm25"]["variable"],
         code=code_digest("rasterize_cities.py"),
     script:
         "../../scripts/rasterize_cities.py"
@@ -104,6 +109,8 @@ rule sample_pm25:
         runtime=10,
     params:
         year=lambda wildcards: int(wildcards.year),
+        product=config["inputs"]["pm25"]["product"],
+        variable=config["inputs"]["pm25"]["variable"],
         code=code_digest("sample_pm25.py"),
     script:
         "../../scripts/sample_pm25.py"
