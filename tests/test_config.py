@@ -114,7 +114,7 @@ def test_an_unknown_key_is_named_with_the_closest_and_the_allowed_keys(config, r
         schema.check_keys(nested, schema_yaml)
     assert str(error.value) == (
         "config: unknown key inputs.pm25.filenme under inputs.pm25 (in config.yaml or a --configfile). Did you mean "
-        "inputs.pm25.filename? Allowed keys of inputs.pm25: filename.")
+        "inputs.pm25.filename? Allowed keys of inputs.pm25: filename, product, variable.")
     with pytest.raises(schema.ConfigKeyError, match=r"^config: unknown key colour at the top level \(in config.yaml "
                                                     r"or a --configfile\)\. No allowed key is close to it\. Allowed"):
         schema.check_keys({**config, "colour": "blue"}, schema_yaml)
