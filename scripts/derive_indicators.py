@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from urban_resilience.core import tables
 from urban_resilience.core.io import read_panel, write_table
 from urban_resilience.core.logs import logged
+from urban_resilience.gate import checks
 from urban_resilience.panel import build
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -19,6 +20,9 @@ with logged(snakemake.log[0]) as log:
     raw = read_panel(inp.panel)
     years = list(params.years)
     frame = build.derive(raw, trees, years)
+    checks.check_ranges([checks.indicator_long(frame, dict(zip(indicators["code"], indicators["formula"])), inp.panel)],
+                        checks.plausible_ranges(indicators, "code", inp.indicators), "the derived indicators",
+                        inp.indicators, name="indicator")
     divisions = build.division_log(raw, trees, dict(zip(indicators["code"], indicators["formula"])), years)
     write_table(frame.reset_index(), out.indicators)
     write_table(divisions, out.cleaning)

@@ -52,6 +52,7 @@ class Finding:
     field: str
     year: int  # the year of the value, or the first changed year of a break
     message: str
+    cities: tuple[str, ...] = ()  # every city of a finding about several cells (a shifted column)
 
 
 class KnownBreaks:
@@ -356,8 +357,9 @@ def accepted_log(accepted: list[tuple[Finding, str]], source: str = "") -> list[
 
 def check_raw(sources: list[tuple[pd.DataFrame, str]], kinds: dict[str, str], factor: float,
               known_breaks: KnownBreaks, edition_offset: int = 1) -> list[dict]:
-    """Run the magnitude and percent checks over every long source and stop on any finding that the
-    known-breaks table does not accept; return the log rows of the accepted ones.
+    """Run the shifted-column, magnitude and percent checks over every long source and stop on any
+    finding that the known-breaks table does not accept; return the log rows of the accepted ones.
+    A magnitude finding of a cell that a shifted column explains is left out.
 
     ``sources``: (long table, what it is) — ``"yearbook"`` (places are editions) or a file name
     (a side table or PM2.5 grids, whose long table names each value's file).
@@ -366,8 +368,255 @@ def check_raw(sources: list[tuple[pd.DataFrame, str]], kinds: dict[str, str], fa
     for long, what in sources:
         describe = None if what == "yearbook" else (lambda year, what=what: what)
         sized = long[long["field"].map(kinds).isin(["amount", "count", "rate"])]
-        findings += magnitude_findings(sized, factor, edition_offset, describe)
+        shifted = shift_findings(long[long["field"].map(kinds).isin(["amount", "count", "rate", "percent"])],
+                                 edition_offset, describe)
+        explained = {(code, f.field, f.year) for f in shifted for code in f.cities}  # named once, as a shift
+        findings += shifted + [f for f in magnitude_findings(sized, factor, edition_offset, describe)
+                               if (f.admin_code, f.field, f.year) not in explained]
         findings += fraction_findings(long[long["field"].map(kinds).eq("percent")])
     errors, accepted = known_breaks.split(findings)
     raise_findings(errors, "the raw inputs")
     return accepted_log(accepted)
+
+
+# --- absolute plausible ranges ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlausibleRange:
+    """``low ≤ value ≤ high`` (either bound may be absent: ±inf) in ``unit``, and where it comes from."""
+
+    low: float
+    high: float
+    unit: str
+    source: str
+
+    def text(self) -> str:
+        """``2–200 µg/m³`` (a missing bound printed as "no lower/upper bound")."""
+        low = "no lower bound" if math.isinf(self.low) else f"{self.low:g}"
+        high = "no upper bound" if math.isinf(self.high) else f"{self.high:g}"
+        return f"{low}–{high} {self.unit}".rstrip()
+
+
+RANGE_LIST_LIMIT = 5  # values listed one by one; more of one field are summarised
+
+
+def plausible_ranges(table: pd.DataFrame, key: str, source: str = "reference table") -> dict[str, PlausibleRange]:
+    """``{field or indicator code: PlausibleRange}`` from the columns min_plausible, max_plausible,
+    unit and range_source of the raw field or indicator table; rows with neither bound have no range.
+    A minimum above the maximum stops the run naming the row."""
+    if "min_plausible" not in table and "max_plausible" not in table:
+        return {}
+    ranges = {}
+    for line, row in enumerate(table.to_dict("records"), start=2):
+        low, high = (_bound(row.get(column), default) for column, default in
+                     (("min_plausible", -math.inf), ("max_plausible", math.inf)))
+        if math.isinf(low) and math.isinf(high):
+            continue
+        if low > high:
+            raise DataCheckError(f"{source}, row {line} ({row[key]}): min_plausible {low:g} is above "
+                                 f"max_plausible {high:g}")
+        ranges[str(row[key])] = PlausibleRange(low, high, str(row.get("unit", "") or ""),
+                                               str(row.get("range_source", "") or "").strip())
+    return ranges
+
+
+def _bound(value, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(number) else number
+
+
+def range_findings(long: pd.DataFrame, ranges: dict[str, PlausibleRange], name: str = "field") -> list[Finding]:
+    """Values outside their field's plausible range: ``value < low`` or ``value > high``.
+
+    ``long``: admin_code, year, field, value and where known file, sheet, cell (``name`` is how the
+    message calls the field: field or indicator). Up to :data:`RANGE_LIST_LIMIT` values of a field
+    are listed one by one; more are one finding with their count, extremes and the first places —
+    a scale error in a whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of
+    per 100 USD).
+    """
+    findings: list[Finding] = []
+    known = long[long["field"].isin(list(ranges)) & long["value"].notna()]
+    for field, rows in known.groupby("field", sort=True):
+        bounds = ranges[field]
+        outside = rows[(rows["value"] < bounds.low) | (rows["value"] > bounds.high)]
+        if outside.empty:
+            continue
+        outside = outside.sort_values(["year", "admin_code"], kind="stable")
+        unit = f" {bounds.unit}" if bounds.unit else ""
+        why = f" ({bounds.source})" if bounds.source else ""
+
+        def one(row) -> str:
+            return (f"{_where(row).lstrip(', ') or 'no file'}: city {row['admin_code']}, year {int(row['year'])}, "
+                    f"{name} {field}: {row['value']:.6g}{unit}")
+
+        if len(outside) <= RANGE_LIST_LIMIT:
+            findings += [Finding(str(row["admin_code"]), field, int(row["year"]),
+                                 f"{one(row)} is outside the plausible range {bounds.text()}{why}")
+                         for _, row in outside.iterrows()]
+            continue
+        above, below = int((outside["value"] > bounds.high).sum()), int((outside["value"] < bounds.low).sum())
+        sides = " and ".join(part for part in (f"{above} above the maximum" if above else "",
+                                               f"{below} below the minimum" if below else "") if part)
+        years = sorted(outside["year"].astype(int).unique())
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+        first = "; ".join(one(row) for _, row in outside.head(3).iterrows())
+        cities = outside["admin_code"].nunique()
+        findings.append(Finding("*", field, years[0], (
+            f"{name} {field}: {len(outside)} of {len(rows)} values ({cities} {'city' if cities == 1 else 'cities'}, "
+            f"{'year' if len(years) == 1 else 'years'} {span}) are outside the plausible range {bounds.text()}{why}: "
+            f"{sides}, from {outside['value'].min():.4g} to {outside['value'].max():.4g}{unit}; the first: {first} — "
+            "a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per "
+            "100 USD)?")))
+    return findings
+
+
+def raise_range_findings(findings: list[Finding], what: str, table: str, limit: int = 20) -> None:
+    """Stop the run listing values outside their plausible ranges and what to do."""
+    if not findings:
+        return
+    lines = [f"  {f.message}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  … and {len(findings) - limit} more")
+    raise DataCheckError(f"{len(findings)} value(s) outside the plausible range in {what}:\n" + "\n".join(lines)
+                         + f"\nFix the input (a copy of the file); if a value is real, widen min_plausible or "
+                         f"max_plausible of its row in {table} and give the reason in range_source.")
+
+
+def check_ranges(sources: list[pd.DataFrame], ranges: dict[str, PlausibleRange], what: str, table: str,
+                 name: str = "field") -> None:
+    """:func:`range_findings` over long tables (admin_code, year, field, value, file, sheet, cell);
+    stop on any value outside its range."""
+    findings = [f for long in sources for f in range_findings(long, ranges, name)]
+    raise_range_findings(findings, what, table)
+
+
+def as_long(frame: pd.DataFrame, field: str, file: str) -> pd.DataFrame:
+    """A side table's values (columns admin_code, year and ``field``) as a long table for the checks:
+    field, value, file; no sheet or cell."""
+    return frame[["admin_code", "year", field]].rename(columns={field: "value"}).assign(field=field, file=file,
+                                                                                        sheet="", cell="")
+
+
+def indicator_long(frame: pd.DataFrame, formulas: dict[str, str], source: str) -> pd.DataFrame:
+    """A derived indicator panel (index admin_code, year; one column per indicator) as a long table
+    for :func:`check_ranges`; each value's place is ``source`` and the indicator's formula."""
+    long = frame.rename_axis(["admin_code", "year"]).reset_index().melt(
+        id_vars=["admin_code", "year"], var_name="field", value_name="value")
+    formula = long["field"].map(lambda code: f" ({code} = {formulas[code]})" if code in formulas else "")
+    return long.assign(file=source + formula, sheet="", cell="")
+
+
+# --- a column slipped by one row ----------------------------------------------------------------
+#
+# For one field, ``E[c, y] = T[y] + median of up to three observed Z[c, y'] on each side of y`` (y
+# itself left out) is what city c's own series expects in year y, and ``σ`` is 1.4826 × the median of
+# ``|L − E|`` over the field (the field's own noise). In one column of one sheet, in sheet order, a
+# cell at row r holding city c is *shifted down* when its value fits the city in row r − 1 and not
+# its own: ``|L − E[row r−1]| ≤ m`` and ``|L − E[c]| ≥ |L − E[row r−1]| + m`` with the margin
+# ``m = max(3σ, log10 1.2)``; *shifted up* likewise with row r + 1. A run of adjacent rows with at
+# least :data:`MIN_SHIFTED_ROWS` shifted cells, and in between only cells that fit both their own
+# series and the neighbour's (``|L − E[c]| ≤ m``: cities too alike to tell), is a finding.
+
+MIN_SHIFTED_ROWS = 3
+SHIFT_SIGMAS = 3.0
+MIN_SHIFT_MARGIN = math.log10(1.2)
+_CELL = r"^([A-Z]+)(\d+)$|^row (\d+)$"
+
+
+def expected_logs(logs: np.ndarray, effects: np.ndarray) -> np.ndarray:
+    """``E`` (see above): cities × years, NaN where a city has no other observed year nearby."""
+    packed, order = _pack(logs - effects[None, :])
+    reference = _nanmedian([_shift(packed, o) for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o])
+    expected = np.full(logs.shape, np.nan)
+    rows, cols = np.nonzero(~np.isnan(packed))
+    expected[rows, order[rows, cols]] = reference[rows, cols]
+    return expected + effects[None, :]
+
+
+def shifted_runs(levels: np.ndarray, own: np.ndarray, above: np.ndarray, below: np.ndarray,
+                 margin: float) -> list[tuple[int, int, str]]:
+    """Runs of shifted cells in one column, in sheet order: (first, last index, "down" or "up").
+
+    ``levels`` are the cells' log values, ``own`` what each cell's city expects, ``above``/``below``
+    what the city of the adjacent row above/below expects (NaN where there is no adjacent row)."""
+    runs = []
+    with np.errstate(invalid="ignore"):
+        d_own = np.abs(levels - own)
+        for direction, neighbour in (("down", above), ("up", below)):
+            d_next = np.abs(levels - neighbour)
+            shifted = (d_next <= margin) & (d_own >= d_next + margin)
+            unclear = (d_own <= margin) & (d_next <= margin)
+            start, count = None, 0
+            for i in range(len(levels) + 1):
+                if i < len(levels) and shifted[i]:
+                    start = i if start is None else start
+                    count, last = count + 1, i
+                elif i < len(levels) and unclear[i] and start is not None:
+                    continue
+                else:
+                    if start is not None and count >= MIN_SHIFTED_ROWS:
+                        runs.append((start, last, direction))
+                    start, count = None, 0
+    return runs
+
+
+def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -> list[Finding]:
+    """Runs of cells in one column of one sheet that hold the values of the adjacent row's city
+    (module section above). ``long``: admin_code, year, field, value, file, sheet, cell (``C12`` or
+    ``row 12``); values without a cell are not checked. One finding per run, keyed on its first
+    city, naming file, sheet, column, cells, cities, printed and expected values. ``describe`` names
+    a year's source (default: the edition ``year + edition_offset``)."""
+    describe = describe or (lambda year: f"edition {year + edition_offset}")
+    findings: list[Finding] = []
+    observed = long[(long["value"] > 0) & long["cell"].astype(str).str.match(_CELL)]
+    for field, rows in observed.groupby("field", sort=True):
+        table = rows.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
+        if table.shape[1] < 3:
+            continue
+        logs = np.log10(table.to_numpy(dtype=float))
+        effects = year_effects(logs)
+        expected = pd.DataFrame(expected_logs(logs, effects), index=table.index, columns=table.columns)
+        residual = np.abs(logs - expected.to_numpy())
+        sigma = 1.4826 * float(np.nanmedian(residual)) if np.isfinite(residual).any() else 0.0
+        margin = max(SHIFT_SIGMAS * sigma, MIN_SHIFT_MARGIN)
+        place = rows["cell"].astype(str).str.extract(_CELL)
+        cells = rows.assign(column=place[0].fillna(""), row=pd.to_numeric(place[1].fillna(place[2])),
+                            level=np.log10(rows["value"].to_numpy(dtype=float)))
+        for (file, sheet, column, year), group in cells.groupby(["file", "sheet", "column", "year"], sort=True):
+            group = group.drop_duplicates("row").sort_values("row")
+            if len(group) < MIN_SHIFTED_ROWS + 1:
+                continue
+            own = expected[year].reindex(group["admin_code"]).to_numpy()
+            by_row = pd.Series(own, index=group["row"].to_numpy())
+            above = by_row.reindex(group["row"].to_numpy() - 1).to_numpy()
+            below = by_row.reindex(group["row"].to_numpy() + 1).to_numpy()
+            levels = group["level"].to_numpy()
+            for first, last, direction in shifted_runs(levels, own, above, below, margin):
+                findings.append(_shift_finding(field, int(year), group.iloc[first:last + 1], own[first:last + 1],
+                                               (above if direction == "down" else below)[first:last + 1],
+                                               direction, describe))
+    return findings
+
+
+def _shift_finding(field, year, run, own, neighbour, direction, describe) -> Finding:
+    first = run.iloc[0]
+    codes = list(run["admin_code"])
+    label = first["cell"] if str(first["cell"]).startswith("row") else f"{first['column']}{first['row']}"
+    end = run.iloc[-1]
+    last = end["cell"] if str(end["cell"]).startswith("row") else f"{end['column']}{end['row']}"
+    side = "above" if direction == "down" else "below"
+    sheet = f", sheet {first['sheet']!r}" if str(first.get("sheet", "") or "") else ""
+    column = f", column {first['column']}" if first["column"] else ""
+    details = "; ".join(
+        f"{cell['cell']} city {cell['admin_code']}: {cell['value']:.6g} (its own series about {10 ** o:.4g}, "
+        f"the row {side} about {10 ** n:.4g})" for (_, cell), o, n in zip(run.iterrows(), own, neighbour))
+    return Finding(codes[0], field, year, (
+        f"{first['file']}{sheet}{column}, cells {label}–{last}: field {field}, data year {year} "
+        f"({describe(year)}): {len(run)} cities in a row ({', '.join(codes)}) each hold the value of the city "
+        f"in the row {side} — the column looks shifted {direction} by one row: {details}. Expected each city's own "
+        f"value; fix the cells, or, if the values are right, list city {codes[0]}, field {field}, first_year {year} "
+        "in the known-breaks table"), tuple(codes))
