@@ -21,6 +21,14 @@ With ``f = checks.magnitude_factor`` (default 5) and ``h = log10(f)``:
 - **percent printed as a fraction**: a percent value in (0, 1] where the same city's neighbouring
   years (or, lacking them, the other cities that year) have a median of 10 or more.
 
+Two more checks (sections below; docs/data-checks.md):
+
+- **absolute range**: ``min_plausible ≤ value ≤ max_plausible`` of the raw field or indicator
+  table; catches a scale error shared by every city and year (a grid ×10, a rate per 1 USD), which
+  the tests above, being relative, and pooled min-max standardisation cannot see;
+- **shifted column**: three or more adjacent cells of one column, in sheet order, each holding what
+  the series of the city in the row above (or below) expects rather than its own.
+
 Every finding names file, sheet, cell, city, year, field, the printed value and what was expected.
 A finding listed in the known-breaks table (city or ``*``, field, first year) is accepted and
 logged instead: real breaks (a boundary change, a statistical reform) never need a check switched
@@ -602,6 +610,13 @@ def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -
     return findings
 
 
+def _about(x: float) -> str:
+    """Four significant digits, without an exponent below 10^15 (14297.6 -> 14300)."""
+    if not math.isfinite(x) or abs(x) < 9999.5 or abs(x) >= 1e15:
+        return f"{x:.4g}"
+    return f"{round(x, 3 - math.floor(math.log10(abs(x)))):.0f}"
+
+
 def _shift_finding(field, year, run, own, neighbour, direction, describe) -> Finding:
     first = run.iloc[0]
     codes = list(run["admin_code"])
@@ -612,8 +627,8 @@ def _shift_finding(field, year, run, own, neighbour, direction, describe) -> Fin
     sheet = f", sheet {first['sheet']!r}" if str(first.get("sheet", "") or "") else ""
     column = f", column {first['column']}" if first["column"] else ""
     details = "; ".join(
-        f"{cell['cell']} city {cell['admin_code']}: {cell['value']:.6g} (its own series about {10 ** o:.4g}, "
-        f"the row {side} about {10 ** n:.4g})" for (_, cell), o, n in zip(run.iterrows(), own, neighbour))
+        f"{cell['cell']} city {cell['admin_code']}: {cell['value']:.6g} (its own series about {_about(10 ** o)}, "
+        f"the row {side} about {_about(10 ** n)})" for (_, cell), o, n in zip(run.iterrows(), own, neighbour))
     return Finding(codes[0], field, year, (
         f"{first['file']}{sheet}{column}, cells {label}–{last}: field {field}, data year {year} "
         f"({describe(year)}): {len(run)} cities in a row ({', '.join(codes)}) each hold the value of the city "
