@@ -25,6 +25,7 @@ def load(results: Path) -> pd.DataFrame:
     if not paths:
         raise SystemExit(f"no extracts under {results}/extracted: run the demo workflow first")
     frame = pd.concat([pd.read_csv(p, dtype={"admin_code": str}) for p in paths], ignore_index=True)
+    frame = frame.dropna(subset=["value"])  # junk cells set missing: a run is placed where all cells have values
     return frame.assign(row=frame["cell"].str.extract(r"^[A-Z]+(\d+)$")[0].astype(int))
 
 

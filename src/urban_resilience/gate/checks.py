@@ -526,8 +526,9 @@ def indicator_long(frame: pd.DataFrame, formulas: dict[str, str], source: str) -
 # cell at row r holding city c is *shifted down* when its value fits the city in row r − 1 and not
 # its own: ``|L − E[row r−1]| ≤ m`` and ``|L − E[c]| ≥ |L − E[row r−1]| + m`` with the margin
 # ``m = max(3σ, log10 1.2)``; *shifted up* likewise with row r + 1. A run of adjacent rows with at
-# least :data:`MIN_SHIFTED_ROWS` shifted cells, and in between only cells that fit both their own
-# series and the neighbour's (``|L − E[c]| ≤ m``: cities too alike to tell), is a finding.
+# least :data:`MIN_SHIFTED_ROWS` shifted cells, and in between only cells that fit the neighbour's
+# series too (``|L − E[row r∓1]| ≤ m``, but their own not clearly worse: cities too alike to tell),
+# is a finding.
 
 MIN_SHIFTED_ROWS = 3
 SHIFT_SIGMAS = 3.0
@@ -557,7 +558,7 @@ def shifted_runs(levels: np.ndarray, own: np.ndarray, above: np.ndarray, below: 
         for direction, neighbour in (("down", above), ("up", below)):
             d_next = np.abs(levels - neighbour)
             shifted = (d_next <= margin) & (d_own >= d_next + margin)
-            unclear = (d_own <= margin) & (d_next <= margin)
+            unclear = d_next <= margin  # fits the neighbour, but its own series not clearly worse
             start, count = None, 0
             for i in range(len(levels) + 1):
                 if i < len(levels) and shifted[i]:
@@ -580,7 +581,12 @@ def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -
     a year's source (default: the edition ``year + edition_offset``)."""
     describe = describe or (lambda year: f"edition {year + edition_offset}")
     findings: list[Finding] = []
-    observed = long[(long["value"] > 0) & long["cell"].astype(str).str.match(_CELL)]
+    texts = long["cell"].astype(str)
+    unique = pd.Series(texts.unique())
+    parsed = unique.str.extract(_CELL).set_axis(unique)  # cell texts repeat over fields and years
+    placed = long.assign(column=texts.map(parsed[0]).fillna("").to_numpy(),
+                         row=pd.to_numeric(texts.map(parsed[1].fillna(parsed[2]))).to_numpy())
+    observed = placed[((placed["value"] > 0) & placed["row"].notna()).to_numpy()]
     for field, rows in observed.groupby("field", sort=True):
         table = rows.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
         if table.shape[1] < 3:
@@ -591,20 +597,31 @@ def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -
         residual = np.abs(logs - expected.to_numpy())
         sigma = 1.4826 * float(np.nanmedian(residual)) if np.isfinite(residual).any() else 0.0
         margin = max(SHIFT_SIGMAS * sigma, MIN_SHIFT_MARGIN)
-        place = rows["cell"].astype(str).str.extract(_CELL)
-        cells = rows.assign(column=place[0].fillna(""), row=pd.to_numeric(place[1].fillna(place[2])),
-                            level=np.log10(rows["value"].to_numpy(dtype=float)))
-        for (file, sheet, column, year), group in cells.groupby(["file", "sheet", "column", "year"], sort=True):
-            group = group.drop_duplicates("row").sort_values("row")
-            if len(group) < MIN_SHIFTED_ROWS + 1:
-                continue
-            own = expected[year].reindex(group["admin_code"]).to_numpy()
-            by_row = pd.Series(own, index=group["row"].to_numpy())
-            above = by_row.reindex(group["row"].to_numpy() - 1).to_numpy()
-            below = by_row.reindex(group["row"].to_numpy() + 1).to_numpy()
-            levels = group["level"].to_numpy()
-            for first, last, direction in shifted_runs(levels, own, above, below, margin):
-                findings.append(_shift_finding(field, int(year), group.iloc[first:last + 1], own[first:last + 1],
+        key = ["file", "sheet", "column", "year"]
+        cells = rows.assign(level=np.log10(rows["value"].to_numpy(dtype=float)))
+        cells = cells.drop_duplicates(key + ["row"]).sort_values(key + ["row"], kind="stable")
+        stacked = expected.stack()
+        cells["own"] = stacked.reindex(pd.MultiIndex.from_arrays([cells["admin_code"], cells["year"]])).to_numpy()
+        # cells are in sheet order within each column: the adjacent row is the previous/next cell
+        # when it has the same place and its row number differs by one
+        column = cells.groupby(key, sort=False).ngroup().to_numpy()
+        rows_ = cells["row"].to_numpy()
+        own_ = cells["own"].to_numpy()
+        for side, step in (("above", 1), ("below", -1)):
+            neighbour = np.roll(np.arange(len(cells)), step)
+            adjacent = (column[neighbour] == column) & (rows_[neighbour] == rows_ - step)
+            cells[side] = np.where(adjacent, own_[neighbour], np.nan)
+        with np.errstate(invalid="ignore"):
+            d_own = np.abs(cells["level"] - cells["own"])
+            shifted = ((np.abs(cells["level"] - cells["above"]) + margin <= d_own)
+                       | (np.abs(cells["level"] - cells["below"]) + margin <= d_own))
+        candidates = cells[shifted].groupby(key).size()
+        for place_key in candidates[candidates >= MIN_SHIFTED_ROWS].index:
+            group = cells.set_index(key).loc[place_key].reset_index()
+            year = int(place_key[3])
+            own, above, below = (group[c].to_numpy() for c in ("own", "above", "below"))
+            for first, last, direction in shifted_runs(group["level"].to_numpy(), own, above, below, margin):
+                findings.append(_shift_finding(field, year, group.iloc[first:last + 1], own[first:last + 1],
                                                (above if direction == "down" else below)[first:last + 1],
                                                direction, describe))
     return findings
