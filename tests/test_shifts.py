@@ -161,5 +161,16 @@ def test_expected_logs_leave_the_year_itself_out():
     # city 0, year 2: median of the four others (1, 2, 8, 16) in logs = log10(√(2·8)) = log10 4
     assert expected[0, 2] == pytest.approx(math.log10(4))
     assert expected[0, 0] == pytest.approx(math.log10(4))  # 2, 4, 8 on the right
-    assert np.isnan(expected[1, 2])  # not observed
+    assert expected[1, 2] == pytest.approx(math.log10(12))  # not observed: 3, 6 | 24, 48 → √(6·24)
     assert expected[1, 3] == pytest.approx(math.log10(6))  # 3, 6 on the left, 48 on the right
+
+
+def test_a_junk_cell_inside_a_run_neither_counts_nor_breaks_it():
+    wrong = shift(sheet_panel(noise=0.02), 2010, [9, 10, 11, 12, 13])
+    junk = (wrong["year"] == 2010) & (wrong["cell"] == "C11")  # the moved value was unreadable: missing
+    wrong.loc[junk, "value"] = np.nan
+    (found,) = checks.shift_findings(wrong)
+    assert found.cities == ("420500", "420600", "420700", "420800", "420900")
+    assert "; C11 city 420700: no value (its own series about " in found.message
+    # the same run with the junk cell's row absent from the table (a city outside the study) is cut in two
+    assert checks.shift_findings(wrong[~junk]) == []

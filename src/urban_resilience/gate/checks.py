@@ -537,12 +537,16 @@ _CELL = r"^([A-Z]+)(\d+)$|^row (\d+)$"
 
 
 def expected_logs(logs: np.ndarray, effects: np.ndarray) -> np.ndarray:
-    """``E`` (see above): cities × years, NaN where a city has no other observed year nearby."""
-    packed, order = _pack(logs - effects[None, :])
+    """``E`` (see above): cities × years, also for the years a city was not observed (then of up
+    to three observed years on each side); NaN for a city without observed years."""
+    detrended = logs - effects[None, :]
+    packed, order = _pack(detrended)
     reference = _nanmedian([_shift(packed, o) for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o])
     expected = np.full(logs.shape, np.nan)
     rows, cols = np.nonzero(~np.isnan(packed))
     expected[rows, order[rows, cols]] = reference[rows, cols]
+    for row, col in zip(*np.nonzero(np.isnan(logs))):
+        expected[row, col] = _neighbour_median(detrended[row], col, NEIGHBOURS, NEIGHBOURS)
     return expected + effects[None, :]
 
 
@@ -558,7 +562,8 @@ def shifted_runs(levels: np.ndarray, own: np.ndarray, above: np.ndarray, below: 
         for direction, neighbour in (("down", above), ("up", below)):
             d_next = np.abs(levels - neighbour)
             shifted = (d_next <= margin) & (d_own >= d_next + margin)
-            unclear = d_next <= margin  # fits the neighbour, but its own series not clearly worse
+            # fits the neighbour, but its own series not clearly worse; or no value (a junk cell)
+            unclear = (d_next <= margin) | np.isnan(levels)
             start, count = None, 0
             for i in range(len(levels) + 1):
                 if i < len(levels) and shifted[i]:
@@ -586,9 +591,10 @@ def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -
     parsed = unique.str.extract(_CELL).set_axis(unique)  # cell texts repeat over fields and years
     placed = long.assign(column=texts.map(parsed[0]).fillna("").to_numpy(),
                          row=pd.to_numeric(texts.map(parsed[1].fillna(parsed[2]))).to_numpy())
-    observed = placed[((placed["value"] > 0) & placed["row"].notna()).to_numpy()]
-    for field, rows in observed.groupby("field", sort=True):
-        table = rows.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
+    placed = placed[placed["row"].notna().to_numpy()]  # cells without a value keep their rows' cities
+    for field, rows in placed.groupby("field", sort=True):
+        positive = rows[(rows["value"] > 0).to_numpy()]
+        table = positive.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
         if table.shape[1] < 3:
             continue
         logs = np.log10(table.to_numpy(dtype=float))
@@ -598,7 +604,8 @@ def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -
         sigma = 1.4826 * float(np.nanmedian(residual)) if np.isfinite(residual).any() else 0.0
         margin = max(SHIFT_SIGMAS * sigma, MIN_SHIFT_MARGIN)
         key = ["file", "sheet", "column", "year"]
-        cells = rows.assign(level=np.log10(rows["value"].to_numpy(dtype=float)))
+        values = rows["value"].to_numpy(dtype=float)
+        cells = rows.assign(level=np.log10(np.where(values > 0, values, np.nan)))
         cells = cells.drop_duplicates(key + ["row"]).sort_values(key + ["row"], kind="stable")
         stacked = expected.stack()
         cells["own"] = stacked.reindex(pd.MultiIndex.from_arrays([cells["admin_code"], cells["year"]])).to_numpy()
@@ -643,9 +650,12 @@ def _shift_finding(field, year, run, own, neighbour, direction, describe) -> Fin
     side = "above" if direction == "down" else "below"
     sheet = f", sheet {first['sheet']!r}" if str(first.get("sheet", "") or "") else ""
     column = f", column {first['column']}" if first["column"] else ""
+    printed = [("no value" if not v > 0 else f"{v:.0f}" if 1e6 <= v < 1e15 and v == round(v) else f"{v:.6g}")
+               for v in run["value"]]
     details = "; ".join(
-        f"{cell['cell']} city {cell['admin_code']}: {cell['value']:.6g} (its own series about {_about(10 ** o)}, "
-        f"the row {side} about {_about(10 ** n)})" for (_, cell), o, n in zip(run.iterrows(), own, neighbour))
+        f"{cell['cell']} city {cell['admin_code']}: {text} (its own series about {_about(10 ** o)}, "
+        f"the row {side} about {_about(10 ** n)})"
+        for (_, cell), text, o, n in zip(run.iterrows(), printed, own, neighbour))
     return Finding(codes[0], field, year, (
         f"{first['file']}{sheet}{column}, cells {label}–{last}: field {field}, data year {year} "
         f"({describe(year)}): {len(run)} cities in a row ({', '.join(codes)}) each hold the value of the city "
