@@ -111,7 +111,7 @@ def test_an_exchange_rate_table_per_1_usd_stops_with_the_message_in_full(raw_fie
         checks.check_ranges([long], checks.plausible_ranges(raw_fields, "field"), "the raw inputs", "raw_fields.csv")
     assert str(error.value) == (
         "1 value(s) outside the plausible range in the raw inputs:\n"
-        "  field cny_per_100usd: 6 of 6 values (1 city, years 2003–2008) are outside the plausible range 600–900 "
+        "  field cny_per_100usd: 6 of 6 values (all cities, years 2003–2008) are outside the plausible range 600–900 "
         "元/百美元 (CNY per 100 USD, annual average central parity 2000–2025: 827.7 (peg to 2005) down to about 614 "
         "(2014) and about 710 (2024); a table per 1 USD (6–9) or per 10 000 USD is outside): 6 below the minimum, "
         "from 6.945 to 8.277 元/百美元; the first: my_rates.csv: city all cities, year 2003, field cny_per_100usd: "

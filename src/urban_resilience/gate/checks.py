@@ -473,8 +473,10 @@ def range_findings(long: pd.DataFrame, ranges: dict[str, PlausibleRange], name: 
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
         first = "; ".join(one(row) for _, row in outside.head(3).iterrows())
         cities = outside["admin_code"].nunique()
+        who = (str(outside["admin_code"].iloc[0]) if cities == 1 and not str(outside["admin_code"].iloc[0]).isdigit()
+               else f"{cities} {'city' if cities == 1 else 'cities'}")  # "all cities": one value a year
         findings.append(Finding("*", field, years[0], (
-            f"{name} {field}: {len(outside)} of {len(rows)} values ({cities} {'city' if cities == 1 else 'cities'}, "
+            f"{name} {field}: {len(outside)} of {len(rows)} values ({who}, "
             f"{'year' if len(years) == 1 else 'years'} {span}) are outside the plausible range {bounds.text()}{why}: "
             f"{sides}, from {outside['value'].min():.4g} to {outside['value'].max():.4g}{unit}; the first: {first} — "
             "a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per "
