@@ -529,8 +529,8 @@ def indicator_long(frame: pd.DataFrame, formulas: dict[str, str], source: str) -
 # its own: ``|L − E[row r−1]| ≤ m`` and ``|L − E[c]| ≥ |L − E[row r−1]| + m`` with the margin
 # ``m = max(3σ, log10 1.2)``; *shifted up* likewise with row r + 1. A run of adjacent rows with at
 # least :data:`MIN_SHIFTED_ROWS` shifted cells, and in between only cells that fit the neighbour's
-# series too (``|L − E[row r∓1]| ≤ m``, but their own not clearly worse: cities too alike to tell),
-# is a finding.
+# series too (``|L − E[row r∓1]| ≤ m``, but their own not clearly worse: cities too alike to tell)
+# or have no value (a junk or blank cell), is a finding.
 
 MIN_SHIFTED_ROWS = 3
 SHIFT_SIGMAS = 3.0
