@@ -39,14 +39,18 @@ with logged(snakemake.log[0]) as log:
     pm = pd.concat([read_table(path)[["admin_code", "year", "pm25"]] for path in inp.pm25], ignore_index=True)
 
     grids = dict(zip(sorted(pm["year"].unique()), params.pm25_grids))
+    sources = [(yearbook, "yearbook"),
+               (patents.rename(columns={"patents": "value"}).assign(field="patents", file=inp.patents, sheet="",
+                                                                   cell=[f"row {i + 2}" for i in range(len(patents))]),
+                inp.patents),
+               (pm.rename(columns={"pm25": "value"}).assign(field="pm25", file=pm["year"].map(grids), sheet="",
+                                                            cell=""), "PM2.5 grids")]
+    checks.check_ranges(  # absolute ranges first: a scale error shared by every value passes the checks below
+        [long for long, _ in sources] + [checks.as_long(hsr, "hsr_stations", inp.hsr_stations), checks.as_long(
+            rates.reset_index().assign(admin_code="all cities"), "cny_per_100usd", inp.exchange_rates)],
+        checks.plausible_ranges(raw_fields, "field", inp.raw_fields), "the raw inputs", inp.raw_fields)
     side_log += checks.check_raw(
-        [(yearbook, "yearbook"),
-         (patents.rename(columns={"patents": "value"}).assign(field="patents", file=inp.patents, sheet="",
-                                                             cell=[f"row {i + 2}" for i in range(len(patents))]),
-          inp.patents),
-         (pm.rename(columns={"pm25": "value"}).assign(field="pm25", file=pm["year"].map(grids), sheet="", cell=""),
-          "PM2.5 grids")],
-        dict(zip(raw_fields["field"], raw_fields["kind"])), params.magnitude_factor,
+        sources, dict(zip(raw_fields["field"], raw_fields["kind"])), params.magnitude_factor,
         checks.KnownBreaks.read(inp.known_breaks), params.edition_offset,
     )
     fields = sorted(raw_fields["field"])

@@ -7,6 +7,7 @@ import pandas as pd
 from urban_resilience.core import tables
 from urban_resilience.core.io import read_panel, write_table
 from urban_resilience.core.logs import logged
+from urban_resilience.gate import checks
 from urban_resilience.panel import build
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -23,6 +24,9 @@ with logged(snakemake.log[0]) as log:
     raw = read_panel(inp.panel)
     years = list(params.years)
     frame = build.derive(raw, trees, years, periods)
+    checks.check_ranges([checks.indicator_long(frame, dict(zip(indicators["code"], indicators["formula"])), inp.panel)],
+                        checks.plausible_ranges(indicators, "code", inp.indicators), "the derived indicators",
+                        inp.indicators, name="indicator")
     divisions = build.division_log(raw, trees, dict(zip(indicators["code"], indicators["formula"])), years)
     substitutes = build.substitution_log(periods, dict(zip(indicators["code"], indicators["formula_after"])), years)
     write_table(frame.reset_index(), out.indicators)

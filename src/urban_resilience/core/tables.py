@@ -26,7 +26,7 @@ def read_indicators(path: str | Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     if "paper_weight" in table:
         table["paper_weight"] = pd.to_numeric(table["paper_weight"].replace("", None))
-    return table
+    return _plausible_bounds(table)
 
 
 def read_raw_fields(path: str | Path) -> pd.DataFrame:
@@ -35,6 +35,16 @@ def read_raw_fields(path: str | Path) -> pd.DataFrame:
     for column in ("zero_means_missing", "zero_possible"):
         if column in table:
             table[column] = table[column].str.lower().eq("true")
+    return _plausible_bounds(table)
+
+
+def _plausible_bounds(table: pd.DataFrame) -> pd.DataFrame:
+    """``min_plausible`` and ``max_plausible`` as numbers (empty = no bound; text that is not a number
+    stays text, for the schema check to name its row)."""
+    for column in ("min_plausible", "max_plausible"):
+        if column in table:
+            numbers = pd.to_numeric(table[column].replace("", None), errors="coerce")
+            table[column] = numbers.astype(object).where(numbers.notna() | table[column].eq(""), table[column])
     return table
 
 

@@ -21,6 +21,14 @@ With ``f = checks.magnitude_factor`` (default 5) and ``h = log10(f)``:
 - **percent printed as a fraction**: a percent value in (0, 1] where the same city's neighbouring
   years (or, lacking them, the other cities that year) have a median of 10 or more.
 
+Two more checks (sections below; docs/data-checks.md):
+
+- **absolute range**: ``min_plausible ≤ value ≤ max_plausible`` of the raw field or indicator
+  table; catches a scale error shared by every city and year (a grid ×10, a rate per 1 USD), which
+  the tests above, being relative, and pooled min-max standardisation cannot see;
+- **shifted column**: three or more adjacent cells of one column, in sheet order, each holding what
+  the series of the city in the row above (or below) expects rather than its own.
+
 Every finding names file, sheet, cell, city, year, field, the printed value and what was expected.
 A finding listed in the known-breaks table (city or ``*``, field, first year) is accepted and
 logged instead: real breaks (a boundary change, a statistical reform) never need a check switched
@@ -52,6 +60,7 @@ class Finding:
     field: str
     year: int  # the year of the value, or the first changed year of a break
     message: str
+    cities: tuple[str, ...] = ()  # every city of a finding about several cells (a shifted column)
 
 
 class KnownBreaks:
@@ -356,8 +365,9 @@ def accepted_log(accepted: list[tuple[Finding, str]], source: str = "") -> list[
 
 def check_raw(sources: list[tuple[pd.DataFrame, str]], kinds: dict[str, str], factor: float,
               known_breaks: KnownBreaks, edition_offset: int = 1) -> list[dict]:
-    """Run the magnitude and percent checks over every long source and stop on any finding that the
-    known-breaks table does not accept; return the log rows of the accepted ones.
+    """Run the shifted-column, magnitude and percent checks over every long source and stop on any
+    finding that the known-breaks table does not accept; return the log rows of the accepted ones.
+    A magnitude finding of a cell that a shifted column explains is left out.
 
     ``sources``: (long table, what it is) — ``"yearbook"`` (places are editions) or a file name
     (a side table or PM2.5 grids, whose long table names each value's file).
@@ -366,8 +376,291 @@ def check_raw(sources: list[tuple[pd.DataFrame, str]], kinds: dict[str, str], fa
     for long, what in sources:
         describe = None if what == "yearbook" else (lambda year, what=what: what)
         sized = long[long["field"].map(kinds).isin(["amount", "count", "rate"])]
-        findings += magnitude_findings(sized, factor, edition_offset, describe)
+        shifted = shift_findings(long[long["field"].map(kinds).isin(["amount", "count", "rate", "percent"])],
+                                 edition_offset, describe)
+        explained = {(code, f.field, f.year) for f in shifted for code in f.cities}  # named once, as a shift
+        findings += shifted + [f for f in magnitude_findings(sized, factor, edition_offset, describe)
+                               if (f.admin_code, f.field, f.year) not in explained]
         findings += fraction_findings(long[long["field"].map(kinds).eq("percent")])
     errors, accepted = known_breaks.split(findings)
     raise_findings(errors, "the raw inputs")
     return accepted_log(accepted)
+
+
+# --- absolute plausible ranges ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlausibleRange:
+    """``low ≤ value ≤ high`` (either bound may be absent: ±inf) in ``unit``, and where it comes from."""
+
+    low: float
+    high: float
+    unit: str
+    source: str
+
+    def text(self) -> str:
+        """``2–200 µg/m³`` (a missing bound printed as "no lower/upper bound")."""
+        low = "no lower bound" if math.isinf(self.low) else f"{self.low:g}"
+        high = "no upper bound" if math.isinf(self.high) else f"{self.high:g}"
+        return f"{low}–{high} {self.unit}".rstrip()
+
+
+RANGE_LIST_LIMIT = 5  # values listed one by one; more of one field are summarised
+
+
+def plausible_ranges(table: pd.DataFrame, key: str, source: str = "reference table") -> dict[str, PlausibleRange]:
+    """``{field or indicator code: PlausibleRange}`` from the columns min_plausible, max_plausible,
+    unit and range_source of the raw field or indicator table; rows with neither bound have no range.
+    A minimum above the maximum stops the run naming the row."""
+    if "min_plausible" not in table and "max_plausible" not in table:
+        return {}
+    ranges = {}
+    for line, row in enumerate(table.to_dict("records"), start=2):
+        low, high = (_bound(row.get(column), default) for column, default in
+                     (("min_plausible", -math.inf), ("max_plausible", math.inf)))
+        if math.isinf(low) and math.isinf(high):
+            continue
+        if low > high:
+            raise DataCheckError(f"{source}, row {line} ({row[key]}): min_plausible {low:g} is above "
+                                 f"max_plausible {high:g}")
+        ranges[str(row[key])] = PlausibleRange(low, high, str(row.get("unit", "") or ""),
+                                               str(row.get("range_source", "") or "").strip())
+    return ranges
+
+
+def _bound(value, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(number) else number
+
+
+def range_findings(long: pd.DataFrame, ranges: dict[str, PlausibleRange], name: str = "field") -> list[Finding]:
+    """Values outside their field's plausible range: ``value < low`` or ``value > high``.
+
+    ``long``: admin_code, year, field, value and where known file, sheet, cell (``name`` is how the
+    message calls the field: field or indicator). Up to :data:`RANGE_LIST_LIMIT` values of a field
+    are listed one by one; more are one finding with their count, extremes and the first places —
+    a scale error in a whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of
+    per 100 USD).
+    """
+    findings: list[Finding] = []
+    known = long[long["field"].isin(list(ranges)) & long["value"].notna()]
+    for field, rows in known.groupby("field", sort=True):
+        bounds = ranges[field]
+        outside = rows[(rows["value"] < bounds.low) | (rows["value"] > bounds.high)]
+        if outside.empty:
+            continue
+        outside = outside.sort_values(["year", "admin_code"], kind="stable")
+        unit = f" {bounds.unit}" if bounds.unit else ""
+        why = f" ({bounds.source})" if bounds.source else ""
+
+        def one(row) -> str:
+            return (f"{_where(row).lstrip(', ') or 'no file'}: city {row['admin_code']}, year {int(row['year'])}, "
+                    f"{name} {field}: {row['value']:.6g}{unit}")
+
+        if len(outside) <= RANGE_LIST_LIMIT:
+            findings += [Finding(str(row["admin_code"]), field, int(row["year"]),
+                                 f"{one(row)} is outside the plausible range {bounds.text()}{why}")
+                         for _, row in outside.iterrows()]
+            continue
+        above, below = int((outside["value"] > bounds.high).sum()), int((outside["value"] < bounds.low).sum())
+        sides = " and ".join(part for part in (f"{above} above the maximum" if above else "",
+                                               f"{below} below the minimum" if below else "") if part)
+        years = sorted(outside["year"].astype(int).unique())
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+        first = "; ".join(one(row) for _, row in outside.head(3).iterrows())
+        cities = outside["admin_code"].nunique()
+        who = (str(outside["admin_code"].iloc[0]) if cities == 1 and not str(outside["admin_code"].iloc[0]).isdigit()
+               else f"{cities} {'city' if cities == 1 else 'cities'}")  # "all cities": one value a year
+        findings.append(Finding("*", field, years[0], (
+            f"{name} {field}: {len(outside)} of {len(rows)} values ({who}, "
+            f"{'year' if len(years) == 1 else 'years'} {span}) are outside the plausible range {bounds.text()}{why}: "
+            f"{sides}, from {outside['value'].min():.4g} to {outside['value'].max():.4g}{unit}; the first: {first} — "
+            "a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per "
+            "100 USD)?")))
+    return findings
+
+
+def raise_range_findings(findings: list[Finding], what: str, table: str, limit: int = 20) -> None:
+    """Stop the run listing values outside their plausible ranges and what to do."""
+    if not findings:
+        return
+    lines = [f"  {f.message}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  … and {len(findings) - limit} more")
+    raise DataCheckError(f"{len(findings)} value(s) outside the plausible range in {what}:\n" + "\n".join(lines)
+                         + f"\nFix the input (a copy of the file); if a value is real, widen min_plausible or "
+                         f"max_plausible of its row in {table} and give the reason in range_source.")
+
+
+def check_ranges(sources: list[pd.DataFrame], ranges: dict[str, PlausibleRange], what: str, table: str,
+                 name: str = "field") -> None:
+    """:func:`range_findings` over long tables (admin_code, year, field, value, file, sheet, cell);
+    stop on any value outside its range."""
+    findings = [f for long in sources for f in range_findings(long, ranges, name)]
+    raise_range_findings(findings, what, table)
+
+
+def as_long(frame: pd.DataFrame, field: str, file: str) -> pd.DataFrame:
+    """A side table's values (columns admin_code, year and ``field``) as a long table for the checks:
+    field, value, file; no sheet or cell."""
+    return frame[["admin_code", "year", field]].rename(columns={field: "value"}).assign(field=field, file=file,
+                                                                                        sheet="", cell="")
+
+
+def indicator_long(frame: pd.DataFrame, formulas: dict[str, str], source: str) -> pd.DataFrame:
+    """A derived indicator panel (index admin_code, year; one column per indicator) as a long table
+    for :func:`check_ranges`; each value's place is ``source`` and the indicator's formula."""
+    long = frame.rename_axis(["admin_code", "year"]).reset_index().melt(
+        id_vars=["admin_code", "year"], var_name="field", value_name="value")
+    formula = long["field"].map(lambda code: f" ({code} = {formulas[code]})" if code in formulas else "")
+    return long.assign(file=source + formula, sheet="", cell="")
+
+
+# --- a column slipped by one row ----------------------------------------------------------------
+#
+# For one field, ``E[c, y] = T[y] + median of up to three observed Z[c, y'] on each side of y`` (y
+# itself left out) is what city c's own series expects in year y, and ``σ`` is 1.4826 × the median of
+# ``|L − E|`` over the field (the field's own noise). In one column of one sheet, in sheet order, a
+# cell at row r holding city c is *shifted down* when its value fits the city in row r − 1 and not
+# its own: ``|L − E[row r−1]| ≤ m`` and ``|L − E[c]| ≥ |L − E[row r−1]| + m`` with the margin
+# ``m = max(3σ, log10 1.2)``; *shifted up* likewise with row r + 1. A run of adjacent rows with at
+# least :data:`MIN_SHIFTED_ROWS` shifted cells, and in between only cells that fit the neighbour's
+# series too (``|L − E[row r∓1]| ≤ m``, but their own not clearly worse: cities too alike to tell)
+# or have no value (a junk or blank cell), is a finding.
+
+MIN_SHIFTED_ROWS = 3
+SHIFT_SIGMAS = 3.0
+MIN_SHIFT_MARGIN = math.log10(1.2)
+_CELL = r"^([A-Z]+)(\d+)$|^row (\d+)$"
+
+
+def expected_logs(logs: np.ndarray, effects: np.ndarray) -> np.ndarray:
+    """``E`` (see above): cities × years, also for the years a city was not observed (then of up
+    to three observed years on each side); NaN for a city without observed years."""
+    detrended = logs - effects[None, :]
+    packed, order = _pack(detrended)
+    reference = _nanmedian([_shift(packed, o) for o in range(-NEIGHBOURS, NEIGHBOURS + 1) if o])
+    expected = np.full(logs.shape, np.nan)
+    rows, cols = np.nonzero(~np.isnan(packed))
+    expected[rows, order[rows, cols]] = reference[rows, cols]
+    for row, col in zip(*np.nonzero(np.isnan(logs))):
+        expected[row, col] = _neighbour_median(detrended[row], col, NEIGHBOURS, NEIGHBOURS)
+    return expected + effects[None, :]
+
+
+def shifted_runs(levels: np.ndarray, own: np.ndarray, above: np.ndarray, below: np.ndarray,
+                 margin: float) -> list[tuple[int, int, str]]:
+    """Runs of shifted cells in one column, in sheet order: (first, last index, "down" or "up").
+
+    ``levels`` are the cells' log values, ``own`` what each cell's city expects, ``above``/``below``
+    what the city of the adjacent row above/below expects (NaN where there is no adjacent row)."""
+    runs = []
+    with np.errstate(invalid="ignore"):
+        d_own = np.abs(levels - own)
+        for direction, neighbour in (("down", above), ("up", below)):
+            d_next = np.abs(levels - neighbour)
+            shifted = (d_next <= margin) & (d_own >= d_next + margin)
+            # fits the neighbour, but its own series not clearly worse; or no value (a junk cell)
+            unclear = (d_next <= margin) | np.isnan(levels)
+            start, count = None, 0
+            for i in range(len(levels) + 1):
+                if i < len(levels) and shifted[i]:
+                    start = i if start is None else start
+                    count, last = count + 1, i
+                elif i < len(levels) and unclear[i] and start is not None:
+                    continue
+                else:
+                    if start is not None and count >= MIN_SHIFTED_ROWS:
+                        runs.append((start, last, direction))
+                    start, count = None, 0
+    return runs
+
+
+def shift_findings(long: pd.DataFrame, edition_offset: int = 1, describe=None) -> list[Finding]:
+    """Runs of cells in one column of one sheet that hold the values of the adjacent row's city
+    (module section above). ``long``: admin_code, year, field, value, file, sheet, cell (``C12`` or
+    ``row 12``); values without a cell are not checked. One finding per run, keyed on its first
+    city, naming file, sheet, column, cells, cities, printed and expected values. ``describe`` names
+    a year's source (default: the edition ``year + edition_offset``)."""
+    describe = describe or (lambda year: f"edition {year + edition_offset}")
+    findings: list[Finding] = []
+    texts = long["cell"].astype(str)
+    unique = pd.Series(texts.unique())
+    parsed = unique.str.extract(_CELL).set_axis(unique)  # cell texts repeat over fields and years
+    placed = long.assign(column=texts.map(parsed[0]).fillna("").to_numpy(),
+                         row=pd.to_numeric(texts.map(parsed[1].fillna(parsed[2]))).to_numpy())
+    placed = placed[placed["row"].notna().to_numpy()]  # cells without a value keep their rows' cities
+    for field, rows in placed.groupby("field", sort=True):
+        positive = rows[(rows["value"] > 0).to_numpy()]
+        table = positive.pivot_table(index="admin_code", columns="year", values="value", aggfunc="first")
+        if table.shape[1] < 3:
+            continue
+        logs = np.log10(table.to_numpy(dtype=float))
+        effects = year_effects(logs)
+        expected = pd.DataFrame(expected_logs(logs, effects), index=table.index, columns=table.columns)
+        residual = np.abs(logs - expected.to_numpy())
+        sigma = 1.4826 * float(np.nanmedian(residual)) if np.isfinite(residual).any() else 0.0
+        margin = max(SHIFT_SIGMAS * sigma, MIN_SHIFT_MARGIN)
+        key = ["file", "sheet", "column", "year"]
+        values = rows["value"].to_numpy(dtype=float)
+        cells = rows.assign(level=np.log10(np.where(values > 0, values, np.nan)))
+        cells = cells.drop_duplicates(key + ["row"]).sort_values(key + ["row"], kind="stable")
+        stacked = expected.stack()
+        cells["own"] = stacked.reindex(pd.MultiIndex.from_arrays([cells["admin_code"], cells["year"]])).to_numpy()
+        # cells are in sheet order within each column: the adjacent row is the previous/next cell
+        # when it has the same place and its row number differs by one
+        column = cells.groupby(key, sort=False).ngroup().to_numpy()
+        rows_ = cells["row"].to_numpy()
+        own_ = cells["own"].to_numpy()
+        for side, step in (("above", 1), ("below", -1)):
+            neighbour = np.roll(np.arange(len(cells)), step)
+            adjacent = (column[neighbour] == column) & (rows_[neighbour] == rows_ - step)
+            cells[side] = np.where(adjacent, own_[neighbour], np.nan)
+        with np.errstate(invalid="ignore"):
+            d_own = np.abs(cells["level"] - cells["own"])
+            shifted = ((np.abs(cells["level"] - cells["above"]) + margin <= d_own)
+                       | (np.abs(cells["level"] - cells["below"]) + margin <= d_own))
+        candidates = cells[shifted].groupby(key).size()
+        for place_key in candidates[candidates >= MIN_SHIFTED_ROWS].index:
+            group = cells.set_index(key).loc[place_key].reset_index()
+            year = int(place_key[3])
+            own, above, below = (group[c].to_numpy() for c in ("own", "above", "below"))
+            for first, last, direction in shifted_runs(group["level"].to_numpy(), own, above, below, margin):
+                findings.append(_shift_finding(field, year, group.iloc[first:last + 1], own[first:last + 1],
+                                               (above if direction == "down" else below)[first:last + 1],
+                                               direction, describe))
+    return findings
+
+
+def _about(x: float) -> str:
+    """Four significant digits, without an exponent below 10^15 (14297.6 -> 14300)."""
+    if not math.isfinite(x) or abs(x) < 9999.5 or abs(x) >= 1e15:
+        return f"{x:.4g}"
+    return f"{round(x, 3 - math.floor(math.log10(abs(x)))):.0f}"
+
+
+def _shift_finding(field, year, run, own, neighbour, direction, describe) -> Finding:
+    first = run.iloc[0]
+    codes = list(run["admin_code"])
+    label = first["cell"] if str(first["cell"]).startswith("row") else f"{first['column']}{first['row']}"
+    end = run.iloc[-1]
+    last = end["cell"] if str(end["cell"]).startswith("row") else f"{end['column']}{end['row']}"
+    side = "above" if direction == "down" else "below"
+    sheet = f", sheet {first['sheet']!r}" if str(first.get("sheet", "") or "") else ""
+    column = f", column {first['column']}" if first["column"] else ""
+    printed = [("no value" if not v > 0 else f"{v:.0f}" if 1e6 <= v < 1e15 and v == round(v) else f"{v:.6g}")
+               for v in run["value"]]
+    details = "; ".join(
+        f"{cell['cell']} city {cell['admin_code']}: {text} (its own series about {_about(10 ** o)}, "
+        f"the row {side} about {_about(10 ** n)})"
+        for (_, cell), text, o, n in zip(run.iterrows(), printed, own, neighbour))
+    return Finding(codes[0], field, year, (
+        f"{first['file']}{sheet}{column}, cells {label}–{last}: field {field}, data year {year} "
+        f"({describe(year)}): {len(run)} cities in a row ({', '.join(codes)}) each hold the value of the city "
+        f"in the row {side} — the column looks shifted {direction} by one row: {details}. Expected each city's own "
+        f"value; fix the cells, or, if the values are right, list city {codes[0]}, field {field}, first_year {year} "
+        "in the known-breaks table"), tuple(codes))
