@@ -82,20 +82,9 @@ def fastest(reader, paths: list[Path], repeat: int) -> float:
 
 
 def extraction_setup() -> dict:
-    import pandas as pd
+    from urban_resilience import demo
 
-    from urban_resilience.core import tables
-    from urban_resilience.demo.truth import DEMO_CITIES
-    from urban_resilience.readers import yearbook
-
-    resources = ROOT / "resources"
-    raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
-    names = yearbook.Names.build(tables.read_cities(resources / "cities.csv"),
-                                 pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False),
-                                 list(DEMO_CITIES))
-    return {"names": names, "fields": yearbook.FieldMap.build(raw_fields),
-            "units": yearbook.Units(tables.read_units(resources / "units.csv")),
-            "wanted": set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])}
+    return demo.reader_setup(ROOT / "resources")
 
 
 def best(call, repeat: int) -> float:

@@ -20,15 +20,12 @@ with logged(snakemake.log[0]) as log:
     yearbook.check_year(inp.workbook, params.year, list(params.years))
     raw_fields = tables.read_raw_fields(inp.raw_fields)
     formulas = tables.parse_formulas(tables.read_indicators(inp.indicators), raw_fields, inp.indicators)
-    names = yearbook.Names.build(
-        tables.read_cities(inp.cities), pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False), params.cities
-    )
-    wanted = set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])
+    setup = yearbook.reader_setup(raw_fields, tables.read_cities(inp.cities),
+                                  pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False),
+                                  tables.read_units(inp.units), params.cities, tables.divisor_fields(formulas))
     extract = yearbook.extract_folder if params.layout == "per_table" else yearbook.extract_workbook
-    values, cleaning = extract(
-        inp.workbook, params.year, names, yearbook.FieldMap.build(raw_fields, tables.divisor_fields(formulas)),
-        yearbook.Units(tables.read_units(inp.units)), wanted, checks.KnownBreaks.read(inp.known_breaks),
-    )
+    known_breaks = checks.KnownBreaks.read(inp.known_breaks)
+    values, cleaning = extract(inp.workbook, params.year, **setup, known_breaks=known_breaks)
     write_table(values, out.values)
     write_table(cleaning, out.cleaning)
     log.info("%s: %d values of %d cities, %d cleaning entries", inp.workbook, len(values),

@@ -17,13 +17,7 @@ from urban_resilience.readers.yearbook import ExtractionError
 
 @pytest.fixture(scope="module")
 def setup(resources):
-    raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
-    names = yearbook.Names.build(tables.read_cities(resources / "cities.csv"),
-                                pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False),
-                                 list(DEMO_CITIES))
-    return {"names": names, "fields": yearbook.FieldMap.build(raw_fields),
-            "units": yearbook.Units(tables.read_units(resources / "units.csv")),
-            "wanted": set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])}
+    return demo.reader_setup(resources)
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from urban_resilience.core import tables
+from urban_resilience import demo
 from urban_resilience.demo import __main__ as demo_cli
 from urban_resilience.demo import yearbook as demo_yearbook
-from urban_resilience.demo.truth import DEMO_CITIES
 from urban_resilience.readers import yearbook
 from urban_resilience.readers.yearbook import ExtractionError
 
@@ -21,13 +20,7 @@ VALUE_COLUMNS = ["admin_code", "year", "field", "value"]
 
 @pytest.fixture(scope="module")
 def setup(resources):
-    raw_fields = tables.read_raw_fields(resources / "raw_fields.csv")
-    names = yearbook.Names.build(tables.read_cities(resources / "cities.csv"),
-                                pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False),
-                                 list(DEMO_CITIES))
-    return {"names": names, "fields": yearbook.FieldMap.build(raw_fields),
-            "units": yearbook.Units(tables.read_units(resources / "units.csv")),
-            "wanted": set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])}
+    return demo.reader_setup(resources)
 
 
 @pytest.fixture(scope="module")

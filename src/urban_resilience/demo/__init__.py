@@ -43,6 +43,16 @@ def load_inputs(resources: Path) -> dict:
     }
 
 
+def reader_setup(resources: Path) -> dict:
+    """The yearbook readers' keyword arguments for the demo's cities (for tests and benchmarks)."""
+    from urban_resilience.readers import yearbook
+
+    return yearbook.reader_setup(tables.read_raw_fields(resources / "raw_fields.csv"),
+                                 tables.read_cities(resources / "cities.csv"),
+                                 pd.read_csv(resources / "admin_codes.csv", dtype=str, keep_default_na=False),
+                                 tables.read_units(resources / "units.csv"), list(truth.DEMO_CITIES))
+
+
 def true_values(resources: Path, seed: int = truth.SEED) -> pd.DataFrame:
     """The true raw panel behind the demo files (canonical units), for tests and checks."""
     inputs = load_inputs(resources)

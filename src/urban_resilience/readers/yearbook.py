@@ -686,6 +686,14 @@ def check_year(path: str | Path, year: int, years: list[int]) -> None:
                               f"{years[0]}-{years[-1]}; check inputs.yearbook.edition_offset and years")
 
 
+def reader_setup(raw_fields: pd.DataFrame, cities: pd.DataFrame, admin_codes: pd.DataFrame, units: pd.DataFrame,
+                 codes: list[str] | None, divisors: set[str] = frozenset()) -> dict:
+    """The readers' keyword arguments (``names``, ``fields``, ``units``, ``wanted``) from the
+    reference tables: names of the configured ``codes``, the yearbook fields and their units."""
+    return {"names": Names.build(cities, admin_codes, codes), "fields": FieldMap.build(raw_fields, divisors),
+            "units": Units(units), "wanted": set(raw_fields.loc[raw_fields["source"] == "yearbook", "field"])}
+
+
 def extract_workbook(path: str | Path, year: int, names: Names, fields: FieldMap, units: Units,
                      wanted: set[str], known_breaks: KnownBreaks | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(long table, cleaning log) of one edition workbook (.xlsx or .xls) holding data ``year``.
