@@ -21,6 +21,7 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/exports.smk"
 include: "workflow/rules/robustness.smk"
+include: "workflow/rules/dynamics.smk"
 
 
 # Rules that take a fraction of a second run on the submit host, never as cluster jobs.
@@ -37,6 +38,7 @@ localrules:
     render_report_pages,
     sample_design,
     audit_index,
+    analyse_markov,
 
 
 rule all:
@@ -60,6 +62,8 @@ rule all:
         "results/gis/urban_resilience.gpkg",
         "results/report/weights.html",
         "results/figures/rank_uncertainty.png",
+        "results/dynamics/markov_homogeneity.csv",
+        "results/dynamics/markov.png",
 
 
 onsuccess:
