@@ -39,6 +39,7 @@ localrules:
     sample_design,
     audit_index,
     analyse_markov,
+    analyse_convergence,
 
 
 rule all:
@@ -64,6 +65,9 @@ rule all:
         "results/figures/rank_uncertainty.png",
         "results/dynamics/markov_homogeneity.csv",
         "results/dynamics/markov.png",
+        "results/dynamics/beta_convergence.csv",
+        "results/dynamics/convergence.png",
+        "results/dynamics/hotspots.png",
 
 
 onsuccess:

@@ -69,3 +69,134 @@ rule plot_markov:
         code=code_digest("plot_markov.py"),
     script:
         "../../scripts/plot_markov.py"
+
+
+rule analyse_convergence:
+    """σ convergence (CV, SD of logs) and β convergence: cross-section, panel, spatial."""
+    input:
+        scores="results/index/scores.csv",
+        dispersion="results/analysis/dispersion_by_year.csv",
+        weights="results/analysis/spatial_weights.csv",
+    output:
+        sigma=report(
+            "results/dynamics/sigma_convergence.csv",
+            category="Dynamics",
+            caption="../report/sigma_convergence.rst",
+        ),
+        beta=report(
+            "results/dynamics/beta_convergence.csv",
+            category="Dynamics",
+            caption="../report/beta_convergence.rst",
+        ),
+    log:
+        log_path("analyse_convergence"),
+    benchmark:
+        benchmark_path("analyse_convergence")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        measures=config["dynamics"]["convergence"]["measures"],
+        code=code_digest("analyse_convergence.py"),
+    script:
+        "../../scripts/analyse_convergence.py"
+
+
+rule plot_convergence:
+    """σ convergence lines of every measure beside the β scatter of the total."""
+    input:
+        sigma="results/dynamics/sigma_convergence.csv",
+        beta="results/dynamics/beta_convergence.csv",
+        scores="results/index/scores.csv",
+    output:
+        figure=report(
+            "results/dynamics/convergence.png",
+            category="Dynamics",
+            caption="../report/fig_convergence.rst",
+        ),
+        extra=dynamics_extra("convergence"),
+    log:
+        log_path("plot_convergence"),
+    benchmark:
+        benchmark_path("plot_convergence")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        language=config["figures"]["language"],
+        synthetic=config["dataset"]["synthetic"],
+        code=code_digest("plot_convergence.py"),
+    script:
+        "../../scripts/plot_convergence.py"
+
+
+rule analyse_hotspots:
+    """Getis-Ord Gi* hot and cold spots in the figure years, FDR-controlled like the LISA."""
+    input:
+        scores="results/index/scores.csv",
+        weights="results/analysis/spatial_weights.csv",
+    output:
+        hotspots=report(
+            "results/dynamics/hotspots.csv",
+            category="Dynamics",
+            caption="../report/hotspots.rst",
+        ),
+    log:
+        log_path("analyse_hotspots"),
+    benchmark:
+        benchmark_path("analyse_hotspots")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        years=config["figures"]["years"],
+        hotspots=config["dynamics"]["hotspots"],
+        permutations=config["spatial"]["permutations"],
+        alpha=config["spatial"]["alpha"],
+        seed=config["seed"],
+        code=code_digest("analyse_hotspots.py"),
+    script:
+        "../../scripts/analyse_hotspots.py"
+
+
+rule plot_hotspots:
+    """Map of the Gi* hot and cold spots of the first hot-spot measure, one panel per figure year."""
+    input:
+        hotspots="results/dynamics/hotspots.csv",
+        boundaries="results/boundaries/cities.gpkg",
+    output:
+        figure=report(
+            "results/dynamics/hotspots.png",
+            category="Dynamics",
+            caption="../report/fig_hotspots.rst",
+        ),
+        extra=dynamics_extra("hotspots"),
+    log:
+        log_path("plot_hotspots"),
+    benchmark:
+        benchmark_path("plot_hotspots")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        years=config["figures"]["years"],
+        measure=config["dynamics"]["hotspots"]["measures"][0],
+        language=config["figures"]["language"],
+        synthetic=config["dataset"]["synthetic"],
+        code=code_digest("plot_hotspots.py"),
+    script:
+        "../../scripts/plot_hotspots.py"

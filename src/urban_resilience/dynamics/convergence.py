@@ -12,7 +12,8 @@ Notation: :math:`x_{it}` a city's score (a dimension or the total), :math:`t = 0
   and the half-life :math:`\\ln 2 / \\lambda`, with delta-method standard errors
   :math:`se_\\lambda = se_\\beta / (|1 + \\beta| T)`, :math:`se_h = \\ln 2 \\, se_\\lambda / \\lambda^2`
   (defined for −1 < β < 0).
-- β convergence, panel of annual growth: :math:`\\ln(x_{it}/x_{i,t-1}) = \\alpha + \\beta \\ln x_{i,t-1} + \\varepsilon_{it}`
+- β convergence, panel of annual growth:
+  :math:`\\ln(x_{it}/x_{i,t-1}) = \\alpha + \\beta \\ln x_{i,t-1} + \\varepsilon_{it}`
   (absolute, pooled) and with city and year fixed effects (two-way FE, conditional), T = 1 in the
   speed; standard errors clustered by city (CR1).
 - Spatial β: the cross-section absolute model as a spatial lag (SAR), spatial error (SEM) and

@@ -9,6 +9,10 @@ from matplotlib.figure import Figure
 
 from urban_resilience.core.labels import label
 
+# the colours of the dimension figures (figures/plots.py), repeated: this stage does not import figures
+COLOURS = {"economic": "#1b9e77", "ecological": "#66a61e", "social": "#7570b3", "infrastructure": "#d95f02",
+           "institutional": "#e7298a", "total": "#333333"}
+
 TITLES = {
     "zh": {"classic": "全部城市", "neighbours": "邻域 {name}", "from": "期初类型", "to": "期末类型",
            "markov": "{measure}类型转移概率（左：传统马尔可夫；右：按邻域类型条件的空间马尔可夫）"},
@@ -55,5 +59,42 @@ def transition_heatmaps(transitions: pd.DataFrame, measure: str, language: str) 
         ax.set_xlabel(title("to", language), fontsize=7)
     axes[0].set_ylabel(title("from", language), fontsize=7)
     fig.suptitle(title("markov", language, measure=label(measure, language)), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+TITLES["zh"].update({"sigma": "σ收敛：变异系数", "beta": "β收敛：{measure}", "initial": "期初对数 ln x0",
+                     "growth": "对数增长 ln(xT/x0)", "fit": "β = {beta:.3f} (se {se:.3f})"})
+TITLES["en"].update({"sigma": "σ convergence: coefficient of variation", "beta": "β convergence: {measure}",
+                     "initial": "initial level ln x0", "growth": "growth ln(xT/x0)",
+                     "fit": "β = {beta:.3f} (se {se:.3f})"})
+
+
+def convergence(sigma: pd.DataFrame, beta: pd.DataFrame, scores: pd.DataFrame, language: str) -> Figure:
+    """Left: CV across cities per year of every measure (σ convergence when it falls). Right:
+    growth over the period against the initial log level of the total, with the cross-section
+    absolute β line (β < 0: catching up)."""
+    fig = Figure(figsize=(10.0, 4.0))
+    left, right = fig.subplots(1, 2)
+    for measure, block in sigma.groupby("measure", sort=False):
+        left.plot(block["year"], block["cv"], marker="o", markersize=2.5, linewidth=1.2,
+                  color=COLOURS.get(measure, "#333333"), label=label(measure, language))
+    left.set_title(title("sigma", language), fontsize=9)
+    left.set_xlabel(label("year", language), fontsize=8)
+    left.legend(fontsize=7, frameon=False)
+    measure = "total" if "total" in set(beta["measure"]) else str(beta["measure"].iloc[0])
+    table = scores.pivot(index="admin_code", columns="year", values=measure)
+    initial = np.log(table[table.columns.min()].to_numpy(dtype=float))
+    growth = np.log(table[table.columns.max()].to_numpy(dtype=float)) - initial
+    right.scatter(initial, growth, s=12, color=COLOURS.get(measure, "#333333"))
+    row = beta[(beta["measure"] == measure) & (beta["model"] == "cross-section absolute")].iloc[0]
+    grid = np.linspace(initial.min(), initial.max(), 50)
+    intercept = growth.mean() - row["beta"] * initial.mean()  # the OLS line passes through the means
+    right.plot(grid, intercept + row["beta"] * grid, color="#b2182b", linewidth=1.2,
+               label=title("fit", language, beta=row["beta"], se=row["beta_se"]))
+    right.set_title(title("beta", language, measure=label(measure, language)), fontsize=9)
+    right.set_xlabel(title("initial", language), fontsize=8)
+    right.set_ylabel(title("growth", language), fontsize=8)
+    right.legend(fontsize=7, frameon=False)
     fig.tight_layout()
     return fig

@@ -205,12 +205,13 @@ def chain_rows(counts: np.ndarray, labels: list[str], keys: dict, min_transition
     passages = [{**keys, "from": labels[i], "to": labels[j], "mean_passage_years": passage[i, j]}
                 for i in range(k) for j in range(k)]
     warnings = []
+    name = ", ".join(str(value) for value in keys.values())
     sparse = [labels[i] for i in range(k) if 0 < n_i[i] < min_transitions]
     if sparse:
-        warnings.append(f"{keys}: class(es) {', '.join(sparse)} have fewer than {min_transitions} transitions out; "
+        warnings.append(f"{name}: class(es) {', '.join(sparse)} have fewer than {min_transitions} transitions out; "
                         "their probabilities rest on a handful of city-years")
     if why:
-        warnings.append(f"{keys}: no steady state or passage times: {why}")
+        warnings.append(f"{name}: no steady state or passage times: {why}")
     return transitions, summary, passages, warnings
 
 
