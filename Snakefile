@@ -40,6 +40,7 @@ localrules:
     audit_index,
     analyse_markov,
     analyse_convergence,
+    analyse_coupling,
 
 
 rule all:
@@ -68,6 +69,8 @@ rule all:
         "results/dynamics/beta_convergence.csv",
         "results/dynamics/convergence.png",
         "results/dynamics/hotspots.png",
+        "results/dynamics/gravity.png",
+        "results/dynamics/coupling.png",
 
 
 onsuccess:

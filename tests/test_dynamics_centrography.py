@@ -79,3 +79,10 @@ def test_a_city_without_boundary_stops_the_run():
     scores = pd.DataFrame({"admin_code": ["000001", "000002"], "year": [2000, 2000], "total": [1.0, 2.0]})
     with pytest.raises(ValueError, match="no boundary for city 000002"):
         cg.gravity_table(scores, centroids, ["total"])
+
+
+def test_a_geographic_crs_is_refused():
+    boundaries = gpd.GeoDataFrame({"admin_code": ["000001"]}, geometry=[box(110.0, 30.0, 110.1, 30.1)],
+                                  crs="EPSG:4326")
+    with pytest.raises(ValueError, match="not a projected CRS"):
+        cg.projected_centroids(boundaries, "EPSG:4326")

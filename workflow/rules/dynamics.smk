@@ -200,3 +200,125 @@ rule plot_hotspots:
         code=code_digest("plot_hotspots.py"),
     script:
         "../../scripts/plot_hotspots.py"
+
+
+rule analyse_gravity:
+    """Centre of gravity and standard deviational ellipse of each measure per year, with centre shifts."""
+    input:
+        scores="results/index/scores.csv",
+        boundaries="results/boundaries/cities.gpkg",
+    output:
+        gravity=report(
+            "results/dynamics/gravity_centres.csv",
+            category="Dynamics",
+            caption="../report/gravity_centres.rst",
+        ),
+    log:
+        log_path("analyse_gravity"),
+    benchmark:
+        benchmark_path("analyse_gravity")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        gravity=config["dynamics"]["gravity"],
+        code=code_digest("analyse_gravity.py"),
+    script:
+        "../../scripts/analyse_gravity.py"
+
+
+rule plot_gravity:
+    """Migration of the centre of gravity and the first and last ellipses over the study-area map."""
+    input:
+        gravity="results/dynamics/gravity_centres.csv",
+        boundaries="results/boundaries/cities.gpkg",
+    output:
+        figure=report(
+            "results/dynamics/gravity.png",
+            category="Dynamics",
+            caption="../report/fig_gravity.rst",
+        ),
+        extra=dynamics_extra("gravity"),
+    log:
+        log_path("plot_gravity"),
+    benchmark:
+        benchmark_path("plot_gravity")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        measure=config["dynamics"]["gravity"]["measures"][0],
+        crs=config["dynamics"]["gravity"]["crs"],
+        language=config["figures"]["language"],
+        synthetic=config["dataset"]["synthetic"],
+        code=code_digest("plot_gravity.py"),
+    script:
+        "../../scripts/plot_gravity.py"
+
+
+rule analyse_coupling:
+    """Coupling (C), development (T) and coordination (D) of the five dimensions per city-year."""
+    input:
+        scores="results/index/scores.csv",
+        weights="results/index/weights.csv",
+        weights_by_year="results/index/weights_by_year.csv",
+    output:
+        coupling=report(
+            "results/dynamics/coupling.csv",
+            category="Dynamics",
+            caption="../report/coupling.rst",
+        ),
+    log:
+        log_path("analyse_coupling"),
+    benchmark:
+        benchmark_path("analyse_coupling")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        alpha=config["dynamics"]["coupling"]["alpha"],
+        code=code_digest("analyse_coupling.py"),
+    script:
+        "../../scripts/analyse_coupling.py"
+
+
+rule plot_coupling:
+    """Map of the coordination classes of the five dimensions in the figure years."""
+    input:
+        coupling="results/dynamics/coupling.csv",
+        boundaries="results/boundaries/cities.gpkg",
+    output:
+        figure=report(
+            "results/dynamics/coupling.png",
+            category="Dynamics",
+            caption="../report/fig_coupling.rst",
+        ),
+        extra=dynamics_extra("coupling"),
+    log:
+        log_path("plot_coupling"),
+    benchmark:
+        benchmark_path("plot_coupling")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        years=config["figures"]["years"],
+        language=config["figures"]["language"],
+        synthetic=config["dataset"]["synthetic"],
+        code=code_digest("plot_coupling.py"),
+    script:
+        "../../scripts/plot_coupling.py"

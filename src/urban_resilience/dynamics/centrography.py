@@ -30,8 +30,14 @@ COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
 
 def projected_centroids(boundaries, crs: str = CHINA_ALBERS) -> pd.DataFrame:
-    """admin_code, x, y (metres) of each polygon's centroid in the equal-area ``crs``."""
-    projected = boundaries.to_crs(crs)
+    """admin_code, x, y (metres) of each polygon's centroid in the equal-area ``crs`` (a geographic
+    CRS is refused: centroids and ellipses in degrees distort east–west distances)."""
+    from pyproj import CRS
+
+    target = CRS.from_user_input(crs)
+    if not target.is_projected:
+        raise ValueError(f"dynamics.gravity.crs {crs!r} is not a projected CRS; use an equal-area projection in metres")
+    projected = boundaries.to_crs(target)
     centroids = projected.geometry.centroid
     return pd.DataFrame({"admin_code": projected["admin_code"].to_numpy(), "x": centroids.x.to_numpy(),
                          "y": centroids.y.to_numpy()})

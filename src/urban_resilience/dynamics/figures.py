@@ -98,3 +98,46 @@ def convergence(sigma: pd.DataFrame, beta: pd.DataFrame, scores: pd.DataFrame, l
     right.legend(fontsize=7, frameon=False)
     fig.tight_layout()
     return fig
+
+
+TITLES["zh"].update({"gravity": "{measure}重心迁移与标准差椭圆（等积投影）", "km": "km"})
+TITLES["en"].update({"gravity": "Centre of gravity and standard deviational ellipse of the {measure} (equal-area)",
+                     "km": "km"})
+
+
+def gravity_migration(boundaries, gravity: pd.DataFrame, measure: str, language: str) -> Figure:
+    """The study-area map (projected, metres) with the centre of gravity's yearly path and the
+    standard deviational ellipses of the first and last year; an inset zooms on the path, which
+    moves by kilometres across a map of hundreds."""
+    from matplotlib.patches import Ellipse
+
+    fig = Figure(figsize=(10.0, 5.0))
+    overview, zoom = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1.0]})
+    gravity = gravity.sort_values("year")
+    ends = gravity.iloc[[0, -1]]
+    for ax in (overview, zoom):
+        boundaries.plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.4)
+        ax.plot(gravity["x"], gravity["y"], color="#b2182b", linewidth=1.0, marker="o", markersize=2.5)
+    colours = ("#2c7bb6", "#d7191c")
+    for colour, row in zip(colours, ends.itertuples()):
+        overview.add_patch(Ellipse((row.x, row.y), 2000 * row.semi_major_km, 2000 * row.semi_minor_km,
+                                   angle=90.0 - row.azimuth_major, fill=False, edgecolor=colour, linewidth=1.3,
+                                   label=str(row.year)))
+        zoom.annotate(str(row.year), (row.x, row.y), fontsize=7, color=colour, xytext=(3, 3),
+                      textcoords="offset points")
+    overview.legend(fontsize=7, frameon=False, loc="lower left")
+    span = max(gravity["x"].max() - gravity["x"].min(), gravity["y"].max() - gravity["y"].min(), 2000.0)
+    middle_x, middle_y = gravity["x"].mean(), gravity["y"].mean()
+    zoom.set_xlim(middle_x - 0.8 * span, middle_x + 0.8 * span)
+    zoom.set_ylim(middle_y - 0.8 * span, middle_y + 0.8 * span)
+    zoom.set_aspect("equal")
+    scale = round(span / 2000.0, 1) or 0.5  # a scale bar of about half the path, in km
+    zoom.plot([middle_x - 0.7 * span, middle_x - 0.7 * span + scale * 1000], [middle_y - 0.7 * span] * 2,
+              color="black", linewidth=2)
+    zoom.text(middle_x - 0.7 * span, middle_y - 0.65 * span, f"{scale:g} {title('km', language)}", fontsize=7)
+    for ax in (overview, zoom):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title("gravity", language, measure=label(measure, language)), fontsize=10)
+    fig.tight_layout()
+    return fig
