@@ -138,6 +138,8 @@ def gravity_migration(boundaries, gravity: pd.DataFrame, measure: str, language:
     for ax in (overview, zoom):
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
     fig.suptitle(title("gravity", language, measure=label(measure, language)), fontsize=10)
     fig.tight_layout()
     return fig
