@@ -38,11 +38,6 @@ rule analyse_markov:
         "../../scripts/analyse_markov.py"
 
 
-def dynamics_extra(*names):
-    """Publication copies (SVG/PDF) of the dynamics figures besides the PNG in the report."""
-    return [f"results/dynamics/{name}.{ext}" for name in names for ext in EXTRA_FORMATS]
-
-
 rule plot_markov:
     """Transition heat maps of the total: classic beside neighbour-conditioned."""
     input:
@@ -53,7 +48,7 @@ rule plot_markov:
             category="Dynamics",
             caption="../report/fig_markov.rst",
         ),
-        extra=dynamics_extra("markov"),
+        extra=[f"results/dynamics/markov.{ext}" for ext in EXTRA_FORMATS],
     log:
         log_path("plot_markov"),
     benchmark:
@@ -118,7 +113,7 @@ rule plot_convergence:
             category="Dynamics",
             caption="../report/fig_convergence.rst",
         ),
-        extra=dynamics_extra("convergence"),
+        extra=[f"results/dynamics/convergence.{ext}" for ext in EXTRA_FORMATS],
     log:
         log_path("plot_convergence"),
     benchmark:
@@ -181,7 +176,7 @@ rule plot_hotspots:
             category="Dynamics",
             caption="../report/fig_hotspots.rst",
         ),
-        extra=dynamics_extra("hotspots"),
+        extra=[f"results/dynamics/hotspots.{ext}" for ext in EXTRA_FORMATS],
     log:
         log_path("plot_hotspots"),
     benchmark:
@@ -242,7 +237,7 @@ rule plot_gravity:
             category="Dynamics",
             caption="../report/fig_gravity.rst",
         ),
-        extra=dynamics_extra("gravity"),
+        extra=[f"results/dynamics/gravity.{ext}" for ext in EXTRA_FORMATS],
     log:
         log_path("plot_gravity"),
     benchmark:
@@ -304,7 +299,7 @@ rule plot_coupling:
             category="Dynamics",
             caption="../report/fig_coupling.rst",
         ),
-        extra=dynamics_extra("coupling"),
+        extra=[f"results/dynamics/coupling.{ext}" for ext in EXTRA_FORMATS],
     log:
         log_path("plot_coupling"),
     benchmark:
