@@ -122,3 +122,9 @@ def test_sigma_statistics_and_their_trend():
     assert table["cv_trend"].iloc[0] == pytest.approx(-0.1)
     assert table["cv_trend_se"].iloc[0] == pytest.approx(0.0, abs=1e-12)
     assert table["sd_log"].tolist() == pytest.approx(list(logs.std(axis=0, ddof=1)))
+
+
+def test_a_zero_score_stops_with_its_city_year_and_measure():
+    values = np.array([[0.2, 0.3], [0.1, 0.0]])
+    with pytest.raises(ValueError, match="total of city 000001 in 2001 is 0.0"):
+        cv.check_positive(scores_of(values), ["total"])

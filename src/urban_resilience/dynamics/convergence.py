@@ -194,10 +194,23 @@ def spatial_rows(scores: pd.DataFrame, measure: str, codes: list[str], w) -> lis
     return rows
 
 
+def check_positive(scores: pd.DataFrame, measures: list[str]) -> None:
+    """Stop when a score is zero or negative: its logarithm, on which σ (SD of logs) and every β
+    rest, does not exist; the message names the city, year and measure."""
+    for measure in measures:
+        bad = scores[~(scores[measure] > 0)]
+        if not bad.empty:
+            row = bad.iloc[0]
+            raise ValueError(f"convergence: {measure} of city {row['admin_code']} in {int(row['year'])} is "
+                             f"{row[measure]}; logarithms need positive scores. Remove {measure} from "
+                             "dynamics.convergence.measures or check the indicators of that dimension")
+
+
 def convergence_tables(scores: pd.DataFrame, dispersion: pd.DataFrame, w, codes: list[str], measures: list[str],
                        provinces: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(σ table, β table) of every measure: OLS cross-section and panel models, then the spatial ones."""
     block = scores[scores["admin_code"].isin(codes)]
+    check_positive(block, measures)
     labels = np.array([provinces[code] for code in codes])
     beta = []
     for measure in measures:
