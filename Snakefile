@@ -41,6 +41,7 @@ localrules:
     analyse_markov,
     analyse_convergence,
     analyse_coupling,
+    analyse_geodetector,
 
 
 rule all:
@@ -71,6 +72,7 @@ rule all:
         "results/dynamics/hotspots.png",
         "results/dynamics/gravity.png",
         "results/dynamics/coupling.png",
+        "results/dynamics/geodetector_factor.csv",
 
 
 onsuccess:

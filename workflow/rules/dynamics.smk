@@ -317,3 +317,36 @@ rule plot_coupling:
         code=code_digest("plot_coupling.py"),
     script:
         "../../scripts/plot_coupling.py"
+
+
+rule analyse_geodetector:
+    """Geographical detector (factor, interaction, risk, ecological) of the total in the figure years."""
+    input:
+        scores="results/index/scores.csv",
+        standardised="results/index/standardised.csv",
+    output:
+        factor=report(
+            "results/dynamics/geodetector_factor.csv",
+            category="Dynamics",
+            caption="../report/geodetector.rst",
+        ),
+        interaction="results/dynamics/geodetector_interaction.csv",
+        risk="results/dynamics/geodetector_risk.csv",
+        ecological="results/dynamics/geodetector_ecological.csv",
+    log:
+        log_path("analyse_geodetector"),
+    benchmark:
+        benchmark_path("analyse_geodetector")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        dataset=config["dataset"],
+        study_area=STUDY_AREA,
+        years=config["figures"]["years"],
+        classes=config["dynamics"]["geodetector"]["classes"],
+        code=code_digest("analyse_geodetector.py"),
+    script:
+        "../../scripts/analyse_geodetector.py"
