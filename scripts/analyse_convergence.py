@@ -19,7 +19,7 @@ with logged(snakemake.log[0]) as log:
     w, codes = spatial.weights_from_table(neighbours, list(params.study_area))
     provinces = dict(zip(scores["admin_code"], scores["province_en"]))
     sigma, beta = convergence.convergence_tables(scores, read_table(inp.dispersion), w, codes, list(params.measures),
-                                                 provinces)
+                                                 provinces, params.min_cities)
     write_user_table(sigma, out.sigma, params.dataset)
     write_user_table(beta, out.beta, params.dataset)
     log.info("%d cities; %d β models of %d measures", len(codes), len(beta), len(params.measures))

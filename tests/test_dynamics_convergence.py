@@ -128,3 +128,12 @@ def test_a_zero_score_stops_with_its_city_year_and_measure():
     values = np.array([[0.2, 0.3], [0.1, 0.0]])
     with pytest.raises(ValueError, match="total of city 000001 in 2001 is 0.0"):
         cv.check_positive(scores_of(values), ["total"])
+
+
+def test_spatial_models_are_not_fitted_for_a_handful_of_cities():
+    w = lat2W(2, 3)
+    w.transform = "r"
+    values = np.exp(np.random.default_rng(1).normal(size=(6, 3)))
+    rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(6)], w, min_cities=10)
+    assert [row["estimator"] for row in rows] == ["not computed: 6 cities < 10"] * 3
+    assert all(np.isnan(row["beta"]) and np.isnan(row["speed"]) for row in rows)

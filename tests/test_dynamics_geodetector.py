@@ -53,3 +53,13 @@ def test_ecological_detector_of_equal_factors_is_one():
     strata = np.array([0, 0, 1, 1, 2, 2])
     f, p = gd.ecological_test(y, strata, strata)
     assert f == pytest.approx(1.0) and p == pytest.approx(1.0)
+
+
+def test_cuts_leaving_a_lone_city_are_not_chosen_and_none_left_is_not_computed():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 100.0])
+    y = np.array([1.0, 1.0, 2.0, 2.0, 9.0])
+    strata, method, k, q = gd.best_strata(y, x, [2, 3])
+    assert np.bincount(strata).min() >= 2  # equal intervals would isolate 100: skipped
+    assert method == "quantile"
+    strata, method, k, q = gd.best_strata(y[:3], x[:3], [2, 3])  # 3 cities: every cut leaves one alone
+    assert method == "not computed" and np.isnan(q)

@@ -96,6 +96,7 @@ rule analyse_convergence:
         dataset=config["dataset"],
         study_area=STUDY_AREA,
         measures=config["dynamics"]["convergence"]["measures"],
+        min_cities=config["dynamics"]["convergence"]["min_cities"],
         code=code_digest("analyse_convergence.py"),
     script:
         "../../scripts/analyse_convergence.py"

@@ -160,10 +160,12 @@ def result_row(measure: str, form: str, kind: str, controls: str, fit: dict, yea
             "n": fit["n"], "years": years, "errors": errors, **speed(beta, se, years)}
 
 
-def spatial_rows(scores: pd.DataFrame, measure: str, codes: list[str], w) -> list[dict]:
+def spatial_rows(scores: pd.DataFrame, measure: str, codes: list[str], w, min_cities: int = 10) -> list[dict]:
     """Spatial β of the cross-section absolute model by maximum likelihood (spreg): SAR
     (ρ W g), SEM (λ W ε) and SDM (SAR with W ln x_i0). β is the coefficient of ln x_i0 (in the SAR
-    and SDM its direct effect differs by the spatial multiplier; the table gives the coefficient)."""
+    and SDM its direct effect differs by the spatial multiplier; the table gives the coefficient).
+    With fewer than ``min_cities`` cities the models are not fitted: their rows say so (maximum
+    likelihood of four parameters from a handful of cities is not an estimate)."""
     import contextlib
     import io
     import warnings
@@ -171,6 +173,13 @@ def spatial_rows(scores: pd.DataFrame, measure: str, codes: list[str], w) -> lis
     from spreg import ML_Error, ML_Lag
 
     initial, growth, years = cross_section(scores, measure, codes)
+    if len(codes) < min_cities:
+        return [{"measure": measure, "model": f"spatial {name}", "form": "cross-section", "kind": "absolute",
+                 "controls": "W ln x0" if name == "SDM" else "none",
+                 "estimator": f"not computed: {len(codes)} cities < {min_cities}", "beta": np.nan, "beta_se": np.nan,
+                 "beta_p": np.nan, "spatial_parameter": np.nan, "spatial_parameter_se": np.nan,
+                 "wx_coefficient": np.nan, "n": len(codes), "years": years, "errors": "",
+                 **speed(np.nan, np.nan, years)} for name in ("SAR", "SEM", "SDM")]
     y, x = growth[:, None], initial[:, None]
     rows = []
     # spreg prints each model's name and warns about its optimiser: neither belongs in the log
@@ -207,7 +216,7 @@ def check_positive(scores: pd.DataFrame, measures: list[str]) -> None:
 
 
 def convergence_tables(scores: pd.DataFrame, dispersion: pd.DataFrame, w, codes: list[str], measures: list[str],
-                       provinces: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       provinces: dict[str, str], min_cities: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(σ table, β table) of every measure: OLS cross-section and panel models, then the spatial ones."""
     block = scores[scores["admin_code"].isin(codes)]
     check_positive(block, measures)
@@ -215,5 +224,5 @@ def convergence_tables(scores: pd.DataFrame, dispersion: pd.DataFrame, w, codes:
     beta = []
     for measure in measures:
         beta += beta_rows(block, measure, codes, labels)
-        beta += spatial_rows(block, measure, codes, w)
+        beta += spatial_rows(block, measure, codes, w, min_cities)
     return sigma_table(dispersion, block, measures), pd.DataFrame(beta)

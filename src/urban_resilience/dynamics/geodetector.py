@@ -80,14 +80,18 @@ def discretise(x: np.ndarray, method: str, k: int) -> np.ndarray:
 
 def best_strata(y: np.ndarray, x: np.ndarray, classes: list[int]) -> tuple[np.ndarray, str, int, float]:
     """(strata, method, k, q) of the discretisation of x with the largest q for y; on a tie (to
-    1e-12) the one with fewer strata, then the first in the order of ``METHODS``."""
-    best = None
+    1e-12) the one with fewer strata, then the first in the order of ``METHODS``. Cuts that leave
+    a stratum with fewer than two cities are not considered (a stratum needs a variance; one city
+    per stratum makes q = 1 by construction); when none is left, q is NaN ("not computed")."""
+    best = (np.zeros(len(x), dtype=int), "not computed", 0, np.nan)
     for method in METHODS:
         for k in classes:
             strata = discretise(x, method, k)
+            if np.bincount(np.unique(strata, return_inverse=True)[1]).min() < 2:
+                continue
             q, count = q_statistic(y, strata), int(len(np.unique(strata)))
-            if best is None or not np.isfinite(best[3]):
-                better = best is None or np.isfinite(q)
+            if not np.isfinite(best[3]):
+                better = np.isfinite(q)
             elif not np.isfinite(q):
                 better = False
             else:
@@ -144,12 +148,15 @@ def detect(frame: pd.DataFrame, target: str, factors: list[str], classes: list[i
     chosen, rows = {}, {"factor": [], "interaction": [], "risk": [], "ecological": []}
     for factor in factors:
         strata, method, k, q = best_strata(y, frame[factor].to_numpy(dtype=float), classes)
-        f, p = f_test(y, strata)
+        f, p = f_test(y, strata) if np.isfinite(q) else (np.nan, np.nan)
         chosen[factor] = (strata, q)
         rows["factor"].append({"year": year, "factor": factor, "method": method, "strata": k, "q": q, "F": f, "p": p})
-        rows["risk"] += risk_rows(y, strata, {"year": year, "factor": factor})
+        if np.isfinite(q):
+            rows["risk"] += risk_rows(y, strata, {"year": year, "factor": factor})
     for first, second in combinations(factors, 2):
         (s1, q1), (s2, q2) = chosen[first], chosen[second]
+        if not (np.isfinite(q1) and np.isfinite(q2)):
+            continue
         overlay = s1 * (s2.max() + 1) + s2
         q12 = q_statistic(y, overlay)
         rows["interaction"].append({"year": year, "factor_1": first, "factor_2": second, "q_1": q1, "q_2": q2,
