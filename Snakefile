@@ -21,6 +21,7 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/exports.smk"
 include: "workflow/rules/robustness.smk"
+include: "workflow/rules/dynamics.smk"
 
 
 # Rules that take a fraction of a second run on the submit host, never as cluster jobs.
@@ -37,6 +38,10 @@ localrules:
     render_report_pages,
     sample_design,
     audit_index,
+    analyse_markov,
+    analyse_convergence,
+    analyse_coupling,
+    analyse_geodetector,
 
 
 rule all:
@@ -61,6 +66,14 @@ rule all:
         "results/report/weights.html",
         "results/figures/rank_uncertainty.png",
         "results/explorer.html",
+        "results/dynamics/markov_homogeneity.csv",
+        "results/dynamics/markov.png",
+        "results/dynamics/beta_convergence.csv",
+        "results/dynamics/convergence.png",
+        "results/dynamics/hotspots.png",
+        "results/dynamics/gravity.png",
+        "results/dynamics/coupling.png",
+        "results/dynamics/geodetector_factor.csv",
 
 
 onsuccess:

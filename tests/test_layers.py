@@ -28,6 +28,7 @@ ALLOWED = {
     "exports": {"core", "analysis"},
     "figures": {"core"},
     "demo": {"core", "gate", "readers", "panel"},
+    "dynamics": {"core", "index", "analysis"},
 }
 
 

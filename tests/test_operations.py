@@ -24,10 +24,14 @@ DOWNSTREAM_OF_PANEL = {
                      "compute_weights", "compute_scores", "compute_obstacles", "analyse_scores", "analyse_spatial",
                      "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper",
                      "plot_reproduction", "export_workbook", "export_gis", "render_report_pages",
-                     "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness", "all"), 1),
+                     "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness",
+                     "analyse_markov", "plot_markov", "analyse_convergence", "plot_convergence", "analyse_hotspots",
+                     "plot_hotspots", "analyse_gravity", "plot_gravity", "analyse_coupling", "plot_coupling",
+                     "analyse_geodetector", "all"), 1),
     "evaluate_samples": 4,  # one job per chunk
 }
-FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "all"}
+FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "plot_markov",
+           "plot_convergence", "plot_hotspots", "plot_gravity", "plot_coupling", "all"}
 PM25_NAME = "resources/demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"
 
 

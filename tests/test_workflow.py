@@ -50,7 +50,7 @@ def test_report_has_every_category_and_the_synthetic_banner(demo_run):
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
     for category in ("Index", "Obstacles", "Disparity", "Spatial", "Data quality", "Reproduction", "Tables",
-                     "Robustness"):
+                     "Robustness", "Dynamics"):
         assert category in html
     for caption_fragment in ("Fisher", "Benjamini", "obstacle degree", "ddof = 1", "Table 2", "frozen",
                              "Cronbach", "Paruolo", "bootstrap"):  # ASCII only

@@ -1,0 +1,88 @@
+"""Benchmark: the dynamics stage (issue 24) beside the rest of a clean demo run.
+
+    python bench/bench_dynamics.py                  # the demo data
+    python bench/bench_dynamics.py --configfile /tmp/national/config.yaml --repeat 1
+
+Copies the repository to a temporary folder and, ``--repeat`` times (fastest kept; this shared
+machine's speed drifts between minutes):
+1. a clean full run with the README's command (wall time);
+2. the dynamics stage alone: results/dynamics/ and its logs removed, then the stage's targets
+   rebuilt on the finished run (wall time; everything upstream is up to date).
+Prints the stage's share of a clean run (target <= 20 % on the demo, <= 2 min nationally), and the
+per-job seconds of the dynamics rules against all other rules from Snakemake's benchmark files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+IGNORE = shutil.ignore_patterns(".git", ".snakemake", "results", ".venv", "__pycache__", "*.egg-info",
+                                ".pytest_cache", ".hypothesis")
+DYNAMICS_RULES = ("analyse_markov", "plot_markov", "analyse_convergence", "plot_convergence", "analyse_hotspots",
+                  "plot_hotspots", "analyse_gravity", "plot_gravity", "analyse_coupling", "plot_coupling",
+                  "analyse_geodetector")
+TARGETS = ("results/dynamics/markov.png", "results/dynamics/markov_homogeneity.csv", "results/dynamics/convergence.png",
+           "results/dynamics/hotspots.png", "results/dynamics/gravity.png", "results/dynamics/coupling.png",
+           "results/dynamics/geodetector_factor.csv")
+
+
+def snakemake(workdir: Path, *args: str) -> float:
+    """Wall time of one Snakemake run in ``workdir`` (the README's profile, 2 cores)."""
+    start = time.perf_counter()
+    environment = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    command = [sys.executable, "-m", "snakemake", "--workflow-profile", "workflow/profiles/default", "--cores", "2"]
+    subprocess.run([*command, *args], cwd=workdir, check=True, env=environment,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def job_seconds(results: Path) -> tuple[float, float]:
+    """(seconds of the dynamics jobs, seconds of all other jobs) from results/benchmarks/*.tsv."""
+    dynamics = rest = 0.0
+    for path in (results / "benchmarks").glob("*.tsv"):
+        seconds = float(pd.read_csv(path, sep="\t")["s"].sum())
+        if path.stem in DYNAMICS_RULES:
+            dynamics += seconds
+        else:
+            rest += seconds
+    return dynamics, rest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--configfile", help="another config (e.g. the national dataset's)")
+    parser.add_argument("--repeat", type=int, default=2)
+    options = parser.parse_args()
+    extra = ["--configfile", options.configfile] if options.configfile else []
+    clean, stage, jobs = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder) / "repo"
+        shutil.copytree(ROOT, workdir, ignore=IGNORE)
+        for _ in range(options.repeat):
+            shutil.rmtree(workdir / "results", ignore_errors=True)
+            shutil.rmtree(workdir / ".snakemake", ignore_errors=True)
+            clean.append(snakemake(workdir, *extra))
+            jobs.append(job_seconds(workdir / "results"))
+            shutil.rmtree(workdir / "results" / "dynamics")
+            stage.append(snakemake(workdir, *extra, *TARGETS))
+    best_clean, best_stage = min(clean), min(stage)
+    dynamics, rest = min(jobs)
+    print(f"clean full run:          {best_clean:7.1f} s  (runs: {', '.join(f'{t:.1f}' for t in clean)})")
+    print(f"dynamics stage alone:    {best_stage:7.1f} s  (runs: {', '.join(f'{t:.1f}' for t in stage)})")
+    print(f"stage / clean run:       {best_stage / best_clean:7.1%}  (target <= 20 % on the demo)")
+    print(f"job seconds, dynamics:   {dynamics:7.1f} s of {dynamics + rest:.1f} s in all jobs "
+          f"({dynamics / (dynamics + rest):.1%})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Convergence: hand-computed β, the delta method, the two-way within estimator against explicit
+dummies, known synthetic cases recovered within their standard errors, and σ statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from libpysal.weights import lat2W
+
+from urban_resilience.dynamics import convergence as cv
+
+
+def scores_of(values: np.ndarray, first_year: int = 2000, measure: str = "total") -> pd.DataFrame:
+    """A scores table of cities × years."""
+    return pd.DataFrame([{"admin_code": f"{i:06d}", "year": first_year + t, measure: values[i, t]}
+                         for i in range(values.shape[0]) for t in range(values.shape[1])])
+
+
+def test_cross_section_beta_of_a_hand_case():
+    # ln x0 = 0, 1, 2; ln(xT/x0) = 0.2, 0.05, 0: x̄ = 1, Sxx = 2, Sxy = −0.2 → β = −0.1, α = 0.18333;
+    # residuals 1/60, −2/60, 1/60 → s² = (6/3600)/1, se = √(s²/Sxx) = 0.0288675
+    initial = np.array([0.0, 1.0, 2.0])
+    growth = np.array([0.2, 0.05, 0.0])
+    values = np.exp(np.column_stack([initial, initial + growth]))
+    codes = ["000000", "000001", "000002"]
+    x0, g, years = cv.cross_section(scores_of(values), "total", codes)
+    np.testing.assert_allclose(x0, initial, atol=1e-12)
+    np.testing.assert_allclose(g, growth, atol=1e-12)
+    assert years == 1
+    fit = cv.least_squares(np.column_stack([np.ones(3), x0]), g)
+    np.testing.assert_allclose(fit["coefficients"], [0.18333333333, -0.1], atol=1e-10)
+    assert fit["se"][1] == pytest.approx(np.sqrt(6 / 3600 / 2), rel=1e-9)
+
+
+def test_speed_and_half_life_with_delta_method_errors():
+    # β = −0.3 over T = 10 years: λ = −ln 0.7 / 10, half-life ln 2 / λ; derivatives checked numerically
+    result = cv.speed(-0.3, 0.05, 10)
+    assert result["speed"] == pytest.approx(-np.log(0.7) / 10)
+    assert result["half_life"] == pytest.approx(np.log(2) / (-np.log(0.7) / 10))
+    step = 1e-6
+    d_speed = (cv.speed(-0.3 + step, 0.05, 10)["speed"] - cv.speed(-0.3 - step, 0.05, 10)["speed"]) / (2 * step)
+    assert result["speed_se"] == pytest.approx(abs(d_speed) * 0.05, rel=1e-6)
+    d_half = (cv.speed(-0.3 + step, 0.05, 10)["half_life"] - cv.speed(-0.3 - step, 0.05, 10)["half_life"]) / (2 * step)
+    assert result["half_life_se"] == pytest.approx(abs(d_half) * 0.05, rel=1e-6)
+    for beta in (0.0, 0.1, -1.0, -1.5):  # divergence or no finite speed: not reported
+        assert np.isnan(cv.speed(beta, 0.05, 10)["speed"])
+
+
+def test_a_known_cross_section_beta_is_recovered_within_its_error():
+    rng = np.random.default_rng(5)
+    initial = rng.normal(size=400)
+    growth = 0.5 - 0.25 * initial + rng.normal(scale=0.2, size=400)
+    fit = cv.least_squares(np.column_stack([np.ones(400), initial]), growth)
+    assert abs(fit["coefficients"][1] + 0.25) < 3 * fit["se"][1]
+    assert fit["se"][1] == pytest.approx(0.2 / np.sqrt(400 * initial.var()), rel=0.1)
+
+
+def test_two_way_within_equals_explicit_dummies_and_recovers_beta():
+    rng = np.random.default_rng(9)
+    cities, years, beta = 60, 12, -0.2
+    units, periods = np.repeat(np.arange(cities), years), np.tile(np.arange(years), cities)
+    x = rng.normal(size=cities * years) + np.repeat(rng.normal(size=cities), years)  # correlated with the city effect
+    y = beta * x + np.repeat(rng.normal(size=cities), years) + np.tile(rng.normal(size=years), cities)
+    y += rng.normal(scale=0.1, size=cities * years)
+    within = cv.least_squares(cv.two_way_within(x, units, periods)[:, None], cv.two_way_within(y, units, periods))
+    design = np.column_stack([x, np.ones_like(x), cv.dummies(units), cv.dummies(periods)])
+    dummies = cv.least_squares(design, y)
+    assert within["coefficients"][0] == pytest.approx(dummies["coefficients"][0], rel=1e-10)
+    assert abs(within["coefficients"][0] - beta) < 3 * dummies["se"][0]
+
+
+def test_cluster_robust_errors_with_singleton_clusters_are_scaled_white_errors():
+    # each observation its own cluster: CR1 = HC0 · n/(n − 1) · (n − 1)/(n − k) = HC0 · n/(n − k)
+    rng = np.random.default_rng(2)
+    x = np.column_stack([np.ones(50), rng.normal(size=50)])
+    y = x @ [1.0, 2.0] + rng.normal(size=50) * (1 + np.abs(x[:, 1]))
+    fit = cv.least_squares(x, y, clusters=np.arange(50))
+    inverse = np.linalg.inv(x.T @ x)
+    hc0 = inverse @ (x.T * fit["residuals"] ** 2) @ x @ inverse
+    np.testing.assert_allclose(fit["se"], np.sqrt(np.diag(hc0) * 50 / 48), rtol=1e-10)
+
+
+def test_panel_rows_use_annual_growth_of_the_lagged_level():
+    values = np.exp(np.array([[0.0, 0.1, 0.3], [1.0, 1.05, 1.05]]))
+    panel = cv.annual_growth(scores_of(values), "total")
+    assert panel["year"].tolist() == [2001, 2002, 2001, 2002]
+    np.testing.assert_allclose(panel["lagged"], [0.0, 0.1, 1.0, 1.05], atol=1e-12)
+    np.testing.assert_allclose(panel["growth"], [0.1, 0.2, 0.05, 0.0], atol=1e-12)
+
+
+def test_spatial_models_recover_a_known_spatial_error_process():
+    # ln(xT/x0) = 0.4 − 0.3 ln x0 + u, u = (I − 0.5 W)⁻¹ ε on a 12 × 12 lattice
+    w = lat2W(12, 12)
+    w.transform = "r"
+    rng = np.random.default_rng(4)
+    n = w.n
+    initial = rng.normal(size=n)
+    noise = np.linalg.solve(np.eye(n) - 0.5 * w.full()[0], rng.normal(scale=0.1, size=n))
+    final = initial + 0.4 - 0.3 * initial + noise
+    values = np.exp(np.column_stack([initial, final]))
+    codes = [f"{i:06d}" for i in range(n)]
+    rows = {row["model"]: row for row in cv.spatial_rows(scores_of(values), "total", codes, w)}
+    assert set(rows) == {"spatial SAR", "spatial SEM", "spatial SDM"}
+    sem = rows["spatial SEM"]
+    assert abs(sem["beta"] + 0.3) < 3 * sem["beta_se"]
+    assert abs(sem["spatial_parameter"] - 0.5) < 3 * sem["spatial_parameter_se"]
+    # an error process is an SDM with θ = −ρβ: the SDM's W ln x0 coefficient has the opposite sign of β·ρ
+    sdm = rows["spatial SDM"]
+    assert abs(sdm["wx_coefficient"] - 0.5 * 0.3) < 3 * 0.1
+    assert sem["speed"] == pytest.approx(-np.log1p(sem["beta"]))
+
+
+def test_sigma_statistics_and_their_trend():
+    values = np.array([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0], [4.0, 5.0, 6.0]])
+    scores = scores_of(values)
+    logs = np.log(values)
+    sd = cv.sd_of_logs(scores, ["total"])
+    np.testing.assert_allclose(sd["total_sd_log"], logs.std(axis=0, ddof=1))
+    dispersion = pd.DataFrame({"year": [2000, 2001, 2002], "total_cv": [0.5, 0.4, 0.3]})
+    table = cv.sigma_table(dispersion, scores, ["total"])
+    assert table["cv_trend"].iloc[0] == pytest.approx(-0.1)
+    assert table["cv_trend_se"].iloc[0] == pytest.approx(0.0, abs=1e-12)
+    assert table["sd_log"].tolist() == pytest.approx(list(logs.std(axis=0, ddof=1)))
+
+
+def test_a_zero_score_stops_with_its_city_year_and_measure():
+    values = np.array([[0.2, 0.3], [0.1, 0.0]])
+    with pytest.raises(ValueError, match="total of city 000001 in 2001 is 0.0"):
+        cv.check_positive(scores_of(values), ["total"])
+
+
+def test_spatial_models_are_not_fitted_for_a_handful_of_cities():
+    w = lat2W(2, 3)
+    w.transform = "r"
+    values = np.exp(np.random.default_rng(1).normal(size=(6, 3)))
+    rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(6)], w, min_cities=10)
+    assert [row["estimator"] for row in rows] == ["not computed: 6 cities < 10"] * 3
+    assert all(np.isnan(row["beta"]) and np.isnan(row["speed"]) for row in rows)

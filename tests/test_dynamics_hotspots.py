@@ -1,0 +1,66 @@
+"""Getis–Ord Gi* hot spots: against esda, a constant field, a planted cluster, too few cities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from esda.getisord import G_Local
+from libpysal.weights import fill_diagonal, lat2W
+
+from urban_resilience.dynamics import hotspots
+
+
+def lattice(side: int):
+    w = lat2W(side, side)
+    w.transform = "r"
+    return w
+
+
+def test_gi_star_values_are_esdas():
+    w = lattice(6)
+    values = np.random.default_rng(1).lognormal(size=36)
+    ours = hotspots.gi_star(values, w, 199, 42, 0.05, 10)
+    binary = lat2W(6, 6)  # binary contiguity with the city itself weighted 1, then row-standardised
+    reference = G_Local(values, fill_diagonal(binary, 1.0), transform="R", permutations=199, star=None, seed=42,
+                        n_jobs=1)
+    # a corner cell by hand: itself and its two neighbours, each weighted 1/3, over the total
+    assert ours["gi_star"].iloc[0] == pytest.approx((values[0] + values[1] + values[6]) / 3 / values.sum())
+    np.testing.assert_allclose(ours["gi_star"], reference.Gs)
+    np.testing.assert_allclose(ours["z"], reference.Zs)
+    np.testing.assert_allclose(ours["p_sim"], reference.p_sim)
+
+
+def test_a_constant_field_has_no_hot_spots():
+    result = hotspots.gi_star(np.full(25, 0.4), lattice(5), 199, 1, 0.05, 10)
+    assert set(result["hotspot"]) == {"not computed: all values equal"}
+    assert (result["p_sim"] == 1.0).all() and not result["significant_fdr"].any()
+
+
+def test_too_few_cities_are_not_tested():
+    result = hotspots.gi_star(np.arange(1.0, 10.0), lattice(3), 199, 1, 0.05, 10)
+    assert set(result["hotspot"]) == {"not computed: 9 cities < 10"}
+
+
+def test_a_planted_cluster_is_a_hot_spot_and_the_far_corner_is_not():
+    values = np.ones((10, 10))
+    values[:3, :3] = 5.0
+    values += np.random.default_rng(0).normal(scale=0.05, size=(10, 10))
+    result = hotspots.gi_star(values.ravel(), lattice(10), 999, 3, 0.05, 10)  # p ≥ 1/1000 survives the FDR
+    assert result.loc[11, "hotspot"] == "hot spot"  # (1, 1), in the middle of the cluster
+    assert result.loc[99, "hotspot"] == "not significant"
+    assert not (result["hotspot"] == "cold spot").any() or result.loc[result["hotspot"] == "cold spot", "z"].lt(0).all()
+
+
+def test_hotspots_by_year_rows_and_streams():
+    w = lattice(4)
+    codes = [f"{i:06d}" for i in range(16)]
+    rng = np.random.default_rng(8)
+    scores = pd.DataFrame([{"admin_code": c, "year": y, "total": rng.lognormal(), "economic": rng.lognormal()}
+                           for y in (2003, 2019) for c in codes])
+    table = hotspots.hotspots_by_year(scores, w, codes, [2019, 2003], ["total", "economic"], 99, 5, 0.05, 10)
+    assert len(table) == 2 * 2 * 16
+    assert table[["year", "measure"]].drop_duplicates().values.tolist() == [
+        [2019, "total"], [2019, "economic"], [2003, "total"], [2003, "economic"]]
+    again = hotspots.hotspots_by_year(scores, w, codes, [2019, 2003], ["total", "economic"], 99, 5, 0.05, 10)
+    pd.testing.assert_frame_equal(table, again)  # same seed, same draws
