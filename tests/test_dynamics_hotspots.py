@@ -8,6 +8,7 @@ import pytest
 from esda.getisord import G_Local
 from libpysal.weights import fill_diagonal, lat2W
 
+from urban_resilience.analysis import spatial
 from urban_resilience.dynamics import hotspots
 
 
@@ -28,7 +29,14 @@ def test_gi_star_values_are_esdas():
     assert ours["gi_star"].iloc[0] == pytest.approx((values[0] + values[1] + values[6]) / 3 / values.sum())
     np.testing.assert_allclose(ours["gi_star"], reference.Gs)
     np.testing.assert_allclose(ours["z"], reference.Zs)
-    np.testing.assert_allclose(ours["p_sim"], reference.p_sim)
+    # p-values: esda's where no permuted statistic ties with the observed one; a tie (a draw of the
+    # city's own neighbours again) counts as extreme on both sides, as in the LISA (analysis.spatial)
+    simulated = G_Local(values, fill_diagonal(binary, 1.0), transform="R", permutations=199, star=None, seed=42,
+                        n_jobs=1, keep_simulations=True).rGs
+    ties = (np.abs(simulated - reference.Gs[:, None]) <= 1e-12).any(axis=1)
+    np.testing.assert_allclose(ours["p_sim"][~ties], reference.p_sim[~ties])
+    assert ties.any() and (ours["p_sim"][ties] >= reference.p_sim[ties]).all()
+    np.testing.assert_allclose(ours["p_sim"], spatial.pseudo_p_value(reference.Gs, simulated))
 
 
 def test_a_constant_field_has_no_hot_spots():
@@ -64,3 +72,13 @@ def test_hotspots_by_year_rows_and_streams():
         [2019, "total"], [2019, "economic"], [2003, "total"], [2003, "economic"]]
     again = hotspots.hotspots_by_year(scores, w, codes, [2019, 2003], ["total", "economic"], 99, 5, 0.05, 10)
     pd.testing.assert_frame_equal(table, again)  # same seed, same draws
+
+
+def test_cities_whose_draws_cannot_reach_alpha_are_not_tested():
+    """Four cities in a line: a city's neighbours are drawn from the three others, three distinct
+    draws at most, so no p-value can reach 0.05 (the LISA's rule, shared)."""
+    result = hotspots.gi_star(np.array([1.0, 2.0, 3.0, 10.0]), lat2W(1, 4), 99, 1, 0.05, 3)
+    assert result["hotspot"].iloc[0] == ("not computed: 1 neighbour drawn from 3 other cities: 3 distinct draws, "
+                                         "the smallest attainable p-value 0.333 exceeds alpha = 0.05")
+    assert result["hotspot"].str.startswith("not computed").all()
+    assert (result["p_sim"] == 1.0).all() and not result["significant_fdr"].any()

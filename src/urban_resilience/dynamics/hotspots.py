@@ -9,6 +9,8 @@ same FDR control as the LISA of the analysis stage, esda's ``fdr``); a cold spot
 
 Honest at the edges: with fewer than ``min_cities`` cities, or when every city has the same value
 (Gi* is then undefined: 0/0 after standardising), nothing is computed: p = 1 and the class says why.
+A single city is not tested when its conditional permutations cannot reach α whatever the values,
+or all tie with the observed statistic (the rules of the LISA in ``analysis.spatial``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from esda import fdr
 from esda.getisord import G_Local
 from libpysal import weights
 
+from urban_resilience.analysis import spatial
 from urban_resilience.analysis.spatial import stream_seed
 
 NOT_SIGNIFICANT = "not significant"
@@ -38,7 +41,13 @@ def binary(w):
 def gi_star(values: np.ndarray, w, permutations: int, seed: int, alpha: float, min_cities: int
             ) -> pd.DataFrame:
     """Gi* of one cross-section (``values`` in the order of ``w``): z, pseudo p-value, FDR
-    significance and class (hot spot, cold spot, not significant, or not computed: …)."""
+    significance and class (hot spot, cold spot, not significant, or not computed: …).
+
+    The inference rules are the LISA's (``analysis.spatial``): a city whose conditional draws
+    cannot reach ``alpha`` whatever the values (:func:`~urban_resilience.analysis.spatial.local_permutation_support`:
+    too few cities with neighbours, an island, too few distinct draws) or whose draws all tie
+    with the observed statistic is not computed (p = 1) and left out of the FDR correction;
+    ties count as extreme on both sides (:func:`~urban_resilience.analysis.spatial.pseudo_p_value`)."""
     n = len(values)
     reason = ""
     if n < min_cities:
@@ -52,11 +61,20 @@ def gi_star(values: np.ndarray, w, permutations: int, seed: int, alpha: float, m
         warnings.filterwarnings("ignore", message="The alternative hypothesis for conditional randomization",
                                 category=DeprecationWarning)
         local = G_Local(values, binary(w), transform="R", permutations=permutations, star=True, seed=seed, n_jobs=1,
-                        keep_simulations=False)
-    significant = local.p_sim <= fdr(local.p_sim, alpha)
+                        keep_simulations=True)
+    p_values = np.asarray(spatial.pseudo_p_value(local.Gs, local.rGs), dtype=float)
+    tied = np.asarray(spatial.all_tie(local.Gs, local.rGs), dtype=bool)
+    reasons = [r or ("every conditional permutation gives the observed statistic" if tie else None)
+               for r, tie in zip(spatial.local_permutation_support(w, min_cities, alpha), tied)]
+    tested = np.array([r is None for r in reasons])
+    significant = np.zeros(n, dtype=bool)
+    if tested.any():
+        significant[tested] = p_values[tested] <= fdr(p_values[tested], alpha)
+    p_values[~tested] = 1.0
     hotspot = np.where(significant & (local.Zs > 0), "hot spot",
-                       np.where(significant & (local.Zs < 0), "cold spot", NOT_SIGNIFICANT))
-    return pd.DataFrame({"gi_star": local.Gs, "z": local.Zs, "p_sim": local.p_sim, "significant_fdr": significant,
+                       np.where(significant & (local.Zs < 0), "cold spot", NOT_SIGNIFICANT)).astype(object)
+    hotspot[~tested] = [f"not computed: {r}" for r in np.asarray(reasons, dtype=object)[~tested]]
+    return pd.DataFrame({"gi_star": local.Gs, "z": local.Zs, "p_sim": p_values, "significant_fdr": significant,
                          "hotspot": hotspot})
 
 
