@@ -94,6 +94,24 @@ def test_the_demo_gis_layers_join_the_scores(demo_run):
     assert joined["obstacle_2019"].str.match(r"^x\d+ \S").all()
     assert len(long) == 28 * 17 and long["date"].dt.month.eq(7).all()
     assert set(wide["dataset"]) == {"demo-synthetic (SYNTHETIC)"}
+    # small enough to mail (was 29.8 MB), and the simplified cities still tile their area: no overlap,
+    # the same outline and holes as the full-resolution polygons, the same pairs of neighbours
+    import shapely
+
+    assert path.stat().st_size <= 10e6
+    assert outputs.coverage_overlap(wide) < 1e-9
+    full = gpd.read_file(demo_run / "results" / "boundaries" / "cities.gpkg").set_index("admin_code").loc[
+        wide["admin_code"]]
+    union, full_union = shapely.union_all(wide.geometry.values), shapely.union_all(full.geometry.values)
+    assert union.area == pytest.approx(full_union.area, rel=2e-3)
+    assert shapely.get_num_interior_rings(union) == shapely.get_num_interior_rings(full_union)
+
+    def neighbours(geometries) -> set[tuple[int, int]]:
+        return {(i, j) for i in range(len(geometries)) for j in range(i + 1, len(geometries))
+                if geometries[i].intersection(geometries[j]).length > 0.01}  # a shared border over ~1 km
+
+    assert neighbours(list(wide.geometry)) == neighbours(list(full.geometry))
+    assert (long.groupby("admin_code").geometry.first().loc[wide["admin_code"]].values == wide.geometry.values).all()
 
 
 def test_settings_record_and_differences():
@@ -132,3 +150,30 @@ def test_report_pages_show_the_table_and_the_dataset():
     page = outputs.markdown_page("# Data quality\n\n| cause | cells |\n|---|---|\n| blank | 3 |\n", "DQ",
                                 {"name": "demo", "synthetic": True})
     assert "<h1>Data quality</h1>" in page and "<td>blank</td>" in page and "<th>cause</th>" in page
+
+
+def test_gis_polygons_simplified_as_one_coverage_keep_their_shared_borders():
+    """Two cities sharing a zigzag border of 200 vertices (amplitude 0.0002°, below the tolerance)
+    and a third above them with a bump on its outer edge: simplified together they still tile the
+    same area, with no gap or overlap, the zigzag is gone and the bump (no detail) stays."""
+    import geopandas as gpd
+    import shapely
+    from shapely.geometry import Polygon
+
+    zigzag = [(1 + 0.0002 * (k % 2), k / 200) for k in range(201)]  # x ≈ 1, y from 0 to 1
+    west = Polygon([(0, 0), *zigzag, (0, 1)])
+    east = Polygon([(2, 0), (2, 1), *zigzag[::-1]])
+    north = Polygon([(0, 1), (1, 1), (2, 1), (2, 2), (1.0, 2.3), (0, 2)])  # edge-matched
+    frame = gpd.GeoDataFrame({"admin_code": ["W", "E", "N"]}, geometry=[west, east, north], crs="EPSG:4326")
+    simplified = outputs.simplified_coverage(frame, 0.002)
+    before = shapely.get_num_coordinates(frame.geometry.values)
+    after = shapely.get_num_coordinates(simplified.geometry.values)
+    assert after[:2].sum() < 0.2 * before[:2].sum() and after[2] == before[2] == 7  # the bump is no zigzag
+    assert outputs.coverage_overlap(simplified) == pytest.approx(0.0, abs=1e-12)
+    union = shapely.union_all(simplified.geometry.values)
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0  # no gap between the cities
+    assert union.area == pytest.approx(shapely.union_all(frame.geometry.values).area, rel=1e-3)
+    shared = simplified.geometry.iloc[0].intersection(simplified.geometry.iloc[1])
+    assert shared.length == pytest.approx(1.0, rel=1e-3)  # still one common border, now straight
+    overlapping = frame.assign(geometry=[west, east.buffer(0.01), north])
+    assert outputs.coverage_overlap(overlapping) > 1e-3

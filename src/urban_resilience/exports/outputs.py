@@ -220,11 +220,37 @@ def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[
 
 
 SCORE_FORMATS = {m: "0.0000" for m in MEASURES}
+GIS_TOLERANCE = 0.002  # degrees: about 220 m north-south, 200 m east-west at 25-35° N
+
+
+def simplified_coverage(boundaries, tolerance: float = GIS_TOLERANCE):
+    """The polygons simplified together as one coverage (GEOS coverage simplification: Visvalingam–
+    Whyatt, removing vertices whose triangle has an area below about ``tolerance``², in degrees²):
+    every border two cities share is simplified once, so neighbours still share it — no gaps, no
+    overlaps (given polygons that form a coverage, as cnmaps' do; see :func:`coverage_overlap`). At
+    0.002° (about 200 m) the 28 demo cities keep about a quarter of their vertices; sampling the
+    PM2.5 grids uses the full polygons, only the exported layer is simplified."""
+    import shapely
+
+    simplified = boundaries.copy()
+    simplified["geometry"] = shapely.coverage_simplify(boundaries.geometry.values, tolerance)
+    return simplified
+
+
+def coverage_overlap(polygons) -> float:
+    """(Σ areas − area of the union) / Σ areas: 0 for polygons that do not overlap."""
+    import shapely
+
+    areas = float(shapely.area(polygons.geometry.values).sum())
+    return (areas - float(shapely.union_all(polygons.geometry.values).area)) / areas
 
 
 def gis_layers(boundaries, scores: pd.DataFrame, tiers: pd.DataFrame, ranks: pd.DataFrame,
-               indicators: pd.DataFrame, years: list[int], dataset: dict):
-    """(wide layer, long layer) of the study-area cities in WGS84, joined on the admin code.
+               indicators: pd.DataFrame, years: list[int], dataset: dict, tolerance: float = GIS_TOLERANCE):
+    """(wide layer, long layer) of the study-area cities in WGS84, joined on the admin code, the
+    polygons simplified as one coverage at ``tolerance`` degrees (:func:`simplified_coverage`; the
+    long layer repeats each polygon once per year, so full-resolution polygons made a 30 MB file
+    for the 28 demo cities).
 
     Wide: one feature per city, for each figure year ``y`` the columns ``total_y``, the five
     dimensions ``<dimension>_y``, ``rank_y``, ``tier_y`` and ``obstacle_y`` (the largest obstacle's
@@ -243,6 +269,7 @@ def gis_layers(boundaries, scores: pd.DataFrame, tiers: pd.DataFrame, ranks: pd.
                       for c, y in zip(ranked["admin_code"], ranked["year"])],
         date=pd.to_datetime(ranked["year"].astype(str) + "-07-01"),
         dataset=dataset_label(dataset))
+    boundaries = simplified_coverage(boundaries.to_crs("EPSG:4326"), tolerance)
     shapes = boundaries[["admin_code", "geometry"]]
     long_layer = gpd.GeoDataFrame(shapes.merge(long, on="admin_code", how="inner", validate="one_to_many"),
                                   geometry="geometry", crs=boundaries.crs).to_crs("EPSG:4326")
