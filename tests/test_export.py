@@ -177,3 +177,38 @@ def test_gis_polygons_simplified_as_one_coverage_keep_their_shared_borders():
     assert shared.length == pytest.approx(1.0, rel=1e-3)  # still one common border, now straight
     overlapping = frame.assign(geometry=[west, east.buffer(0.01), north])
     assert outputs.coverage_overlap(overlapping) > 1e-3
+
+
+def test_headers_are_bilingual_and_every_data_quality_row_is_named():
+    assert outputs.header("economic_std") == "经济韧性 标准差 Economic standard deviation (ddof 1)"
+    assert outputs.header("total_cv") == "总韧性 变异系数 Total coefficient of variation"
+    assert outputs.header("bound -30%") == "等级界限 r·(1 - 30%) Tier bound -30%"
+    assert outputs.header("weight") == "权重 Weight" and outputs.header("unheard_of") == "unheard_of"
+    causes = pd.DataFrame({"admin_code": ["420500", "440100", "420500"], "year": [2011, 2005, 2012],
+                           "cause": ["junk_cell"] * 3})
+    names = pd.DataFrame({"admin_code": ["420500", "440100", "420500"], "name_cn": ["宜昌市", "广州市", "宜昌市"],
+                          "name_en": ["Yichang", "Guangzhou", "Yichang"], "year": [2011, 2011, 2012]})
+    named = outputs.with_names(causes, names)  # 广州 is a reference city, outside the study area
+    assert list(named.columns) == ["admin_code", "name_cn", "name_en", "year", "cause"]
+    assert named[["name_cn", "name_en"]].values.tolist() == [["宜昌市", "Yichang"], ["广州市", "Guangzhou"],
+                                                             ["宜昌市", "Yichang"]]
+
+
+def bilingual(text) -> bool:
+    """Chinese (CJK ideographs) and English (Latin letters) in one text."""
+    import re
+
+    return bool(re.search(r"[\u4e00-\u9fff]", str(text)) and re.search(r"[A-Za-z]", str(text)))
+
+
+def test_every_header_of_the_demo_workbook_is_bilingual(demo_run):
+    workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
+    for sheet in workbook.worksheets[1:]:  # the About sheet has no header row
+        assert bilingual(sheet.title), sheet.title
+        headers = [cell.value for cell in sheet[1]]
+        assert headers and all(bilingual(h) for h in headers), (sheet.title, [h for h in headers if not bilingual(h)])
+    quality = workbook["Data quality 数据质量"]
+    rows = list(quality.iter_rows(min_row=2, values_only=True))
+    study = [str(c) for c in yaml.safe_load((demo_run / "config.yaml").read_text(encoding="utf-8"))["study_area"]]
+    assert rows and all(row[1] and row[2] for row in rows)  # 城市 and City on every row
+    assert any(row[0] not in study for row in rows)  # the demo imputes cells of reference cities too

@@ -44,7 +44,39 @@ HEADERS = {  # column -> bilingual header
     "share_high": "高韧性占比 Share high",
     "output": "输出 Output", "input": "输入 Input", "S1": "一阶指数 S1", "S1_conf": "S1 置信半宽 ±",
     "ST": "总效应指数 ST", "ST_conf": "ST 置信半宽 ±", "variance": "方差 Variance",
+    # growth, primacy
+    "level": "层级 Level", "unit": "单元 Unit", "measure": "测度 Measure", "first_year": "起始年 First year",
+    "last_year": "末年 Last year", "first": "起始值 First value", "last": "末值 Last value",
+    "growth_rate": "年均增长率 Average annual growth", "capital": "省会 Capital",
+    "capital_total": "省会总韧性 Capital's total", "second_city": "第二城市 Second city",
+    "second_total": "第二城市总韧性 Second city's total", "primacy": "首位度 Primacy",
+    # data quality (imputation causes)
+    "cause": "原因 Cause", "field": "原始字段 Raw field", "field_year": "字段年份 Field's year", "file": "文件 File",
+    "sheet": "工作表 Sheet", "cell": "单元格 Cell", "note": "说明 Note", "in_study_area": "研究区 In study area",
+    # comparison with the paper
+    "quantity": "量 Quantity", "group": "组 Group", "published": "论文值 Published", "this_run": "本次运行 This run",
+    "difference": "差值 Difference", "relative_difference": "相对差 Relative difference",
+    "location": "论文出处 Where in the paper", "description": "说明 Description", "status": "状态 Status",
+    "reason": "理由 Reason", "comparable": "可比 Comparable",
 }
+STATISTICS = {"mean": ("均值", "mean"), "std": ("标准差", "standard deviation (ddof 1)"),
+              "cv": ("变异系数", "coefficient of variation")}
+
+
+def header(column: str) -> str:
+    """The bilingual header of a column: :data:`HEADERS`, ``<measure>_<statistic>`` composed from the
+    measure's and the statistic's names (``economic_std`` → 经济韧性 标准差 Economic standard deviation),
+    ``bound ±d%`` as the tier bound r·(1 + d); any other column keeps its name (the workbook test
+    fails on it: add it to :data:`HEADERS`)."""
+    if column in HEADERS:
+        return HEADERS[column]
+    measure, _, statistic = column.rpartition("_")
+    if measure in MEASURES and statistic in STATISTICS:
+        measure_cn, measure_en = HEADERS[measure].split(" ", 1)
+        return f"{measure_cn} {STATISTICS[statistic][0]} {measure_en} {STATISTICS[statistic][1]}"
+    if column.startswith("bound "):
+        return f"等级界限 r·(1 {column[6]} {column[7:]}) Tier bound {column[6:]}"
+    return column
 TIER_NAMES = {"low": "低韧性 Low (≤ −30 %)", "lower-middle": "中低韧性 Lower-middle (−30 %, −10 %)",
               "middle": "中韧性 Middle [−10 %, +10 %)", "upper-middle": "中高韧性 Upper-middle [+10 %, +30 %)",
               "high": "高韧性 High (≥ +30 %)"}
@@ -86,10 +118,22 @@ def top_obstacles(ranks: pd.DataFrame, indicators: pd.DataFrame, study_area: lis
     return chosen[["admin_code", "year", "rank", "indicator", "indicator_cn", "indicator_en", "dimension", "obstacle"]]
 
 
+def with_names(frame: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the cities' ``name_cn`` and ``name_en`` (from ``names``: admin_code, name_cn,
+    name_en) right after its ``admin_code``: every row named, reference cities outside the study
+    area included."""
+    table = names[["admin_code", "name_cn", "name_en"]].drop_duplicates("admin_code")
+    named = frame.drop(columns=["name_cn", "name_en"], errors="ignore").merge(
+        table, on="admin_code", how="left", validate="many_to_one")
+    at = list(frame.columns).index("admin_code") + 1
+    order = [*frame.columns[:at], "name_cn", "name_en", *[c for c in frame.columns[at:] if c not in table]]
+    return named[order]
+
+
 def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: dict[str, str]) -> None:
     """One sheet: bilingual bold header row, frozen; number formats by column; sensible widths."""
     sheet = workbook.create_sheet(title)
-    sheet.append([HEADERS.get(column, column) for column in frame.columns])
+    sheet.append([header(column) for column in frame.columns])
     for cell in sheet[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -101,7 +145,7 @@ def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: d
         if number_format:
             for cell in sheet[letter][1:]:
                 cell.number_format = number_format
-        width = max([len(str(HEADERS.get(column, column))) // 2 + 2]
+        width = max([len(header(column)) // 2 + 2]
                     + [len(str(v)) for v in frame[column].head(200)])
         sheet.column_dimensions[letter].width = min(max(width, 8), 60)
     sheet.freeze_panes = "A2"
