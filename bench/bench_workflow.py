@@ -44,7 +44,9 @@ from pathlib import Path
 
 for path in snakemake.output:  # noqa: F821
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).touch()
+    # a JSON output holds an empty object: the Snakefile reads results/tables/run_settings.json at
+    # start, and an empty file made every run after the floor's first one stop with a JSONDecodeError
+    Path(path).write_text("{{}}" if path.endswith(".json") else "", encoding="utf-8")
 for path in snakemake.log:  # noqa: F821
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).touch()
