@@ -112,3 +112,14 @@ def test_tier_confusion_and_rank_correlation():
     comparison = pd.DataFrame({"quantity": "indicator_weight", "published": [0.1, 0.2, 0.3, 0.4],
                                "this_run": [0.15, 0.1, 0.5, 0.6]})
     assert reproduction.weight_rank_correlation(comparison) == pytest.approx(0.8)
+
+
+def test_weight_rank_correlation_is_spearmans_with_ties():
+    from scipy.stats import spearmanr
+
+    published = [0.01, 0.02, 0.02, 0.05, 0.03, 0.03, 0.03, 0.10]
+    this_run = [0.02, 0.01, 0.04, 0.04, 0.03, 0.06, 0.00, 0.20]
+    comparison = pd.DataFrame({"quantity": ["indicator_weight"] * 8 + ["dimension_weight"],
+                               "published": published + [0.5], "this_run": this_run + [0.1]})
+    assert reproduction.weight_rank_correlation(comparison) == pytest.approx(spearmanr(published, this_run).statistic,
+                                                                             abs=1e-12)
