@@ -193,7 +193,11 @@ def normalise(path: Path) -> None:
     os.replace(temporary, path)
 
 
-PAGE_STYLE = ("body{font-family:sans-serif;font-size:13px;margin:12px}table{border-collapse:collapse}"
+# Chinese text needs a CJK font on the reader's machine (Windows, macOS and most desktop Linux have one;
+# a bare Debian/Ubuntu: apt install fonts-noto-cjk): the first installed of these is used
+PAGE_FONTS = ('"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","Hiragino Sans GB",'
+              '"WenQuanYi Micro Hei",sans-serif')
+PAGE_STYLE = ("body{font-family:" + PAGE_FONTS + ";font-size:13px;margin:12px}table{border-collapse:collapse}"
               "th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eef2f6}"
               "td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;"
               "padding:6px 0}.synthetic{color:#b03a2e;font-weight:bold}")
