@@ -18,9 +18,6 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from urban_resilience.analysis.trends import yearly_ranks
 from urban_resilience.core.tables import dataset_label
@@ -80,9 +77,8 @@ def header(column: str) -> str:
 TIER_NAMES = {"low": "低韧性 Low (≤ −30 %)", "lower-middle": "中低韧性 Lower-middle (−30 %, −10 %)",
               "middle": "中韧性 Middle [−10 %, +10 %)", "upper-middle": "中高韧性 Upper-middle [+10 %, +30 %)",
               "high": "高韧性 High (≥ +30 %)"}
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WARNING = Font(bold=True, color="B2182B", size=13)
+HEADER_FILL = "DDEBF7"  # openpyxl is imported by the functions that write the workbook: the GIS and report
+WARNING = {"bold": True, "color": "B2182B", "size": 13}  # jobs import this module without needing it
 FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
@@ -130,12 +126,15 @@ def with_names(frame: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     return named[order]
 
 
-def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: dict[str, str]) -> None:
+def write_sheet(workbook, title: str, frame: pd.DataFrame, decimals: dict[str, str]) -> None:
     """One sheet: bilingual bold header row, frozen; number formats by column; sensible widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     sheet.append([header(column) for column in frame.columns])
     for cell in sheet[1]:
-        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in frame.itertuples(index=False):
         sheet.append([None if isinstance(v, float) and v != v else v for v in row])
@@ -151,15 +150,17 @@ def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: d
     sheet.freeze_panes = "A2"
 
 
-def about_sheet(workbook: Workbook, dataset: dict, settings: dict[str, str], sheets: list[str]) -> None:
+def about_sheet(workbook, dataset: dict, settings: dict[str, str], sheets: list[str]) -> None:
     """The first sheet: what the workbook holds, from which data and settings."""
+    from openpyxl.styles import Font
+
     sheet = workbook.active
     sheet.title = "About 说明"
     row = 1
     if dataset.get("synthetic", False):
         sheet.cell(row=1, column=1, value="SYNTHETIC DATA — 合成演示数据，非真实统计。These numbers were computed from "
                    "the demo dataset made by the project's generator; they are not statistics of any real city.")
-        sheet.cell(row=1, column=1).font = WARNING
+        sheet.cell(row=1, column=1).font = Font(**WARNING)
         row = 3
     lines = [("Dataset 数据集", dataset_label(dataset)),
              ("Method 方法", "Time-extended entropy index of urban resilience (Li, Ma & Song): 31 indicators, five "
@@ -168,7 +169,7 @@ def about_sheet(workbook: Workbook, dataset: dict, settings: dict[str, str], she
              ("Sheets 工作表", ", ".join(sheets)),
              ("Full precision 完整精度", "the CSV files under results/ (UTF-8, 12 significant digits)")]
     for key, value in lines:
-        sheet.cell(row=row, column=1, value=key).font = BOLD
+        sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=str(value))
         row += 1
     sheet.column_dimensions["A"].width = 28
@@ -251,6 +252,8 @@ def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[
     """The workbook at ``path``: the About sheet, then one sheet per entry of ``sheets``
     (title -> (table, number formats by column))."""
     path = Path(path)
+    from openpyxl import Workbook
+
     workbook = Workbook()
     about_sheet(workbook, dataset, settings, list(sheets))
     for title, (frame, formats) in sheets.items():
