@@ -145,6 +145,7 @@ def test_report_pages_show_the_table_and_the_dataset():
     assert "<h3>Scores</h3>" in html and 'class="synthetic">demo (SYNTHETIC): synthetic demo data' in html
     assert "<td>0.2703</td>" in html and "<td>武汉市</td>" in html and "<td>2019</td>" in html
     assert ">dataset<" not in html and "nan" not in html  # the label is stated once; a gap stays empty
+    assert 'font-family:"Noto Sans CJK SC",' in html and "sans-serif;" in html  # a CJK font first, if installed
     real = outputs.table_page(frame.drop(columns="dataset"), "Scores", {"name": "hubei", "synthetic": False})
     assert "<p>Dataset: hubei</p>" in real and "SYNTHETIC" not in real and "synthetic demo data" not in real
     page = outputs.markdown_page("# Data quality\n\n| cause | cells |\n|---|---|\n| blank | 3 |\n", "DQ",
