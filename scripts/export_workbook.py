@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience.core import tables, vocabulary
-from urban_resilience.core.io import read_scores, read_table
+from urban_resilience.core.io import read_table
 from urban_resilience.core.logs import logged
 from urban_resilience.exports import outputs
 
@@ -16,7 +16,9 @@ with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     study_area = list(params.study_area)
     columns = ["admin_code", "name_cn", "name_en", "province_en", "year", *vocabulary.MEASURES]
-    scores = outputs.ranked_scores(read_scores(inp.scores, None, study_area)[columns])
+    every_city = read_table(inp.scores)  # the study area and the reference cities pooled with it
+    study = every_city[every_city["admin_code"].isin(study_area)].reset_index(drop=True)
+    scores = outputs.ranked_scores(study[columns])
     weights = read_table(inp.weights)[["code", "dimension", "name_cn", "name_en", "direction", "weight",
                                        "dimension_weight", "paper_weight"]]
     weights = weights.rename(columns={"name_cn": "indicator_cn", "name_en": "indicator_en"})
@@ -37,7 +39,8 @@ with logged(snakemake.log[0]) as log:
                                                                       "second_total": "0.0000", "primacy": "0.0000"}),
         "Dispersion 离散": (read_table(inp.dispersion).drop(columns=drop), {}),
         "Obstacles 障碍因子": (obstacles, {"obstacle": "0.00"}),
-        "Data quality 数据质量": (read_table(inp.causes, keep_default_na=False).drop(columns=drop), {}),
+        "Data quality 数据质量": (outputs.with_names(read_table(inp.causes, keep_default_na=False).drop(columns=drop),
+                                                   every_city), {}),
         "Paper 论文对照": (read_table(inp.comparison, dtype={"group": str}).drop(columns=drop),
                           {"published": "0.0000", "this_run": "0.0000", "difference": "0.0000",
                            "relative_difference": "0.0%"}),

@@ -23,7 +23,9 @@ with logged(snakemake.log[0]) as log:
     causes = quality.imputation_causes(imputed, read_panel(inp.raw), trees,
                                        cleaning.assign(year=pd.to_numeric(cleaning["year"], errors="coerce")))
     cities = tables.read_cities(inp.cities)
-    names = dict(zip(cities["admin_code"], cities["name_cn"]))
+    # 上饶市 (361100 Shangrao): readable without Chinese, and the code the tables use
+    names = {code: f"{cn} ({code} {en})" for code, cn, en in zip(cities["admin_code"], cities["name_cn"],
+                                                                   cities["name_en"])}
     by_indicator = read_table(inp.by_indicator)
     write_user_table(cleaning, out.log, params.dataset)
     write_user_table(causes, out.causes, params.dataset)

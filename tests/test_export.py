@@ -94,6 +94,24 @@ def test_the_demo_gis_layers_join_the_scores(demo_run):
     assert joined["obstacle_2019"].str.match(r"^x\d+ \S").all()
     assert len(long) == 28 * 17 and long["date"].dt.month.eq(7).all()
     assert set(wide["dataset"]) == {"demo-synthetic (SYNTHETIC)"}
+    # small enough to mail (was 29.8 MB), and the simplified cities still tile their area: no overlap,
+    # the same outline and holes as the full-resolution polygons, the same pairs of neighbours
+    import shapely
+
+    assert path.stat().st_size <= 10e6
+    assert outputs.coverage_overlap(wide) < 1e-9
+    full = gpd.read_file(demo_run / "results" / "boundaries" / "cities.gpkg").set_index("admin_code").loc[
+        wide["admin_code"]]
+    union, full_union = shapely.union_all(wide.geometry.values), shapely.union_all(full.geometry.values)
+    assert union.area == pytest.approx(full_union.area, rel=2e-3)
+    assert shapely.get_num_interior_rings(union) == shapely.get_num_interior_rings(full_union)
+
+    def neighbours(geometries) -> set[tuple[int, int]]:
+        return {(i, j) for i in range(len(geometries)) for j in range(i + 1, len(geometries))
+                if geometries[i].intersection(geometries[j]).length > 0.01}  # a shared border over ~1 km
+
+    assert neighbours(list(wide.geometry)) == neighbours(list(full.geometry))
+    assert (long.groupby("admin_code").geometry.first().loc[wide["admin_code"]].values == wide.geometry.values).all()
 
 
 def test_settings_record_and_differences():
@@ -127,8 +145,71 @@ def test_report_pages_show_the_table_and_the_dataset():
     assert "<h3>Scores</h3>" in html and 'class="synthetic">demo (SYNTHETIC): synthetic demo data' in html
     assert "<td>0.2703</td>" in html and "<td>武汉市</td>" in html and "<td>2019</td>" in html
     assert ">dataset<" not in html and "nan" not in html  # the label is stated once; a gap stays empty
+    assert 'font-family:"Noto Sans CJK SC",' in html and "sans-serif;" in html  # a CJK font first, if installed
     real = outputs.table_page(frame.drop(columns="dataset"), "Scores", {"name": "hubei", "synthetic": False})
     assert "<p>Dataset: hubei</p>" in real and "SYNTHETIC" not in real and "synthetic demo data" not in real
     page = outputs.markdown_page("# Data quality\n\n| cause | cells |\n|---|---|\n| blank | 3 |\n", "DQ",
                                 {"name": "demo", "synthetic": True})
     assert "<h1>Data quality</h1>" in page and "<td>blank</td>" in page and "<th>cause</th>" in page
+
+
+def test_gis_polygons_simplified_as_one_coverage_keep_their_shared_borders():
+    """Two cities sharing a zigzag border of 200 vertices (amplitude 0.0002°, below the tolerance)
+    and a third above them with a bump on its outer edge: simplified together they still tile the
+    same area, with no gap or overlap, the zigzag is gone and the bump (no detail) stays."""
+    import geopandas as gpd
+    import shapely
+    from shapely.geometry import Polygon
+
+    zigzag = [(1 + 0.0002 * (k % 2), k / 200) for k in range(201)]  # x ≈ 1, y from 0 to 1
+    west = Polygon([(0, 0), *zigzag, (0, 1)])
+    east = Polygon([(2, 0), (2, 1), *zigzag[::-1]])
+    north = Polygon([(0, 1), (1, 1), (2, 1), (2, 2), (1.0, 2.3), (0, 2)])  # edge-matched
+    frame = gpd.GeoDataFrame({"admin_code": ["W", "E", "N"]}, geometry=[west, east, north], crs="EPSG:4326")
+    simplified = outputs.simplified_coverage(frame, 0.002)
+    before = shapely.get_num_coordinates(frame.geometry.values)
+    after = shapely.get_num_coordinates(simplified.geometry.values)
+    assert after[:2].sum() < 0.2 * before[:2].sum() and after[2] == before[2] == 7  # the bump is no zigzag
+    assert outputs.coverage_overlap(simplified) == pytest.approx(0.0, abs=1e-12)
+    union = shapely.union_all(simplified.geometry.values)
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0  # no gap between the cities
+    assert union.area == pytest.approx(shapely.union_all(frame.geometry.values).area, rel=1e-3)
+    shared = simplified.geometry.iloc[0].intersection(simplified.geometry.iloc[1])
+    assert shared.length == pytest.approx(1.0, rel=1e-3)  # still one common border, now straight
+    overlapping = frame.assign(geometry=[west, east.buffer(0.01), north])
+    assert outputs.coverage_overlap(overlapping) > 1e-3
+
+
+def test_headers_are_bilingual_and_every_data_quality_row_is_named():
+    assert outputs.header("economic_std") == "经济韧性 标准差 Economic standard deviation (ddof 1)"
+    assert outputs.header("total_cv") == "总韧性 变异系数 Total coefficient of variation"
+    assert outputs.header("bound -30%") == "等级界限 r·(1 - 30%) Tier bound -30%"
+    assert outputs.header("weight") == "权重 Weight" and outputs.header("unheard_of") == "unheard_of"
+    causes = pd.DataFrame({"admin_code": ["420500", "440100", "420500"], "year": [2011, 2005, 2012],
+                           "cause": ["junk_cell"] * 3})
+    names = pd.DataFrame({"admin_code": ["420500", "440100", "420500"], "name_cn": ["宜昌市", "广州市", "宜昌市"],
+                          "name_en": ["Yichang", "Guangzhou", "Yichang"], "year": [2011, 2011, 2012]})
+    named = outputs.with_names(causes, names)  # 广州 is a reference city, outside the study area
+    assert list(named.columns) == ["admin_code", "name_cn", "name_en", "year", "cause"]
+    assert named[["name_cn", "name_en"]].values.tolist() == [["宜昌市", "Yichang"], ["广州市", "Guangzhou"],
+                                                             ["宜昌市", "Yichang"]]
+
+
+def bilingual(text) -> bool:
+    """Chinese (CJK ideographs) and English (Latin letters) in one text."""
+    import re
+
+    return bool(re.search(r"[\u4e00-\u9fff]", str(text)) and re.search(r"[A-Za-z]", str(text)))
+
+
+def test_every_header_of_the_demo_workbook_is_bilingual(demo_run):
+    workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
+    for sheet in workbook.worksheets[1:]:  # the About sheet has no header row
+        assert bilingual(sheet.title), sheet.title
+        headers = [cell.value for cell in sheet[1]]
+        assert headers and all(bilingual(h) for h in headers), (sheet.title, [h for h in headers if not bilingual(h)])
+    quality = workbook["Data quality 数据质量"]
+    rows = list(quality.iter_rows(min_row=2, values_only=True))
+    study = [str(c) for c in yaml.safe_load((demo_run / "config.yaml").read_text(encoding="utf-8"))["study_area"]]
+    assert rows and all(row[1] and row[2] for row in rows)  # 城市 and City on every row
+    assert any(row[0] not in study for row in rows)  # the demo imputes cells of reference cities too

@@ -3,6 +3,7 @@
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.collections import LineCollection
 from shapely.geometry import box
 
@@ -72,3 +73,64 @@ def test_titles_name_the_study_area_only_when_configured():
     boundaries, scores = hand_case()
     fig = plots.choropleths(boundaries, scores, [2003], 2, {}, "en", False, region="Test region")
     assert fig._suptitle.get_text() == "Spatial pattern of urban resilience — Test region"
+
+
+def ring_case():
+    """Eight unit squares around an empty centre (like 仙桃, 潜江 and 天门 inside Hubei's prefectures),
+    one more square far off, and a sliver of 0.001° between two squares of the ring, open to the outside."""
+    squares = [box(x, y, x + 1, y + 1) for x in range(3) for y in range(3) if (x, y) != (1, 1)]
+    squares[0] = box(0, 0, 0.999, 1)  # a sliver 0.001° wide between it and its east neighbour
+    squares.append(box(10, 10, 11, 11))
+    codes = [f"C{k}" for k in range(len(squares))]
+    return gpd.GeoDataFrame({"admin_code": codes, "name_cn": codes, "name_en": codes, "province_cn": "P"},
+                            geometry=squares, crs="EPSG:4326")
+
+
+def test_enclosed_gaps_are_the_holes_of_the_study_area_and_maps_mark_them():
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    boundaries = ring_case()
+    gaps = plots.enclosed_gaps(boundaries)
+    assert len(gaps) == 1 and gaps.iloc[0].equals(box(1, 1, 2, 2))  # the centre; the sliver is left out
+    assert len(plots.enclosed_gaps(boundaries, min_area=0.0001)) == 1  # the sliver opens to the outside
+    tiers = pd.DataFrame({"admin_code": boundaries["admin_code"], "tier": "middle"})
+    fig = plots.category_map(boundaries, tiers, "tier", plots.TIER_COLOURS, "t", "en", False)
+    ax = fig.axes[0]
+    assert legend_labels(ax)[-1] == "not in the study area (e.g. county-level cities under the province)"
+    hatched = [c for c in ax.collections if c.get_hatch() == plots.OUTSIDE_STYLE["hatch"]]
+    assert len(hatched) == 1 and len(hatched[0].get_paths()) == 1
+    bars = [artist for artist in ax.artists if isinstance(artist, ScaleBar)]
+    assert len(bars) == 1
+    low, high = ax.get_ylim()  # metres per degree of longitude at the map's central latitude
+    assert bars[0].dx == pytest.approx(111_320 * np.cos(np.radians((low + high) / 2)))
+    assert [text.get_text() for text in ax.texts if text.get_text() == "N"] == ["N"]
+    # no hole, no legend entry
+    whole = plots.category_map(hand_case()[0], tiers.assign(admin_code=list("ABCD") * 2 + ["A"]), "tier",
+                               plots.TIER_COLOURS, "t", "en", False)
+    assert "not in" not in " ".join(legend_labels(whole.axes[0]))
+
+
+def test_choropleths_mark_gaps_and_carry_one_scale_bar():
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    boundaries = ring_case()
+    scores = pd.DataFrame([{"admin_code": code, "year": 2019, **{m: k / 10 for m in MEASURES}}
+                           for k, code in enumerate(boundaries["admin_code"])])
+    fig = plots.choropleths(boundaries, scores, [2019], 3, {}, "zh", False)
+    bars = [a for ax in fig.axes for a in ax.artists if isinstance(a, ScaleBar)]
+    assert len(bars) == 1 and bars[0].axes is np.array(fig.axes).reshape(len(MEASURES), 1)[-1, 0]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["非研究区（如省直管县级市）"]
+    assert all(any(c.get_hatch() == "////" for c in ax.collections) for ax in fig.axes)
+
+
+def test_city_totals_have_axis_labels_and_obstacles_keep_rows_readable():
+    boundaries, scores = hand_case()
+    cities = pd.DataFrame(boundaries.drop(columns="geometry")).assign(province_en=["Pe", "Pe", "Qe", "Qe"])
+    fig = plots.city_small_multiples(scores, cities, "en", False)
+    assert fig.get_supylabel() == "Total" and fig.get_supxlabel() == "Year"
+    long_names = {"x1": "Industrial wastewater per 10 000 yuan of industrial value added", "x2": "GDP"}
+    degrees = pd.DataFrame({"admin_code": ["A"], "year": 2019, "x1": [60.0], "x2": [40.0]})
+    fig = plots.obstacle_heatmap(degrees, cities, 2019, "en", False, long_names)
+    fig.canvas.draw()
+    height = fig.axes[0].get_window_extent().height / fig.dpi  # inches of cells for one city
+    assert height >= 0.9

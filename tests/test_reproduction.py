@@ -277,3 +277,14 @@ def test_the_demo_run_compares_every_row_as_before(demo_run):
         (comparison["this_run"] - comparison["published"]).to_numpy(), abs=1e-11)
     confusion = pd.read_csv(demo_run / "results" / "reproduction" / "tier_confusion.csv", keep_default_na=False)
     assert confusion["comparable"].all() and confusion["cities"].sum() == 28
+
+
+def test_weight_rank_correlation_is_spearmans_with_ties():
+    from scipy.stats import spearmanr
+
+    published = [0.01, 0.02, 0.02, 0.05, 0.03, 0.03, 0.03, 0.10]
+    this_run = [0.02, 0.01, 0.04, 0.04, 0.03, 0.06, 0.00, 0.20]
+    comparison = pd.DataFrame({"quantity": ["indicator_weight"] * 8 + ["dimension_weight"],
+                               "published": published + [0.5], "this_run": this_run + [0.1], "comparable": True})
+    assert reproduction.weight_rank_correlation(comparison) == pytest.approx(spearmanr(published, this_run).statistic,
+                                                                             abs=1e-12)

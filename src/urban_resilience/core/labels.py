@@ -34,6 +34,7 @@ LABELS = {
         "input_left_out": "剔除一个指标",
         "fig_correlations": "标准化指标的相关系数（按维度分块）", "weight": "名义权重",
         "importance_share": "一阶重要性占比（η²/Ση²）", "fig_importance": "指标对总韧性的实际影响与名义权重",
+        "outside_study_area": "非研究区（如省直管县级市）", "indicator": "指标",
     },
     "en": {
         "economic": "Economic", "ecological": "Ecological", "social": "Social", "infrastructure": "Infrastructure",
@@ -71,6 +72,8 @@ LABELS = {
         "fig_correlations": "Correlations of the standardised indicators (dimension blocks)",
         "weight": "Nominal weight", "importance_share": "First-order importance share (η²/Ση²)",
         "fig_importance": "Influence of each indicator on the total against its weight",
+        "outside_study_area": "not in the study area (e.g. county-level cities under the province)",
+        "indicator": "Indicator",
     },
 }
 

@@ -18,9 +18,6 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from urban_resilience.analysis.trends import yearly_ranks
 from urban_resilience.core.tables import dataset_label
@@ -44,14 +41,44 @@ HEADERS = {  # column -> bilingual header
     "share_high": "高韧性占比 Share high",
     "output": "输出 Output", "input": "输入 Input", "S1": "一阶指数 S1", "S1_conf": "S1 置信半宽 ±",
     "ST": "总效应指数 ST", "ST_conf": "ST 置信半宽 ±", "variance": "方差 Variance",
-    "comparable": "可与论文对比 Comparable with the paper", "reason": "不可比原因 Why not comparable",
+    # growth, primacy
+    "level": "层级 Level", "unit": "单元 Unit", "measure": "测度 Measure", "first_year": "起始年 First year",
+    "last_year": "末年 Last year", "first": "起始值 First value", "last": "末值 Last value",
+    "growth_rate": "年均增长率 Average annual growth", "capital": "省会 Capital",
+    "capital_total": "省会总韧性 Capital's total", "second_city": "第二城市 Second city",
+    "second_total": "第二城市总韧性 Second city's total", "primacy": "首位度 Primacy",
+    # data quality (imputation causes)
+    "cause": "原因 Cause", "field": "原始字段 Raw field", "field_year": "字段年份 Field's year", "file": "文件 File",
+    "sheet": "工作表 Sheet", "cell": "单元格 Cell", "note": "说明 Note", "in_study_area": "研究区 In study area",
+    # comparison with the paper
+    "quantity": "量 Quantity", "group": "组 Group", "published": "论文值 Published", "this_run": "本次运行 This run",
+    "difference": "差值 Difference", "relative_difference": "相对差 Relative difference",
+    "location": "论文出处 Where in the paper", "description": "说明 Description", "status": "状态 Status",
+    "reason": "不可比原因 Why not comparable", "comparable": "可与论文对比 Comparable with the paper",
 }
+STATISTICS = {"mean": ("均值", "mean"), "std": ("标准差", "standard deviation (ddof 1)"),
+              "cv": ("变异系数", "coefficient of variation")}
+
+
+def header(column: str) -> str:
+    """The bilingual header of a column: :data:`HEADERS`, ``<measure>_<statistic>`` composed from the
+    measure's and the statistic's names (``economic_std`` → 经济韧性 标准差 Economic standard deviation),
+    ``bound ±d%`` as the tier bound r·(1 + d); any other column keeps its name (the workbook test
+    fails on it: add it to :data:`HEADERS`)."""
+    if column in HEADERS:
+        return HEADERS[column]
+    measure, _, statistic = column.rpartition("_")
+    if measure in MEASURES and statistic in STATISTICS:
+        measure_cn, measure_en = HEADERS[measure].split(" ", 1)
+        return f"{measure_cn} {STATISTICS[statistic][0]} {measure_en} {STATISTICS[statistic][1]}"
+    if column.startswith("bound "):
+        return f"等级界限 r·(1 {column[6]} {column[7:]}) Tier bound {column[6:]}"
+    return column
 TIER_NAMES = {"low": "低韧性 Low (≤ −30 %)", "lower-middle": "中低韧性 Lower-middle (−30 %, −10 %)",
               "middle": "中韧性 Middle [−10 %, +10 %)", "upper-middle": "中高韧性 Upper-middle [+10 %, +30 %)",
               "high": "高韧性 High (≥ +30 %)"}
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WARNING = Font(bold=True, color="B2182B", size=13)
+HEADER_FILL = "DDEBF7"  # openpyxl is imported by the functions that write the workbook: the GIS and report
+WARNING = {"bold": True, "color": "B2182B", "size": 13}  # jobs import this module without needing it
 FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
@@ -87,12 +114,27 @@ def top_obstacles(ranks: pd.DataFrame, indicators: pd.DataFrame, study_area: lis
     return chosen[["admin_code", "year", "rank", "indicator", "indicator_cn", "indicator_en", "dimension", "obstacle"]]
 
 
-def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: dict[str, str]) -> None:
+def with_names(frame: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the cities' ``name_cn`` and ``name_en`` (from ``names``: admin_code, name_cn,
+    name_en) right after its ``admin_code``: every row named, reference cities outside the study
+    area included."""
+    table = names[["admin_code", "name_cn", "name_en"]].drop_duplicates("admin_code")
+    named = frame.drop(columns=["name_cn", "name_en"], errors="ignore").merge(
+        table, on="admin_code", how="left", validate="many_to_one")
+    at = list(frame.columns).index("admin_code") + 1
+    order = [*frame.columns[:at], "name_cn", "name_en", *[c for c in frame.columns[at:] if c not in table]]
+    return named[order]
+
+
+def write_sheet(workbook, title: str, frame: pd.DataFrame, decimals: dict[str, str]) -> None:
     """One sheet: bilingual bold header row, frozen; number formats by column; sensible widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
-    sheet.append([HEADERS.get(column, column) for column in frame.columns])
+    sheet.append([header(column) for column in frame.columns])
     for cell in sheet[1]:
-        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in frame.itertuples(index=False):
         sheet.append([None if isinstance(v, float) and v != v else v for v in row])
@@ -102,21 +144,23 @@ def write_sheet(workbook: Workbook, title: str, frame: pd.DataFrame, decimals: d
         if number_format:
             for cell in sheet[letter][1:]:
                 cell.number_format = number_format
-        width = max([len(str(HEADERS.get(column, column))) // 2 + 2]
+        width = max([len(header(column)) // 2 + 2]
                     + [len(str(v)) for v in frame[column].head(200)])
         sheet.column_dimensions[letter].width = min(max(width, 8), 60)
     sheet.freeze_panes = "A2"
 
 
-def about_sheet(workbook: Workbook, dataset: dict, settings: dict[str, str], sheets: list[str]) -> None:
+def about_sheet(workbook, dataset: dict, settings: dict[str, str], sheets: list[str]) -> None:
     """The first sheet: what the workbook holds, from which data and settings."""
+    from openpyxl.styles import Font
+
     sheet = workbook.active
     sheet.title = "About 说明"
     row = 1
     if dataset.get("synthetic", False):
         sheet.cell(row=1, column=1, value="SYNTHETIC DATA — 合成演示数据，非真实统计。These numbers were computed from "
                    "the demo dataset made by the project's generator; they are not statistics of any real city.")
-        sheet.cell(row=1, column=1).font = WARNING
+        sheet.cell(row=1, column=1).font = Font(**WARNING)
         row = 3
     lines = [("Dataset 数据集", dataset_label(dataset)),
              ("Method 方法", "Time-extended entropy index of urban resilience (Li, Ma & Song): 31 indicators, five "
@@ -125,7 +169,7 @@ def about_sheet(workbook: Workbook, dataset: dict, settings: dict[str, str], she
              ("Sheets 工作表", ", ".join(sheets)),
              ("Full precision 完整精度", "the CSV files under results/ (UTF-8, 12 significant digits)")]
     for key, value in lines:
-        sheet.cell(row=row, column=1, value=key).font = BOLD
+        sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=str(value))
         row += 1
     sheet.column_dimensions["A"].width = 28
@@ -150,7 +194,11 @@ def normalise(path: Path) -> None:
     os.replace(temporary, path)
 
 
-PAGE_STYLE = ("body{font-family:sans-serif;font-size:13px;margin:12px}table{border-collapse:collapse}"
+# Chinese text needs a CJK font on the reader's machine (Windows, macOS and most desktop Linux have one;
+# a bare Debian/Ubuntu: apt install fonts-noto-cjk): the first installed of these is used
+PAGE_FONTS = ('"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","Hiragino Sans GB",'
+              '"WenQuanYi Micro Hei",sans-serif')
+PAGE_STYLE = ("body{font-family:" + PAGE_FONTS + ";font-size:13px;margin:12px}table{border-collapse:collapse}"
               "th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eef2f6}"
               "td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;"
               "padding:6px 0}.synthetic{color:#b03a2e;font-weight:bold}")
@@ -204,6 +252,8 @@ def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[
     """The workbook at ``path``: the About sheet, then one sheet per entry of ``sheets``
     (title -> (table, number formats by column))."""
     path = Path(path)
+    from openpyxl import Workbook
+
     workbook = Workbook()
     about_sheet(workbook, dataset, settings, list(sheets))
     for title, (frame, formats) in sheets.items():
@@ -221,11 +271,37 @@ def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, dict[
 
 
 SCORE_FORMATS = {m: "0.0000" for m in MEASURES}
+GIS_TOLERANCE = 0.002  # degrees: about 220 m north-south, 200 m east-west at 25-35° N
+
+
+def simplified_coverage(boundaries, tolerance: float = GIS_TOLERANCE):
+    """The polygons simplified together as one coverage (GEOS coverage simplification: Visvalingam–
+    Whyatt, removing vertices whose triangle has an area below about ``tolerance``², in degrees²):
+    every border two cities share is simplified once, so neighbours still share it — no gaps, no
+    overlaps (given polygons that form a coverage, as cnmaps' do; see :func:`coverage_overlap`). At
+    0.002° (about 200 m) the 28 demo cities keep about a quarter of their vertices; sampling the
+    PM2.5 grids uses the full polygons, only the exported layer is simplified."""
+    import shapely
+
+    simplified = boundaries.copy()
+    simplified["geometry"] = shapely.coverage_simplify(boundaries.geometry.values, tolerance)
+    return simplified
+
+
+def coverage_overlap(polygons) -> float:
+    """(Σ areas − area of the union) / Σ areas: 0 for polygons that do not overlap."""
+    import shapely
+
+    areas = float(shapely.area(polygons.geometry.values).sum())
+    return (areas - float(shapely.union_all(polygons.geometry.values).area)) / areas
 
 
 def gis_layers(boundaries, scores: pd.DataFrame, tiers: pd.DataFrame, ranks: pd.DataFrame,
-               indicators: pd.DataFrame, years: list[int], dataset: dict):
-    """(wide layer, long layer) of the study-area cities in WGS84, joined on the admin code.
+               indicators: pd.DataFrame, years: list[int], dataset: dict, tolerance: float = GIS_TOLERANCE):
+    """(wide layer, long layer) of the study-area cities in WGS84, joined on the admin code, the
+    polygons simplified as one coverage at ``tolerance`` degrees (:func:`simplified_coverage`; the
+    long layer repeats each polygon once per year, so full-resolution polygons made a 30 MB file
+    for the 28 demo cities).
 
     Wide: one feature per city, for each figure year ``y`` the columns ``total_y``, the five
     dimensions ``<dimension>_y``, ``rank_y``, ``tier_y`` and ``obstacle_y`` (the largest obstacle's
@@ -244,6 +320,7 @@ def gis_layers(boundaries, scores: pd.DataFrame, tiers: pd.DataFrame, ranks: pd.
                       for c, y in zip(ranked["admin_code"], ranked["year"])],
         date=pd.to_datetime(ranked["year"].astype(str) + "-07-01"),
         dataset=dataset_label(dataset))
+    boundaries = simplified_coverage(boundaries.to_crs("EPSG:4326"), tolerance)
     shapes = boundaries[["admin_code", "geometry"]]
     long_layer = gpd.GeoDataFrame(shapes.merge(long, on="admin_code", how="inner", validate="one_to_many"),
                                   geometry="geometry", crs=boundaries.crs).to_crs("EPSG:4326")

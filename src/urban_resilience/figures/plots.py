@@ -122,6 +122,48 @@ def for_drawing(boundaries, tolerance: float = 0.01):
     return simplified
 
 
+OUTSIDE_STYLE = {"facecolor": "#e3e3e3", "edgecolor": "#9a9a9a", "hatch": "////", "linewidth": 0.0}
+GAP_MIN_AREA = 0.01  # square degrees, about 100 km² at 25-35° N
+
+
+def enclosed_gaps(boundaries, min_area: float = GAP_MIN_AREA):
+    """Land the study area encloses but no study-area city covers: the holes of the union of the
+    polygons larger than ``min_area`` square degrees (smaller ones are slivers between source
+    polygons). With the paper's 28 cities these are the county-level cities that Hubei administers
+    directly (仙桃 429004, 潜江 429005, 天门 429006), which no prefecture contains; maps draw them
+    as "not in the study area" instead of as unexplained white holes."""
+    import shapely
+    from geopandas import GeoSeries
+
+    union = shapely.union_all(boundaries.geometry.values)
+    holes = [shapely.Polygon(ring) for part in shapely.get_parts(union) for ring in part.interiors]
+    return GeoSeries([hole for hole in holes if hole.area >= min_area], crs=boundaries.crs)
+
+
+def outside_patch(language: str) -> Patch:
+    """The legend entry of :func:`enclosed_gaps`."""
+    return Patch(**{**OUTSIDE_STYLE, "linewidth": 0.5}, label=label("outside_study_area", language))
+
+
+def map_furniture(ax, scale: bool = True, north: bool = True) -> None:
+    """A scale bar (lower left) and a north arrow (upper right) on a map drawn in degrees (WGS84, as
+    geopandas draws it: the y axis stretched by 1/cos φ). The bar's length is in km at the map's
+    central latitude φ: 1° of longitude = 111.32 km · cos φ (matplotlib-scalebar picks a round
+    length of about a fifth of the width)."""
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    if scale:
+        low, high = ax.get_ylim()
+        metres_per_degree = 111_320.0 * np.cos(np.radians((low + high) / 2))
+        ax.add_artist(ScaleBar(metres_per_degree, units="m", dimension="si-length", location="lower left",
+                               length_fraction=0.2, width_fraction=0.012, box_alpha=0.0, border_pad=0.2,
+                               font_properties={"size": 6}, color="#333333"))
+    if north:
+        ax.annotate("N", xy=(0.95, 0.98), xytext=(0.95, 0.84), xycoords="axes fraction", ha="center", va="center",
+                    fontsize=7, arrowprops={"facecolor": "#333333", "edgecolor": "none", "width": 1.5,
+                                            "headwidth": 6, "headlength": 6})
+
+
 def class_breaks(values: pd.Series, classes: int, user: list[float] | None) -> np.ndarray:
     """Upper class bounds: the user's, or Fisher–Jenks over the values pooled across all years."""
     if user:
@@ -173,6 +215,7 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
     width = 3.0 * len(years) + 1.6 + (1.4 * (len(years) - 1) if per_year else 0.0)  # room for every legend
     fig, axes = subplots(len(MEASURES), len(years), figsize=(width, 2.6 * len(MEASURES)), squeeze=False)
     provinces = boundaries.dissolve(by="province_cn")  # outlines drawn over the cities
+    gaps = enclosed_gaps(boundaries)
     for r, measure in enumerate(MEASURES):
         for c, year in enumerate(years):
             ax = axes[r][c]
@@ -184,6 +227,8 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
             norm = BoundaryNorm(edges, cmap.N)
             data = boundaries.merge(scores[scores["year"] == year][["admin_code", measure]], on="admin_code")
             data.plot(column=measure, cmap=cmap, norm=norm, ax=ax, edgecolor="white", linewidth=0.3)
+            if len(gaps):
+                gaps.plot(ax=ax, **OUTSIDE_STYLE)
             provinces.boundary.plot(ax=ax, color="#444444", linewidth=0.6)
             if city_labels:
                 for _, row in data.iterrows():
@@ -200,9 +245,13 @@ def choropleths(boundaries, scores: pd.DataFrame, years: list[int], classes: int
                            for i in range(len(breaks))]
                 ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False,
                           title=label("legend_score", language), title_fontsize=7, alignment="left")
+    map_furniture(axes[-1][0])  # one scale bar and north arrow: every panel has the same extent
+    if len(gaps):
+        fig.legend(handles=[outside_patch(language)], loc="lower left", bbox_to_anchor=(0.45 / width, 0.0),
+                   fontsize=7, frameon=False)
     fig.suptitle(with_region(label("fig_maps", language), region, language), fontsize=13)
     mark_synthetic(fig, synthetic, language)
-    fixed_margins(fig, left=0.45, right=1.35, top=0.8, bottom=0.25, wspace=0.02 + (0.45 if per_year else 0),
+    fixed_margins(fig, left=0.45, right=1.35, top=0.8, bottom=0.3, wspace=0.02 + (0.45 if per_year else 0),
                   hspace=0.08)
     return fig
 
@@ -215,19 +264,24 @@ def category_map(boundaries, categories: pd.DataFrame, column: str, colours: dic
     panels = panels or [(title, categories)]
     notes = notes or [""] * len(panels)
     fig, axes = subplots(1, len(panels), figsize=(4.2 * len(panels) + 1.5, 4.4), squeeze=False)
+    gaps = enclosed_gaps(boundaries)
     for ax, (panel_title, frame), note in zip(axes[0], panels, notes):
         if note:
             ax.text(0.5, -0.02, textwrap.fill(note, 48), transform=ax.transAxes, ha="center", va="top", fontsize=7.5,
                     color="#b2182b")
         data = boundaries.merge(frame[["admin_code", column]], on="admin_code")
         data.plot(color=data[column].map(colours), ax=ax, edgecolor="white", linewidth=0.4)
+        if len(gaps):
+            gaps.plot(ax=ax, **OUTSIDE_STYLE)
         if len(data) <= 60:  # names stay readable up to about this many units
             for _, row in data.iterrows():
                 point = row.geometry.representative_point()
                 ax.text(point.x, point.y, city_name(row, language), fontsize=5.5, ha="center", va="center")
         ax.set_axis_off()
         ax.set_title(panel_title, fontsize=10, y=1.0)
+    map_furniture(axes[0][0])
     handles = [Patch(facecolor=colours[key], edgecolor="#999999", label=label(key, language)) for key in colours]
+    handles += [outside_patch(language)] if len(gaps) else []
     axes[0][-1].legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
     if len(panels) > 1:
         fig.suptitle(title, fontsize=12)
@@ -262,9 +316,12 @@ def obstacle_heatmap(degrees: pd.DataFrame, cities: pd.DataFrame, year: int, lan
     ``indicator_names``, the indicator's name."""
     block = degrees[degrees["year"] == year].set_index("admin_code").drop(columns=["year", "dataset"], errors="ignore")
     names = cities.set_index("admin_code").loc[block.index].apply(lambda r: city_name(r, language), axis=1)
-    fig, ax = subplots(figsize=(0.32 * block.shape[1] + 2.5, 0.26 * block.shape[0] + 1.5))
-    image = ax.imshow(block.to_numpy(), cmap="OrRd", aspect="auto")
     columns = [f"{code} {indicator_names[code]}" if indicator_names else code for code in block.columns]
+    # the rotated column labels take their own height below the cells (about 0.07 in per character at
+    # 7 pt), so that a few cities still get rows of readable height (at least 0.3 in each)
+    labels_height = 0.07 * max(len(name) for name in columns)
+    fig, ax = subplots(figsize=(0.32 * block.shape[1] + 2.5, max(0.26 * block.shape[0], 1.2) + 1.5 + labels_height))
+    image = ax.imshow(block.to_numpy(), cmap="OrRd", aspect="auto")
     ax.set_xticks(range(block.shape[1]), columns, fontsize=7, rotation=90)
     ax.set_yticks(range(block.shape[0]), names, fontsize=7)
     provinces = cities.set_index("admin_code").loc[block.index, "province_cn" if language == "zh" else "province_en"]
@@ -332,8 +389,10 @@ def city_small_multiples(scores: pd.DataFrame, cities: pd.DataFrame, language: s
     for ax in axes.flat[len(codes):]:
         ax.set_axis_off()
     fig.suptitle(f"{label('fig_cities', language)} ({label('grey_mean', language)})", fontsize=11)
+    fig.supylabel(label("total", language), fontsize=9, x=0.08 / fig.get_size_inches()[0])
+    fig.supxlabel(label("year", language), fontsize=9, y=0.04 / fig.get_size_inches()[1])
     mark_synthetic(fig, synthetic, language)
-    fixed_margins(fig, left=0.4, right=0.1, top=0.6, bottom=0.45, wspace=0.08, hspace=0.45)
+    fixed_margins(fig, left=0.55, right=0.1, top=0.6, bottom=0.6, wspace=0.08, hspace=0.45)
     return fig
 
 
