@@ -116,6 +116,45 @@ PM25_YEARS = list(
 )
 
 
+# A compiled city-year panel (inputs.panel): read by read_panel_file, combined with the yearbook
+# extracts by assemble_panel. Yearbook editions are read for every raw year except the panel's own
+# years (inputs.panel.years_without_yearbook), and for none when inputs.yearbook.directory is empty.
+PANEL = config["inputs"]["panel"]
+PANEL_FILE = from_repository(PANEL["path"]) if PANEL["path"] else ""
+PANEL_CODEBOOK = from_repository(PANEL["codebook"]) if PANEL["codebook"] else ""
+PANEL_VALUES = ["results/extracted/panel.csv"] if PANEL_FILE else []
+PANEL_CLEANING = ["results/extracted/cleaning_panel.csv"] if PANEL_FILE else []
+_panel_years = sorted(set(PANEL["years_without_yearbook"]))
+if _panel_years and not PANEL_FILE:
+    raise ValueError(
+        "config: inputs.panel.years_without_yearbook is set but inputs.panel.path is empty"
+    )
+if not config["inputs"]["yearbook"]["directory"] and not PANEL_FILE:
+    raise ValueError(
+        "config: inputs.yearbook.directory is empty and no inputs.panel.path is given: "
+        "the workflow needs yearbooks, a compiled panel, or both"
+    )
+YEARBOOK_YEARS = (
+    [year for year in RAW_YEARS if year not in _panel_years]
+    if config["inputs"]["yearbook"]["directory"]
+    else []
+)
+# Fields a panel must have a column for: every yearbook field when it alone covers some years.
+PANEL_REQUIRED = (
+    sorted(RAW_FIELDS.loc[RAW_FIELDS["source"] == "yearbook", "field"])
+    if PANEL_FILE and len(YEARBOOK_YEARS) < len(RAW_YEARS)
+    else []
+)
+
+
+def panel_inputs(wildcards):
+    """The panel file and, if one is configured, its codebook (inputs of read_panel_file)."""
+    files = {"panel": PANEL_FILE}
+    if PANEL_CODEBOOK:
+        files["codebook"] = PANEL_CODEBOOK
+    return files
+
+
 def code_digest(script):
     """Digest of the package code a rule's script imports (workflow/code_digest.py), given as a
     param: a real edit of a module reruns exactly the jobs whose scripts use it; an edit of a
@@ -147,7 +186,12 @@ NEEDED_INPUTS = [
         inputs.Input(
             "inputs.yearbook (directory + filename)", year, yearbook_path(year)
         )
-        for year in RAW_YEARS
+        for year in YEARBOOK_YEARS
+    ),
+    *(
+        inputs.Input(f"inputs.panel.{key}", None, path)
+        for key, path in (("path", PANEL_FILE), ("codebook", PANEL_CODEBOOK))
+        if path
     ),
     *(
         inputs.Input("inputs.pm25.filename", year, pm25_path(year))
