@@ -122,8 +122,8 @@ PM25_YEARS = list(
 PANEL = config["inputs"]["panel"]
 PANEL_FILE = from_repository(PANEL["path"]) if PANEL["path"] else ""
 PANEL_CODEBOOK = from_repository(PANEL["codebook"]) if PANEL["codebook"] else ""
-PANEL_VALUES = ["results/extracted/panel.csv"] if PANEL_FILE else []
-PANEL_CLEANING = ["results/extracted/cleaning_panel.csv"] if PANEL_FILE else []
+PANEL_VALUES = "results/extracted/panel/values.csv" if PANEL_FILE else []
+PANEL_CLEANING = ["results/extracted/panel/cleaning.csv"] if PANEL_FILE else []
 _panel_years = sorted(set(PANEL["years_without_yearbook"]))
 if _panel_years and not PANEL_FILE:
     raise ValueError(

@@ -67,8 +67,8 @@ rule read_panel_file:
         units=config["tables"]["units"],
         admin_codes=config["tables"]["admin_codes"],
     output:
-        values="results/extracted/panel.csv",
-        cleaning="results/extracted/cleaning_panel.csv",
+        values="results/extracted/panel/values.csv",
+        cleaning="results/extracted/panel/cleaning.csv",
     log:
         log_path("read_panel_file"),
     benchmark:

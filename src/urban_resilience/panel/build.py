@@ -353,10 +353,9 @@ def combine_yearbook_and_panel(yearbook: pd.DataFrame, panel: pd.DataFrame | Non
         raise PanelError(f"inputs.panel.precedence is {precedence!r}; expected yearbook or panel")
     if panel is None or panel.empty:
         return yearbook, []
+    yearbook, panel = _text_places(yearbook), _text_places(panel)
     if yearbook.empty:
         return panel, []
-    places = {"file": "", "sheet": "", "cell": ""}
-    yearbook, panel = yearbook.fillna(places), panel.fillna(places)
     first, second = (yearbook, panel) if precedence == "yearbook" else (panel, yearbook)
     key = ["admin_code", "year", "field"]
     both = first.merge(second, on=key, how="outer", suffixes=("", "_other"), indicator=True)
@@ -390,6 +389,11 @@ def combine_yearbook_and_panel(yearbook: pd.DataFrame, panel: pd.DataFrame | Non
                                                   chosen[f"{column}_other"])
     combined = chosen[columns].sort_values(key, kind="stable").reset_index(drop=True)
     return combined, log
+
+
+def _text_places(long: pd.DataFrame) -> pd.DataFrame:
+    """file, sheet and cell as text ("" where empty: read back from CSV, an empty place is NaN)."""
+    return long.assign(**{c: long[c].astype(object).where(long[c].notna(), "") for c in ("file", "sheet", "cell")})
 
 
 def empty_long(columns: list[str]) -> pd.DataFrame:
