@@ -147,6 +147,16 @@ def test_gbk(tmp_path, refs):
         "values in 亿元 multiplied by 10000 to 万元"]
 
 
+def test_a_gbk_panel_is_checked_for_the_demo_mark_without_failing(tmp_path, demo_panels):
+    """dataset.synthetic false checks every input for the demo mark before the run; a GBK panel
+    must not break that check (it read every CSV as UTF-8), and the demo panels are recognised."""
+    from urban_resilience.gate import inputs
+
+    path = write(tmp_path / "p.csv", "年份,城市,地区生产总值(亿元)\n2011,武汉市,6762.2\n", encoding="gbk")
+    assert not inputs.has_demo_mark(path)
+    assert inputs.has_demo_mark(str(demo_panels["long_csv"])) and inputs.has_demo_mark(str(demo_panels["wide_xlsx"]))
+
+
 def test_declared_encoding_that_does_not_fit(tmp_path, refs):
     path = write(tmp_path / "p.csv", "年份,城市,地区生产总值(亿元)\n2011,武汉市,6762.2\n", encoding="gbk")
     with pytest.raises(PanelFileError) as error:

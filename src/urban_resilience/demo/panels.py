@@ -151,3 +151,25 @@ def write_panels(out: Path, truth: pd.DataFrame, resources: Path, forms: list[st
             write_dta(path, truth, raw_fields)
         paths[form] = path
     return paths
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m urban_resilience.demo.panels OUT [FORM …]``: write the demo panels into OUT."""
+    import argparse
+
+    from urban_resilience.demo import true_values
+
+    parser = argparse.ArgumentParser(description="Write the SYNTHETIC demo truth as compiled city-year panels.")
+    parser.add_argument("out", type=Path, help="folder to write into (created if needed)")
+    parser.add_argument("forms", nargs="*", help=f"forms to write (default all: {', '.join(FORMS)})")
+    parser.add_argument("--resources", type=Path, default=Path(__file__).resolve().parents[3] / "resources")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.forms) - set(FORMS))
+    if unknown:
+        parser.error(f"unknown form(s) {', '.join(unknown)}; choose from {', '.join(FORMS)}")
+    for form, path in write_panels(args.out, true_values(args.resources), args.resources, args.forms or None).items():
+        print(f"{form}: {path} ({path.stat().st_size / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()
