@@ -250,9 +250,10 @@ def test_long_layout_with_unit_and_scope_columns(tmp_path, refs):
 
 
 def test_years_outside_the_configuration_and_blank_lines_are_skipped_with_a_log_row(tmp_path, refs):
-    path = write(tmp_path / "p.csv", "年份,代码,地区生产总值(万元)\n2009年,420100,1\n2010年,420100,2\n,,\n")
+    path = write(tmp_path / "p.csv", "年份,代码,地区生产总值(万元)\n2009年,420100,1\n\n2010年,420100,2\n,,\n")
     long, log = read(path, refs)
     assert values(long) == {("420100", 2010, "gdp"): 2.0}
+    assert long["cell"].tolist() == ["row 4, column C 地区生产总值(万元)"]  # file lines, blank ones counted
     assert log.loc[log["action"] == "skipped_years", "note"].tolist() == [
         "1 row(s) of years outside 2010-2011 not read"]
 

@@ -154,7 +154,7 @@ def decode(data: bytes, encoding: str, file: str) -> tuple[str, str]:
 def read_csv_table(path: Path, encoding: str) -> RawTable:
     """A CSV panel: every cell as text (line ends CRLF or LF), header on line 1."""
     text, how = decode(path.read_bytes(), encoding, path.name)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, skip_blank_lines=False)
     table = RawTable(path.name, "", [str(c) for c in frame.columns], [str(c) for c in frame.columns],
                      frame.to_numpy(dtype=object).tolist(), 2)
     table.log.append(_log(path.name, "", "", "", "", "", "", "read_encoding", math.nan, f"read as {how}"))
