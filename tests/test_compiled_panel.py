@@ -390,7 +390,7 @@ def test_workflow_on_a_panel_alone_and_beside_the_yearbooks(tmp_path, truth, res
     log = pd.read_csv(workdir / "results" / "panel" / "cleaning_log.csv", dtype=str, keep_default_na=False)
     assert (log["action"] == "mapped_column").sum() == 31
     # beside the yearbooks: Wuhan's 2018 GDP changed in a copy of the panel
-    frame = pd.read_excel(path, dtype={"citycode": int})
+    frame = pd.read_excel(path, dtype={"citycode": int}, engine="calamine")
     row = frame.index[(frame["citycode"] == 4201) & (frame["year"] == 2018)][0]
     frame.loc[row, "地区生产总值万元"] = 1.0
     changed = tmp_path / "changed.xlsx"
