@@ -409,3 +409,25 @@ def test_workflow_on_a_panel_alone_and_beside_the_yearbooks(tmp_path, truth, res
     letter = yearbook.get_column_letter(list(frame.columns).index("地区生产总值万元") + 1)
     assert overrides["note"].iloc[0].endswith(f"kept over panel value 1 (changed.xlsx Sheet1 row {row + 2}, column "
                                               f"{letter} 地区生产总值万元) by inputs.panel.precedence: yearbook")
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("extra, fragment", [
+    ("inputs:\n  yearbook:\n    directory: ''\n",
+     "config: inputs.yearbook.directory is empty and no inputs.panel.path is given: the workflow needs yearbooks, a "
+     "compiled panel, or both"),
+    ("inputs:\n  panel:\n    years_without_yearbook: [2019]\n",
+     "config: inputs.panel.years_without_yearbook is set but inputs.panel.path is empty"),
+    ("inputs:\n  panel:\n    path: /nowhere/panel.csv\n",
+     "  inputs.panel.path: /nowhere/panel.csv — no such file: the folder /nowhere does not exist"),
+    ("inputs:\n  panel:\n    path: x.csv\n    precedence: newest\n", "newest"),
+])
+def test_panel_configuration_errors_stop_before_any_job(root, tmp_path, extra, fragment):
+    from conftest import run_snakemake
+
+    override = tmp_path / "override.yaml"
+    override.write_text(extra, encoding="utf-8")
+    result = run_snakemake(root, "-n", "--cores", "1", "--configfile", str(override), timeout=120)
+    assert result.returncode != 0
+    assert fragment in result.stdout + result.stderr
+    assert "Job stats" not in result.stdout
