@@ -94,11 +94,15 @@ class RawTable:
     row_word: str = "row"
     log: list[dict] = field(default_factory=list)
 
+    def column_label(self, col: int) -> str:
+        """``column D 地区生产总值(万元)`` (``variable gdp_wc`` in a .dta file)."""
+        if self.row_word == "observation":
+            return f"variable {self.names[col]}"
+        return f"column {get_column_letter(col + 1)} {self.names[col]}"
+
     def place(self, line: int, col: int) -> str:
         """Where a cell is, for the cleaning log and messages: ``row 5, column D 地区生产总值(万元)``."""
-        if self.row_word == "observation":
-            return f"observation {line}, variable {self.names[col]}"
-        return f"row {line}, column {get_column_letter(col + 1)} {self.names[col]}"
+        return f"{self.row_word} {line}, {self.column_label(col)}"
 
 
 @dataclass(frozen=True)
@@ -655,7 +659,8 @@ def read_values(cells: pd.DataFrame, match: ColumnMatch, fields: FieldMap, text_
     numbers = pd.to_numeric(raw.where(plain), errors="coerce").astype(float)
     plain &= numbers.notna() & numbers.ne(0)
     values = (numbers * match.factor).where(plain)
-    places = [table.place(line, match.col) for line in cells["line"]]
+    label = f", {table.column_label(match.col)}"
+    places = [f"{table.row_word} {line}{label}" for line in cells["line"].tolist()]
     for i in map(int, (~plain).to_numpy().nonzero()[0]):
         code, year = cells.at[i, "admin_code"], int(cells.at[i, "year"])
         place = (table.file, table.sheet, places[i])
