@@ -7,6 +7,7 @@ import pandas as pd
 from urban_resilience.core import tables
 from urban_resilience.core.io import write_table
 from urban_resilience.core.logs import logged
+from urban_resilience.gate import checks
 from urban_resilience.readers import compiled_panel
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -21,7 +22,7 @@ with logged(snakemake.log[0]) as log:
     context = compiled_panel.Context.build(
         raw_fields, tables.read_units(inp.units), tables.read_cities(inp.cities),
         pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False), tables.divisor_fields(formulas),
-        list(params.years), list(params.required),
+        list(params.years), list(params.required), checks.KnownBreaks.read(inp.known_breaks),
     )
     spec = compiled_panel.spec_from_config({**params.panel, "path": inp.panel, "codebook": params.codebook})
     values, cleaning = compiled_panel.read_panel(spec, context)

@@ -296,6 +296,31 @@ def test_bad_input_stops_with_a_message_naming_file_row_and_column(tmp_path, ref
     assert str(error.value) == message
 
 
+def test_districts_above_the_whole_city_stop_unless_a_known_break(tmp_path, refs):
+    from urban_resilience.gate import checks
+
+    path = write(tmp_path / "p.csv", "年份,代码,年末户籍人口_全市(万人),年末户籍人口_市辖区(万人)\n"
+                 "2010,420100,500,836.73\n2011,420100,840,510\n")
+    with pytest.raises(checks.DataCheckError) as error:
+        read(path, refs)
+    assert str(error.value) == (
+        "1 implausible value(s) in p.csv (全市/市辖区 pairs):\n"
+        "  p.csv: city 420100, year 2010: the 市辖区 value 836.73 of pop_district "
+        "(row 2, column D 年末户籍人口_市辖区(万人)) is larger than the 全市 value 500 of pop "
+        "(row 2, column C 年末户籍人口_全市(万人)); the districts are part of the whole city — "
+        "are the two columns swapped?\n"
+        "Fix the input (a copy of the file), or, if a break is real (a boundary change, a statistical reform), list "
+        "it in the known-breaks table (admin_code, field, first_year, reason).")
+    known = checks.KnownBreaks(pd.DataFrame([["420100", "pop_district", "2010", "a real oddity"]],
+                                            columns=checks.KnownBreaks.COLUMNS))
+    ctx = context(refs, [2010, 2011])
+    ctx.known_breaks = known
+    long, log = cp.read_panel(cp.PanelSpec(path), ctx)
+    assert len(long) == 4
+    assert log.loc[log["action"] == "accepted_finding", "note"].str.endswith("— accepted: a real oddity").tolist() == [
+        True]
+
+
 def test_a_needed_field_without_a_column_stops_naming_it(tmp_path, refs):
     path = write(tmp_path / "p.csv", "年份,代码,地区生产总值(万元)\n2010,420100,1\n")
     with pytest.raises(PanelFileError) as error:

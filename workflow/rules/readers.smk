@@ -66,6 +66,7 @@ rule read_panel_file:
         cities=config["tables"]["cities"],
         units=config["tables"]["units"],
         admin_codes=config["tables"]["admin_codes"],
+        known_breaks=config["tables"]["known_breaks"],
     output:
         values="results/extracted/panel/values.csv",
         cleaning="results/extracted/panel/cleaning.csv",

@@ -23,7 +23,8 @@ units table from it to the field's canonical unit ``u_f``.
   across years. An unknown name stops the run listing close matches (difflib).
 - **Cells.** Read with :func:`urban_resilience.readers.cells.read_cell`; every repaired or
   missing cell has a log row naming file, row and column; negative amounts and shares above 100
-  stop the run.
+  stop the run, and so does a 市辖区 value above its 全市 value (``pop_district > pop``) unless the
+  known-breaks table accepts it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from urban_resilience.core.names import normalise_name
+from urban_resilience.gate.checks import Finding, KnownBreaks, raise_findings
 from urban_resilience.readers.cells import LOG_COLUMNS, read_cell
 from urban_resilience.readers.yearbook import (
     LONG_COLUMNS,
@@ -421,14 +423,16 @@ class Context:
     years: list[int]
     required: list[str] = field(default_factory=list)
     field_names: dict[str, str] = field(default_factory=dict)  # field -> Chinese name (messages)
+    known_breaks: KnownBreaks | None = None  # accepted 全市/市辖区 findings
 
     @classmethod
     def build(cls, raw_fields: pd.DataFrame, units: pd.DataFrame, cities: pd.DataFrame, admin_codes: pd.DataFrame,
-              divisors: set[str], years: list[int], required: list[str] = ()) -> "Context":
+              divisors: set[str], years: list[int], required: list[str] = (),
+              known_breaks: KnownBreaks | None = None) -> "Context":
         prefectures = frozenset(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"])
         return cls(FieldMap.build(raw_fields, divisors), Units(units),
                    CityResolver(Names.build(cities, admin_codes), prefectures), list(years), list(required),
-                   dict(zip(raw_fields["field"], raw_fields["name_cn"])))
+                   dict(zip(raw_fields["field"], raw_fields["name_cn"])), known_breaks)
 
 
 def layout_of(table: RawTable, declared: str) -> str:
@@ -533,7 +537,41 @@ def read_panel(spec: PanelSpec, ctx: Context) -> tuple[pd.DataFrame, pd.DataFram
                              + "; name the column with a header of the raw field table (e.g. "
                              f"{_example(ctx, missing[0])!r}) or map it in inputs.panel.mapping")
     long = long.sort_values(["admin_code", "year", "field"], kind="stable").reset_index(drop=True)
+    errors, accepted = (ctx.known_breaks or KnownBreaks()).split(scope_pair_findings(long, ctx.fields))
+    raise_findings(errors, f"{table.file} (全市/市辖区 pairs)")
+    log += [_log(table.file, table.sheet, "", f.admin_code, f.year, f.field, "", "accepted_finding", math.nan,
+                 f"{f.message} — accepted: {reason}") for f, reason in accepted]
     return long, pd.DataFrame(table.log + log, columns=LOG_COLUMNS)
+
+
+def scope_pairs(fields: FieldMap) -> list[tuple[str, str]]:
+    """(全市 field, 市辖区 field) pairs that share a header (年末户籍人口: pop, pop_district)."""
+    pairs = set()
+    for entries in fields.by_header.values():
+        scopes = {scope: name for name, scope in entries}
+        if {"全市", "市辖区"} <= set(scopes):
+            pairs.add((scopes["全市"], scopes["市辖区"]))
+    return sorted(pairs)
+
+
+def scope_pair_findings(long: pd.DataFrame, fields: FieldMap) -> list[Finding]:
+    """The districts under a city are part of it: a 市辖区 value above its 全市 value is wrong (the
+    same check the yearbook reader makes on a sheet's 全市/市辖区 columns)."""
+    findings = []
+    keyed = long.set_index(["admin_code", "year", "field"])
+    for whole, district in scope_pairs(fields):
+        a = keyed.xs(whole, level="field") if whole in keyed.index.get_level_values("field") else None
+        b = keyed.xs(district, level="field") if district in keyed.index.get_level_values("field") else None
+        if a is None or b is None:
+            continue
+        both = a.merge(b, left_index=True, right_index=True, suffixes=("_whole", "_district"))
+        bad = both[(both["value_whole"] > 0) & (both["value_district"] > both["value_whole"] * (1 + 1e-9))]
+        for (code, year), row in bad.iterrows():
+            findings.append(Finding(code, district, int(year), (
+                f"{row['file_whole']}: city {code}, year {year}: the 市辖区 value {row['value_district']:g} of "
+                f"{district} ({row['cell_district']}) is larger than the 全市 value {row['value_whole']:g} of {whole} "
+                f"({row['cell_whole']}); the districts are part of the whole city — are the two columns swapped?")))
+    return findings
 
 
 def _example(ctx: Context, field_name: str) -> str:
