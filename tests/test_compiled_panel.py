@@ -456,3 +456,21 @@ def test_panel_configuration_errors_stop_before_any_job(root, tmp_path, extra, f
     assert result.returncode != 0
     assert fragment in result.stdout + result.stderr
     assert "Job stats" not in result.stdout
+
+
+def test_a_unit_break_between_yearbook_years_and_panel_years_stops_the_run(refs, demo_panels, yearbook_route):
+    """The gate's magnitude checks see the combined series: panel GDP in 元 labelled 万元 from 2011
+    on (every value x10 000) is a lasting level break of every city."""
+    from urban_resilience.gate import checks
+
+    long, _ = cp.read_panel(cp.PanelSpec(str(demo_panels["dta"])), context(refs))
+    wrong = long.assign(value=long["value"].where(long["field"] != "gdp", long["value"] * 1e4))
+    combined, _ = build.combine_yearbook_and_panel(yearbook_route[yearbook_route["year"] <= 2010], wrong, "yearbook")
+    kinds = dict(zip(refs["raw_fields"]["field"], refs["raw_fields"]["kind"]))
+    with pytest.raises(checks.DataCheckError) as error:
+        checks.check_raw([(combined, "yearbook")], kinds, 5, checks.KnownBreaks())
+    lines = str(error.value).splitlines()[1:-1]
+    assert lines[0].startswith("  field gdp: every city's value changes by a factor of 9.95e+03 from data year 2011 "
+                               "(edition 2012, panel.dta) on")
+    assert all("field gdp" in line for line in lines)
+    checks.check_raw([(combined[combined["field"] != "gdp"], "yearbook")], kinds, 5, checks.KnownBreaks())
