@@ -203,6 +203,19 @@ def test_scope_suffixes(tmp_path, refs):
         "'年末户籍人口(万人)' read as pop (年末户籍人口) in 万人; no scope suffix; taken as 全市 (inputs.panel.scope)"]
 
 
+def test_raw_field_names_as_headers_with_and_without_scope_suffixes(tmp_path, refs):
+    path = write(tmp_path / "p.csv", "year,code,gdp(万元),pop_wc(万人),pop_duc(万人),pop_district(万人),"
+                 "green_coverage_wc\n2010,420100,1,2,3,4,5\n")
+    with pytest.raises(PanelFileError, match="field pop_district .* is also in column 'pop_duc"):
+        read(path, refs)
+    path = write(tmp_path / "q.csv", "year,code,gdp(万元),pop_wc(万人),pop_duc(万人),green_coverage_wc\n"
+                 "2010,420100,1,20,3,5\n")
+    long, log = read(path, refs)
+    assert values(long) == {("420100", 2010, "gdp"): 1.0, ("420100", 2010, "pop"): 20.0,
+                            ("420100", 2010, "pop_district"): 3.0}
+    assert log.loc[log["action"] == "ignored_column", "note"].tolist() == ["raw field green_coverage has no 全市 scope"]
+
+
 def test_parentheses_stripped_by_stata(tmp_path, refs):
     path = write(tmp_path / "p.csv", "年份,citycode,地区生产总值亿元,年末总人口万人_全市,执业助理医师数人,"
                  "建成区绿化覆盖率%\n2010,420100.0,5565.93,836.73,20000,37.5\n")

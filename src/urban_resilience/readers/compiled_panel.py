@@ -309,22 +309,39 @@ class HeaderMatcher:
     default_scope: str = ""
     field_names: frozenset[str] = frozenset()
 
+    def same_header(self, field_name: str, scope: str) -> str | None:
+        """The field of ``scope`` that shares a header with ``field_name`` (itself if its scope)."""
+        for entries in self.fields.by_header.values():
+            if any(name == field_name for name, _ in entries):
+                for name, entry_scope in entries:
+                    if entry_scope == scope:
+                        return name
+        return None
+
     def match(self, text: str, declared_field: str = "") -> tuple[str | None, str, str, str]:
         """(field or None, unit, scope, note) of one header."""
         readings = header_parts(text, self.units)
         if declared_field:
             unit, scope = (readings[0][1], readings[0][2]) if readings else ("", "")
             return declared_field, unit, scope, "mapped by inputs.panel.mapping"
-        for own in (_key(text), _key(split_scope(str(text).strip())[0])):
-            if own in self.field_names:
-                return own, readings[0][1] if readings else "", "", "named by its raw field"
+        if _key(text) in self.field_names:  # pop_district: a raw field's own name
+            return _key(text), readings[0][1] if readings else "", "", "named by its raw field"
         note = ""
         for name, unit, scope in readings:
-            found, note = self.fields.match(name, scope or self.default_scope)
+            own = _key(name)
+            if own in self.field_names:  # gdp(万元), pop_duc: a raw field's name, a unit, a scope suffix
+                found = self.same_header(own, scope) if scope else own
+                if found:
+                    return found, unit, scope, f"named by its raw field {own}" + (f" and the suffix {scope}"
+                                                                                  if scope else "")
+                note = f"raw field {own} has no {scope} scope"
+                continue
+            found, why = self.fields.match(name, scope or self.default_scope)
             if found:
                 if not scope and self.default_scope:
-                    note = f"no scope suffix; taken as {self.default_scope} (inputs.panel.scope)"
-                return found, unit, scope or self.default_scope, note
+                    why = f"no scope suffix; taken as {self.default_scope} (inputs.panel.scope)"
+                return found, unit, scope or self.default_scope, why
+            note = note or why
         last = readings[0] if readings else ("", "", "")
         return None, last[1], last[2] or self.default_scope, note or "header matches no raw field"
 
