@@ -348,8 +348,14 @@ def test_mapping_to_an_unknown_field_or_column(tmp_path, refs):
     path = write(tmp_path / "p.csv", "年份,代码,x1\n2010,420100,1\n")
     with pytest.raises(PanelFileError) as error:
         read(path, refs, mapping={"x1": "gdpp"})
-    assert str(error.value) == ("p.csv: inputs.panel.mapping maps column 'x1' to 'gdpp', which is not a raw field of "
-                                "the raw field table")
+    assert str(error.value) == ("p.csv: inputs.panel.mapping maps column 'x1' to 'gdpp', which is not a yearbook field "
+                                "of the raw field table (side-table and raster fields such as patents and pm25 come "
+                                "from their own inputs)")
+    with pytest.raises(PanelFileError, match="maps column 'x1' to 'patents', which is not a yearbook field"):
+        read(path, refs, mapping={"x1": "patents"})
+    long, log = read(write(tmp_path / "q.csv", "年份,代码,patents(件),专利授权量(件)\n2010,420100,1,1\n"), refs)
+    assert long.empty and log.loc[log["action"] == "ignored_column", "written"].tolist() == ["patents(件)",
+                                                                                             "专利授权量(件)"]
     with pytest.raises(PanelFileError) as error:
         read(path, refs, mapping={"x2": "gdp"})
     assert str(error.value) == ("p.csv: inputs.panel.mapping names column(s) x2 that the file does not have "

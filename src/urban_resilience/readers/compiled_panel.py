@@ -300,6 +300,11 @@ def header_parts(text: str, units: Units) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(r for r in readings if r[0]))
 
 
+def yearbook_fields(fields: FieldMap) -> frozenset[str]:
+    """The raw fields a panel can give: those the yearbooks print (not side tables or rasters)."""
+    return frozenset(name for entries in fields.by_header.values() for name, _ in entries)
+
+
 @dataclass
 class HeaderMatcher:
     """Header text → (field, unit, scope) with the raw field table, the units table and the config."""
@@ -475,7 +480,7 @@ def key_columns(table: RawTable) -> tuple[int | None, int | None, int]:
 
 def map_wide_columns(table: RawTable, spec: PanelSpec, ctx: Context, skip: set[int]) -> tuple[list[ColumnMatch], list]:
     """Value columns → raw fields with units and factors; log rows of every decision."""
-    matcher = HeaderMatcher(ctx.fields, ctx.units, spec.scope, frozenset(ctx.fields.canonical_unit))
+    matcher = HeaderMatcher(ctx.fields, ctx.units, spec.scope, yearbook_fields(ctx.fields))
     unknown_mapping = sorted(set(spec.mapping) - set(table.names))
     if unknown_mapping:
         raise PanelFileError(f"{table.file}: inputs.panel.mapping names column(s) {', '.join(unknown_mapping)} that "
@@ -485,9 +490,10 @@ def map_wide_columns(table: RawTable, spec: PanelSpec, ctx: Context, skip: set[i
         if col in skip:
             continue
         declared = spec.mapping.get(name, "")
-        if declared and declared not in ctx.fields.canonical_unit:
+        if declared and declared not in yearbook_fields(ctx.fields):
             raise PanelFileError(f"{table.file}: inputs.panel.mapping maps column {name!r} to {declared!r}, which is "
-                                 "not a raw field of the raw field table")
+                                 "not a yearbook field of the raw field table (side-table and raster fields such as "
+                                 "patents and pm25 come from their own inputs)")
         found, unit, scope, note = matcher.match(header, declared)
         where = f"{table.file}, column {get_column_letter(col + 1)} {name!r}" + (
             f" (label {header!r})" if header != name else "")
@@ -656,7 +662,7 @@ def long_rows(table: RawTable, spec: PanelSpec, ctx: Context, code_col, name_col
                              f"{', '.join(INDICATOR_COLUMNS)}) and a value column (one of {', '.join(VALUE_COLUMNS)}); "
                              f"found {', '.join(repr(n) for n in table.names)}")
     unit_col, scope_col = find_column(table, UNIT_COLUMNS), find_column(table, SCOPE_COLUMNS)
-    matcher = HeaderMatcher(ctx.fields, ctx.units, spec.scope, frozenset(ctx.fields.canonical_unit))
+    matcher = HeaderMatcher(ctx.fields, ctx.units, spec.scope, yearbook_fields(ctx.fields))
     known: dict[tuple[str, str, str], ColumnMatch | None] = {}
     groups: dict[ColumnMatch, list[tuple]] = {}
     log: list[dict] = []
