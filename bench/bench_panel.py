@@ -73,7 +73,8 @@ def clean_run(workdir: Path, configfile: Path | None) -> tuple[float, float, flo
         raise SystemExit(f"run failed ({configfile}):\n{result.stderr[-3000:]}")
     benchmarks = workdir / "results" / "benchmarks"
     job = benchmarks / "read_panel_file.tsv"
-    cpu = sum(float(pd.read_csv(path, sep="\t")["cpu_time"].iloc[0]) for path in benchmarks.glob("*.tsv"))
+    cpu = float(pd.concat([pd.read_csv(path, sep="\t") for path in benchmarks.glob("*.tsv")])["cpu_time"]
+                .pipe(pd.to_numeric, errors="coerce").sum())
     return wall, float(pd.read_csv(job, sep="\t")["s"].iloc[0]) if job.exists() else float("nan"), cpu
 
 
