@@ -10,6 +10,7 @@ from urban_resilience.core.logs import logged
 from urban_resilience.gate import checks
 from urban_resilience.panel import build
 from urban_resilience.readers.cells import LOG_COLUMNS
+from urban_resilience.readers.yearbook import LONG_COLUMNS
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
     from snakemake.iocontainers import Snakemake
@@ -20,7 +21,10 @@ with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     raw_fields = tables.read_raw_fields(inp.raw_fields)
     codes, years = list(params.codes), list(params.years)
-    yearbook = pd.concat([read_table(path) for path in inp.yearbook], ignore_index=True)
+    yearbook = (pd.concat([read_table(path) for path in inp.yearbook], ignore_index=True) if inp.yearbook
+                else build.empty_long(LONG_COLUMNS))
+    yearbook, panel_log = build.combine_yearbook_and_panel(
+        yearbook, read_table(inp.panel, dtype={"sheet": str}) if params.panel else None, params.precedence)
 
     stations = pd.read_csv(inp.hsr_stations, dtype={"admin_code": str}, keep_default_na=False)
     admin_codes = pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False)
@@ -39,6 +43,7 @@ with logged(snakemake.log[0]) as log:
     pm = pd.concat([read_table(path)[["admin_code", "year", "pm25"]] for path in inp.pm25], ignore_index=True)
 
     grids = dict(zip(sorted(pm["year"].unique()), params.pm25_grids))
+    side_log += panel_log
     sources = [(yearbook, "yearbook"),
                (patents.rename(columns={"patents": "value"}).assign(field="patents", file=inp.patents, sheet="",
                                                                    cell=[f"row {i + 2}" for i in range(len(patents))]),

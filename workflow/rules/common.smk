@@ -162,6 +162,45 @@ PM25_YEARS = list(
 )
 
 
+# A compiled city-year panel (inputs.panel): read by read_panel_file, combined with the yearbook
+# extracts by assemble_panel. Yearbook editions are read for every raw year except the panel's own
+# years (inputs.panel.years_without_yearbook), and for none when inputs.yearbook.directory is empty.
+PANEL = config["inputs"]["panel"]
+PANEL_FILE = from_repository(PANEL["path"]) if PANEL["path"] else ""
+PANEL_CODEBOOK = from_repository(PANEL["codebook"]) if PANEL["codebook"] else ""
+PANEL_VALUES = "results/extracted/panel/values.csv" if PANEL_FILE else []
+PANEL_CLEANING = ["results/extracted/panel/cleaning.csv"] if PANEL_FILE else []
+_panel_years = sorted(set(PANEL["years_without_yearbook"]))
+if _panel_years and not PANEL_FILE:
+    raise ValueError(
+        "config: inputs.panel.years_without_yearbook is set but inputs.panel.path is empty"
+    )
+if not config["inputs"]["yearbook"]["directory"] and not PANEL_FILE:
+    raise ValueError(
+        "config: inputs.yearbook.directory is empty and no inputs.panel.path is given: "
+        "the workflow needs yearbooks, a compiled panel, or both"
+    )
+YEARBOOK_YEARS = (
+    [year for year in RAW_YEARS if year not in _panel_years]
+    if config["inputs"]["yearbook"]["directory"]
+    else []
+)
+# Fields a panel must have a column for: every yearbook field when it alone covers some years.
+PANEL_REQUIRED = (
+    sorted(RAW_FIELDS.loc[RAW_FIELDS["source"] == "yearbook", "field"])
+    if PANEL_FILE and len(YEARBOOK_YEARS) < len(RAW_YEARS)
+    else []
+)
+
+
+def panel_inputs(wildcards):
+    """The panel file and, if one is configured, its codebook (inputs of read_panel_file)."""
+    files = {"panel": PANEL_FILE}
+    if PANEL_CODEBOOK:
+        files["codebook"] = PANEL_CODEBOOK
+    return files
+
+
 def code_digest(script):
     """Digest of the package code a rule's script imports (workflow/code_digest.py), given as a
     param: a real edit of a module reruns exactly the jobs whose scripts use it; an edit of a
@@ -202,7 +241,7 @@ def yearbook_tables(wildcards):
 def yearbook_inputs():
     """The yearbook files the run needs; stops at start if an edition cannot be found."""
     key = "inputs.yearbook (directory + filename)"
-    paths = {year: yearbook_path(year) for year in RAW_YEARS}
+    paths = {year: yearbook_path(year) for year in YEARBOOK_YEARS}
     if YEARBOOK_LAYOUT == "workbook":
         folders = [
             f"  {key}, data year {y}: {p}" for y, p in paths.items() if Path(p).is_dir()
@@ -238,6 +277,11 @@ def pm25_path(year):
 # Every raw file the run needs, checked before any job (see urban_resilience.gate.inputs).
 NEEDED_INPUTS = [
     *yearbook_inputs(),
+    *(
+        inputs.Input(f"inputs.panel.{key}", None, path)
+        for key, path in (("path", PANEL_FILE), ("codebook", PANEL_CODEBOOK))
+        if path
+    ),
     *(
         inputs.Input("inputs.pm25.filename", year, pm25_path(year))
         for year in PM25_YEARS

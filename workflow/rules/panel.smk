@@ -4,7 +4,8 @@
 rule assemble_panel:
     """Yearbook extracts + side tables + PM2.5 means -> one city x year table of raw fields."""
     input:
-        yearbook=expand("results/extracted/yearbook_{year}.csv", year=RAW_YEARS),
+        yearbook=expand("results/extracted/yearbook_{year}.csv", year=YEARBOOK_YEARS),
+        panel=PANEL_VALUES,
         pm25=expand("results/pm25/pm25_{year}.csv", year=PM25_YEARS),
         hsr_stations=config["inputs"]["hsr_stations"],
         patents=config["inputs"]["patents"],
@@ -31,6 +32,8 @@ rule assemble_panel:
         year_end=config["hsr"]["year_end"],
         magnitude_factor=config["checks"]["magnitude_factor"],
         edition_offset=config["inputs"]["yearbook"]["edition_offset"],
+        panel=bool(PANEL_FILE),
+        precedence=config["inputs"]["panel"]["precedence"],
         pm25_grids=[pm25_path(year) for year in PM25_YEARS],
         code=code_digest("assemble_panel.py"),
     script:
@@ -93,7 +96,8 @@ rule interpolate_panel:
 rule summarise_data_quality:
     """Every cleaning decision in one table, the cause of every imputed cell, a readable summary."""
     input:
-        cleaning=expand("results/extracted/cleaning_{year}.csv", year=RAW_YEARS),
+        cleaning=expand("results/extracted/cleaning_{year}.csv", year=YEARBOOK_YEARS)
+        + PANEL_CLEANING,
         side="results/panel/cleaning_side_tables.csv",
         formulas="results/panel/cleaning_formulas.csv",
         raw="results/panel/raw_panel.csv",

@@ -60,6 +60,42 @@ rule extract_yearbook:
         "../../scripts/extract_yearbook.py"
 
 
+rule read_panel_file:
+    """A compiled city-year panel (CSV, .xlsx or Stata .dta; long or wide) -> the extracts' long table."""
+    input:
+        unpack(panel_inputs),
+        indicators=config["tables"]["indicators"],
+        raw_fields=config["tables"]["raw_fields"],
+        cities=config["tables"]["cities"],
+        units=config["tables"]["units"],
+        admin_codes=config["tables"]["admin_codes"],
+        known_breaks=config["tables"]["known_breaks"],
+    output:
+        values="results/extracted/panel/values.csv",
+        cleaning="results/extracted/panel/cleaning.csv",
+    log:
+        log_path("read_panel_file"),
+    benchmark:
+        benchmark_path("read_panel_file")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        panel={
+            key: value
+            for key, value in config["inputs"]["panel"].items()
+            if key not in ("path", "codebook")
+        },
+        codebook=PANEL_CODEBOOK,
+        years=RAW_YEARS,
+        required=PANEL_REQUIRED,
+        code=code_digest("read_panel_file.py"),
+    script:
+        "../../scripts/read_panel_file.py"
+
+
 rule rasterize_cities:
     """Cell -> city zone raster on the PM2.5 grid, computed once and reused for every year."""
     input:

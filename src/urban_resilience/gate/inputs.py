@@ -90,7 +90,7 @@ def has_demo_mark(path: str) -> bool:
         except (zipfile.BadZipFile, KeyError, OSError):
             return False
     if suffix == ".csv":
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:  # a GBK panel too
             header = next(csv.reader(handle), [])
         return DEMO_COLUMN in header
     if suffix in (".tif", ".tiff", ".nc"):

@@ -359,3 +359,69 @@ def coverage(imputed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     })
     by_city["observed_share"] = 1 - by_city["imputed"] / by_city["cells"]
     return by_indicator.rename_axis("indicator").reset_index(), by_city.reset_index()
+
+
+PRECEDENCE = ("yearbook", "panel")
+
+
+def combine_yearbook_and_panel(yearbook: pd.DataFrame, panel: pd.DataFrame | None,
+                               precedence: str = "yearbook") -> tuple[pd.DataFrame, list[dict]]:
+    """One long table (one row per city, year and field) from the yearbook extracts and a compiled panel.
+
+    The precedence rule (``inputs.panel.precedence``): where both sources give a number for the same
+    city, year and field, the ``precedence`` source's number is kept; if the two differ
+    (relative difference above 1e-9) the other is overridden, with a ``source_override`` log row
+    showing both. Where one source has no number (no row, or a missing cell) the other's number is
+    taken; if the source without a number had a row for it (a missing cell), a ``source_fill`` log
+    row says so. ``panel`` None: the yearbook extracts unchanged.
+    """
+    if precedence not in PRECEDENCE:
+        raise PanelError(f"inputs.panel.precedence is {precedence!r}; expected yearbook or panel")
+    if panel is None or panel.empty:
+        return yearbook, []
+    yearbook, panel = _text_places(yearbook), _text_places(panel)
+    if yearbook.empty:
+        return panel, []
+    first, second = (yearbook, panel) if precedence == "yearbook" else (panel, yearbook)
+    key = ["admin_code", "year", "field"]
+    both = first.merge(second, on=key, how="outer", suffixes=("", "_other"), indicator=True)
+    has_first, has_second = both["value"].notna(), both["value_other"].notna()
+    take_second = ~has_first & has_second
+    shared = both["_merge"].eq("both")
+    differ = shared & has_first & has_second & ~np.isclose(both["value"], both["value_other"], rtol=1e-9, atol=0)
+    other = "panel" if precedence == "yearbook" else "yearbook"
+    log = []
+    for row in both[differ | (shared & take_second)].itertuples(index=False):
+        kept, dropped = (row.value_other, row.value) if pd.isna(row.value) else (row.value, row.value_other)
+        source = other if pd.isna(row.value) else precedence
+        where = f"{row.file} {row.sheet + ' ' if row.sheet else ''}{row.cell}".strip()
+        where_other = f"{row.file_other} {row.sheet_other + ' ' if row.sheet_other else ''}{row.cell_other}".strip()
+        if pd.isna(row.value):
+            log.append({"file": row.file_other, "sheet": row.sheet_other, "cell": row.cell_other,
+                        "admin_code": row.admin_code, "year": int(row.year), "field": row.field, "written": "",
+                        "action": "source_fill", "value": kept,
+                        "note": f"{precedence} has no number ({where}); {other} value {kept:g} ({where_other}) used"})
+        else:
+            log.append({"file": row.file, "sheet": row.sheet, "cell": row.cell, "admin_code": row.admin_code,
+                        "year": int(row.year), "field": row.field, "written": f"{dropped:g}",
+                        "action": "source_override", "value": kept,
+                        "note": f"{source} value {kept:g} ({where}) kept over {other} value {dropped:g} "
+                                f"({where_other}) by inputs.panel.precedence: {precedence}"})
+    columns = [c for c in first.columns if c in yearbook.columns]
+    chosen = both.copy()
+    for column in columns:
+        if column not in key and f"{column}_other" in chosen:
+            chosen[column] = chosen[column].where(~take_second & chosen["_merge"].ne("right_only"),
+                                                  chosen[f"{column}_other"])
+    combined = chosen[columns].sort_values(key, kind="stable").reset_index(drop=True)
+    return combined, log
+
+
+def _text_places(long: pd.DataFrame) -> pd.DataFrame:
+    """file, sheet and cell as text ("" where empty: read back from CSV, an empty place is NaN)."""
+    return long.assign(**{c: long[c].astype(object).where(long[c].notna(), "") for c in ("file", "sheet", "cell")})
+
+
+def empty_long(columns: list[str]) -> pd.DataFrame:
+    """A long table without rows (no yearbook editions configured)."""
+    return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "year") else object) for c in columns})
