@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from urban_resilience.core import tables, vocabulary
 from urban_resilience.core.io import read_table
 from urban_resilience.core.logs import logged
+from urban_resilience.dynamics import sheets as dynamics_sheets
 from urban_resilience.exports import outputs
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -50,6 +51,7 @@ with logged(snakemake.log[0]) as log:
                             {"S1": "0.000", "S1_conf": "0.000", "ST": "0.000", "ST_conf": "0.000",
                              "variance": "0.000"}),
     }
+    sheets.update(dynamics_sheets.workbook_sheets({key: inp[key] for key in dynamics_sheets.FILES}))
     outputs.write_workbook(out.workbook, sheets, dict(params.dataset), dict(params.settings))
     outputs.write_settings(out.settings, dict(params.dataset), dict(params.settings))
     log.info("%s: %d sheets", out.workbook, len(sheets) + 1)

@@ -83,6 +83,14 @@ rule export_workbook:
         intervals="results/uncertainty/rank_intervals.csv",
         sobol="results/uncertainty/sobol_indices.csv",
         indicators=config["tables"]["indicators"],
+        # the dynamics stage's tables (keys of dynamics.sheets.FILES)
+        transitions="results/dynamics/markov_transitions.csv",
+        homogeneity="results/dynamics/markov_homogeneity.csv",
+        beta="results/dynamics/beta_convergence.csv",
+        sigma="results/dynamics/sigma_convergence.csv",
+        hotspots="results/dynamics/hotspots.csv",
+        gravity="results/dynamics/gravity_centres.csv",
+        coupling="results/dynamics/coupling.csv",
     output:
         workbook=report(
             "results/tables/urban_resilience.xlsx",
