@@ -22,7 +22,7 @@ with logged(snakemake.log[0]) as log:
     context = compiled_panel.Context.build(
         raw_fields, tables.read_units(inp.units), tables.read_cities(inp.cities),
         pd.read_csv(inp.admin_codes, dtype=str, keep_default_na=False), tables.divisor_fields(formulas),
-        list(params.years), list(params.required), checks.KnownBreaks.read(inp.known_breaks),
+        list(params.years), list(params.required), checks.KnownBreaks.read(inp.known_breaks), list(params.cities),
     )
     spec = compiled_panel.spec_from_config({**params.panel, "path": inp.panel, "codebook": params.codebook})
     values, cleaning = compiled_panel.read_panel(spec, context)

@@ -10,6 +10,7 @@ import pytest
 from urban_resilience import demo
 from urban_resilience.core import tables
 from urban_resilience.demo import panels
+from urban_resilience.demo.truth import DEMO_CITIES
 from urban_resilience.panel import build
 from urban_resilience.readers import compiled_panel as cp
 from urban_resilience.readers import yearbook
@@ -47,7 +48,7 @@ def demo_panels(tmp_path_factory, truth, resources):
 @pytest.fixture(scope="module")
 def yearbook_route(resources, refs):
     """The demo yearbooks extracted as extract_yearbook does (long table of all editions)."""
-    names = yearbook.Names.build(refs["cities"], refs["admin_codes"])
+    names = yearbook.Names.build(refs["cities"], refs["admin_codes"], list(DEMO_CITIES))
     fields = yearbook.FieldMap.build(refs["raw_fields"], tables.divisor_fields(refs["formulas"]))
     units = yearbook.Units(refs["units"])
     frames = [yearbook.extract_workbook(resources / "demo" / "yearbook" / f"中国城市统计年鉴{edition}.xlsx",
@@ -493,3 +494,15 @@ def test_a_unit_break_between_yearbook_years_and_panel_years_stops_the_run(refs,
                                "(edition 2012, panel.dta) on")
     assert all("field gdp" in line for line in lines)
     checks.check_raw([(combined[combined["field"] != "gdp"], "yearbook")], kinds, 5, checks.KnownBreaks())
+
+
+def test_cities_of_the_table_that_are_not_configured_are_recognised_and_skipped(tmp_path, refs):
+    """A national panel read for a study of two cities: the other cities' rows (by code or by a
+    former name) are not read, each city with one log row."""
+    path = write(tmp_path / "p.csv", "年份,城市,年末户籍人口_万人_全市\n2010,武汉,836.73\n2010,襄樊市,590.1\n"
+                 "2010,成都,1149.07\n2010,黄石,268.0\n")
+    ctx = cp.Context.build(refs["raw_fields"], refs["units"], refs["cities"], refs["admin_codes"],
+                           tables.divisor_fields(refs["formulas"]), YEARS, [], codes=["420100", "420200"])
+    long, log = cp.read_panel(cp.spec_from_config({"path": str(path)}), ctx)
+    assert values(long) == {("420100", 2010, "pop"): 836.73, ("420200", 2010, "pop"): 268.0}
+    assert len(log[log["action"] == "skipped_city"]) == 2  # 襄樊 (420600) and 成都 (510100)

@@ -90,6 +90,7 @@ rule read_panel_file:
         },
         codebook=PANEL_CODEBOOK,
         years=RAW_YEARS,
+        cities=CITIES,
         required=PANEL_REQUIRED,
         code=code_digest("read_panel_file.py"),
     script:

@@ -450,10 +450,12 @@ class Context:
     @classmethod
     def build(cls, raw_fields: pd.DataFrame, units: pd.DataFrame, cities: pd.DataFrame, admin_codes: pd.DataFrame,
               divisors: set[str], years: list[int], required: list[str] = (),
-              known_breaks: KnownBreaks | None = None) -> "Context":
+              known_breaks: KnownBreaks | None = None, codes: list[str] | None = None) -> "Context":
+        """``codes``: the configured cities (the panel's other cities are recognised and skipped)."""
         prefectures = frozenset(admin_codes.loc[admin_codes["level"] == "prefecture", "admin_code"])
+        prefectures |= frozenset(cities["admin_code"])  # the city table's other units are other cities too
         return cls(FieldMap.build(raw_fields, divisors), Units(units),
-                   CityResolver(Names.build(cities, admin_codes), prefectures), list(years), list(required),
+                   CityResolver(Names.build(cities, admin_codes, codes), prefectures), list(years), list(required),
                    dict(zip(raw_fields["field"], raw_fields["name_cn"])), known_breaks)
 
 
