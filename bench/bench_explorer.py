@@ -26,7 +26,9 @@ def measure(page: Path) -> tuple[float, float, float]:
         load = browser.open(page)
         browser.wait_for("window.explorer && window.explorer.state.ready", timeout=120)
         ready = time.time() - start
-        paint = browser.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || 0")
+        # the paint entry is queued once the frame is presented, possibly after the map is ready: wait for it
+        paint = browser.wait_for("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime",
+                                 timeout=30)
         assert browser.errors == [], browser.errors
         return load, paint / 1000, ready
     finally:

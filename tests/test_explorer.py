@@ -43,14 +43,43 @@ def test_series_rounds_and_turns_nan_into_null():
 def test_obstacle_tops_and_quality_notes():
     ranks = pd.DataFrame({"admin_code": ["a"] * 3, "year": [2003] * 3, "indicator": ["x2", "x1", "x3"],
                           "obstacle": [20.004, 30.0, 5.0], "rank": [2, 1, 3]})
-    tops = explorer.obstacle_tops(ranks, {"x1": ("一", "one"), "x2": ("二", "two")}, top=2)
-    assert tops == {"a": {"2003": [["x1", "一", "one", 30.0], ["x2", "二", "two", 20.0]]}}
+    tops = explorer.obstacle_tops(ranks, top=2)
+    assert tops == {"a": {"2003": [["x1", 30.0], ["x2", 20.0]]}}
+    indicators = pd.DataFrame({"code": ["x1", "x2", "x3"], "name_cn": ["一", "二", "三"],
+                               "name_en": ["one", "two", "three"]})
+    assert explorer.indicator_names(indicators, ["x2", "x1", "x2", "x9"]) == {
+        "x1": ["一", "one"], "x2": ["二", "two"], "x9": ["x9", "x9"]}  # once each; unknown codes named by code
     causes = pd.DataFrame({"admin_code": ["a"], "year": [2007], "indicator": ["x8"], "cause": ["junk_cell"],
                            "field": ["wastewater"], "file": ["book.xlsx"], "sheet": ["2-11"], "cell": ["C6"],
                            "note": ["blank cell"]})
     assert explorer.quality_notes(causes) == {"a": [{"year": 2007, "indicator": "x8", "cause": "junk_cell",
                                                      "field": "wastewater", "where": "book.xlsx 2-11 C6",
                                                      "note": "blank cell"}]}
+
+
+def test_the_drawing_tolerance_grows_with_the_study_area_only_beyond_a_city_region():
+    assert explorer.drawing_tolerance((110.25, 25.98, 118.48, 32.64)) == 0.01  # the demo's 28 cities: the maps'
+    assert explorer.drawing_tolerance((73.5, 3.84, 135.09, 53.56)) == pytest.approx((135.09 - 73.5) / 2000)
+    assert explorer.drawing_tolerance((100, 20, 101, 60), detail=100) == pytest.approx(0.4)  # the taller side
+
+
+def test_a_coarser_tolerance_keeps_shared_borders_and_shrinks_the_polygons():
+    import geopandas as gpd
+    import shapely
+
+    # two squares sharing a wavy border of 400 vertices (amplitude 0.005 degrees)
+    ys = np.linspace(0, 4, 401)
+    wave = [(2 + 0.005 * np.sin(40 * y), y) for y in ys]
+    west = shapely.Polygon([(0, 0), *wave, (0, 4)])
+    east = shapely.Polygon([*wave, (4, 4), (4, 0)])
+    cities = gpd.GeoDataFrame({"admin_code": ["b", "a"]}, geometry=[west, east], crs="EPSG:4326")
+    fine, coarse = explorer.geojson(cities, 0.001), explorer.geojson(cities, 0.01)
+    assert [f["id"] for f in coarse["features"]] == ["a", "b"]
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in coarse["features"]]
+    assert shapes[0].intersection(shapes[1]).area == pytest.approx(0, abs=1e-9)  # no overlap, no gap:
+    assert shapes[0].union(shapes[1]).area == pytest.approx(16, abs=1e-6)
+    assert len(json.dumps(coarse)) < len(json.dumps(fine)) / 2
+    assert explorer.geojson(cities) == coarse  # a 4-degree area keeps the maps' 0.01
 
 
 def test_the_page_is_one_file_that_never_closes_its_data_script_early():
@@ -121,6 +150,10 @@ def test_clicking_a_city_shows_its_scores_ranks_and_interval(page, demo_run):
         "   if (p.isPointInFill(pt.matrixTransform(m))) return [pt.x, pt.y]; }"
         " return null; })()")
     assert point is not None
+    page.send("Input.dispatchMouseEvent", type="mouseMoved", x=point[0], y=point[1])
+    label = page.wait_for("(() => { const t = document.querySelector('#map .hoverlayer .hovertext text');"
+                          " return t && [t.textContent, getComputedStyle(t).fontFamily]; })()")
+    assert label[0].startswith("武汉市") and "Explorer CJK" in label[1]  # the embedded CJK font, not tofu
     page.click(*point)
     page.wait_for(f"document.querySelector('#profile-a h2') && "
                   f"document.querySelector('#profile-a h2').textContent.includes('{code}')")

@@ -63,7 +63,7 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
       args: [[String(y)], { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
     }));
     const layout = {
-      font: FONT, margin: { l: 0, r: 0, t: 30, b: 0 }, height: 560,
+      font: FONT, hoverlabel: { font: FONT }, margin: { l: 0, r: 0, t: 30, b: 0 }, height: 560,
       title: { text: L(m) + " · " + state.year, x: 0.02 },
       geo: { scope: "world", resolution: 110, fitbounds: "locations", visible: false, projection: { type: "mercator" } },
       sliders: [{ active: D.years.indexOf(state.year), steps: steps, currentvalue: { prefix: L("year") + ": " },
@@ -110,7 +110,8 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     const chart = document.createElement("div");
     chart.className = "chart";
     element.appendChild(chart);
-    Plotly.newPlot(chart, lines, { font: FONT, title: { text: L("measures_over_time") }, height: 300,
+    Plotly.newPlot(chart, lines, { font: FONT, hoverlabel: { font: FONT }, title: { text: L("measures_over_time") },
+      height: 300,
       margin: { l: 50, r: 10, t: 40, b: 30 }, legend: { orientation: "h" } }, { displaylogo: false });
     // rank with its 5-95 % interval
     const iv = D.interval, hasIv = years.some((y) => iv.p05_rank[y] && iv.p05_rank[y][code] !== undefined);
@@ -124,7 +125,8 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     const rankChart = document.createElement("div");
     rankChart.className = "chart";
     element.appendChild(rankChart);
-    Plotly.newPlot(rankChart, [rankTrace], { font: FONT, title: { text: L("interval") }, height: 250,
+    Plotly.newPlot(rankChart, [rankTrace], { font: FONT, hoverlabel: { font: FONT }, title: { text: L("interval") },
+      height: 250,
       yaxis: { autorange: "reversed", title: { text: L("rank") } }, margin: { l: 50, r: 10, t: 40, b: 30 } },
     { displaylogo: false });
     // table: year, total, rank, interval, tier
@@ -148,7 +150,8 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     obstacles.appendChild(sum);
     const ot = document.createElement("table");
     Object.entries(D.obstacles[code] || {}).forEach(([y, tops]) => {
-      ot.appendChild(row([y, ...tops.map((t) => (state.lang === "zh" ? t[1] : t[2]) + " " + fmt(t[3], 1))], "td"));
+      ot.appendChild(row([y, ...tops.map((t) => D.indicator_names[t[0]][state.lang === "zh" ? 0 : 1] + " " + fmt(t[1], 1))],
+        "td"));
     });
     obstacles.appendChild(ot);
     element.appendChild(obstacles);

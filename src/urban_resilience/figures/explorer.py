@@ -31,6 +31,7 @@ from urban_resilience.core.vocabulary import DIMENSIONS, MEASURES, TIERS
 from urban_resilience.figures.plots import DIMENSION_COLOURS, class_breaks, for_drawing
 
 GEOMETRY_TOLERANCE = 0.01  # degrees (about 1 km), coverage simplification as for the printed maps
+MAP_DETAIL = 2000  # simplification steps across the study area's extent: >= 4 per pixel of the ~450 px map
 COORDINATE_DECIMALS = 4  # about 10 m: finer than the simplification
 PALETTE = "YlGnBu"
 TOP_OBSTACLES = 5
@@ -55,10 +56,22 @@ def study_ranks(scores: pd.DataFrame) -> pd.Series:
     return scores.groupby("year")["total"].rank(ascending=False, method="min").astype(int)
 
 
-def geojson(boundaries, tolerance: float = GEOMETRY_TOLERANCE) -> dict:
-    """The study area's polygons (coverage-simplified, rounded coordinates), ``admin_code`` as id."""
+def drawing_tolerance(bounds, detail: int = MAP_DETAIL, floor: float = GEOMETRY_TOLERANCE) -> float:
+    """Simplification tolerance in degrees for a study area of ``bounds`` (minx, miny, maxx, maxy):
+    ``max(floor, max(maxx - minx, maxy - miny) / detail)``. A city-region keeps the maps' 0.01°; the
+    whole country (about 62° wide) gets about 0.03°, still a quarter of a pixel on the page's map,
+    which keeps the page's polygons from growing with the area's size (2.1 → 0.8 MB for 337 cities)."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return max(floor, max(maxx - minx, maxy - miny) / detail)
+
+
+def geojson(boundaries, tolerance: float | None = None) -> dict:
+    """The study area's polygons (coverage-simplified, rounded coordinates), ``admin_code`` as id.
+    ``tolerance`` defaults to ``drawing_tolerance`` of the polygons' extent."""
     import shapely
 
+    if tolerance is None:
+        tolerance = drawing_tolerance(boundaries.total_bounds)
     drawn = for_drawing(boundaries, tolerance)
     drawn["geometry"] = shapely.set_precision(drawn.geometry.values, 10.0 ** -COORDINATE_DECIMALS)
     features = [{"type": "Feature", "id": row.admin_code, "properties": {"admin_code": row.admin_code},
@@ -87,15 +100,21 @@ def series(frame: pd.DataFrame, column: str, digits: int | None = None) -> dict[
     return out
 
 
-def obstacle_tops(ranks: pd.DataFrame, names: dict[str, tuple[str, str]], top: int = TOP_OBSTACLES) -> dict:
-    """``{code: {year: [[indicator, name_zh, name_en, obstacle %], …]}}``, the ``top`` factors."""
+def obstacle_tops(ranks: pd.DataFrame, top: int = TOP_OBSTACLES) -> dict:
+    """``{code: {year: [[indicator, obstacle %], …]}}``, the ``top`` factors (names: ``indicator_names``)."""
     chosen = ranks[ranks["rank"] <= top].sort_values(["admin_code", "year", "rank", "indicator"])
     out: dict[str, dict[str, list]] = {}
     for row in chosen.itertuples(index=False):
-        zh, en = names.get(row.indicator, (row.indicator, row.indicator))
         out.setdefault(row.admin_code, {}).setdefault(str(int(row.year)), []).append(
-            [row.indicator, zh, en, round(float(row.obstacle), 2)])
+            [row.indicator, round(float(row.obstacle), 2)])
     return out
+
+
+def indicator_names(indicators: pd.DataFrame, codes) -> dict[str, list[str]]:
+    """``{indicator: [name_zh, name_en]}`` of ``codes`` (the code itself where the table has no name),
+    once per page rather than once per city and year."""
+    names = {r.code: [r.name_cn, r.name_en] for r in indicators.itertuples()}
+    return {code: names.get(code, [code, code]) for code in sorted(set(codes))}
 
 
 def quality_notes(causes: pd.DataFrame) -> dict[str, list[dict]]:
@@ -116,7 +135,8 @@ def payload(scores: pd.DataFrame, tiers: pd.DataFrame, intervals: pd.DataFrame, 
     scores = scores.sort_values(["year", "admin_code"]).reset_index(drop=True)
     scores = scores.assign(rank=study_ranks(scores))
     breaks = breaks_by_measure(scores, classes, user_breaks)
-    indicator_names = {r.code: (r.name_cn, r.name_en) for r in indicators.itertuples()}
+    ranks = ranks[ranks["admin_code"].isin(set(scores["admin_code"]))]
+    tops = obstacle_tops(ranks)
     intervals = intervals[intervals["admin_code"].isin(set(scores["admin_code"]))]
     return {
         "dataset": {"name": dataset["name"], "synthetic": bool(dataset["synthetic"])},
@@ -130,7 +150,8 @@ def payload(scores: pd.DataFrame, tiers: pd.DataFrame, intervals: pd.DataFrame, 
         "interval": {c: series(intervals, c) for c in ("p05_rank", "median_rank", "p95_rank")},
         "breaks": breaks, "colours": {m: class_colours(len(b)) for m, b in breaks.items()},
         "line_colours": DIMENSION_COLOURS,  # as in the figures
-        "obstacles": obstacle_tops(ranks[ranks["admin_code"].isin(set(scores["admin_code"]))], indicator_names),
+        "obstacles": tops,
+        "indicator_names": indicator_names(indicators, [t[0] for c in tops.values() for y in c.values() for t in y]),
         "notes": quality_notes(causes[causes["admin_code"].isin(set(scores["admin_code"]))]),
         "labels": {language: explorer_labels(language) for language in ("zh", "en")},
     }
