@@ -67,7 +67,7 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
       title: { text: L(m) + " · " + state.year, x: 0.02 },
       geo: { scope: "world", resolution: 110, fitbounds: "locations", visible: false, projection: { type: "mercator" } },
       sliders: [{ active: D.years.indexOf(state.year), steps: steps, currentvalue: { prefix: L("year") + ": " },
-        x: 0.16, len: 0.84, pad: { t: 10 } }],
+        x: 0.2, len: 0.8, pad: { t: 10 } }],
       updatemenus: [{ type: "buttons", direction: "left", showactive: false, x: 0, y: 0, xanchor: "left",
         yanchor: "top", pad: { t: 40 }, buttons: [
           { label: L("play"), method: "animate", args: [null, { fromcurrent: true, frame: { duration: 700, redraw: true }, transition: { duration: 0 } }] },
