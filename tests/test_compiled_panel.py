@@ -32,7 +32,7 @@ def refs(resources):
 
 def context(refs, years=YEARS, required=()):
     return cp.Context.build(refs["raw_fields"], refs["units"], refs["cities"], refs["admin_codes"],
-                            tables.divisor_fields(refs["formulas"]), years, list(required))
+                            tables.divisor_fields(refs["formulas"]), years, list(required), codes=list(DEMO_CITIES))
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_each_panel_form_gives_the_yearbook_routes_values_and_indicators(form, d
     gaps = set(merged.loc[~printed, key].itertuples(index=False, name=None))
     assert gaps and gaps <= manifest_missing
     # indicators: assembled and derived the same way from both routes
-    codes = sorted(refs["cities"]["admin_code"])
+    codes = sorted(DEMO_CITIES)
     years = list(range(2003, 2020))
     derived = {}
     for name, frame in (("yearbook", yearbook_route), ("panel", long)):

@@ -106,8 +106,8 @@ def test_an_unknown_key_is_named_with_the_closest_and_the_allowed_keys(config, r
         schema.check_keys(typo, schema_yaml)
     assert str(error.value) == (
         "config: unknown key standardisaton at the top level (in config.yaml or a --configfile). Did you mean "
-        "standardisation? Allowed keys: audit, checks, cities, classification, dataset, figures, hsr, inputs, "
-        "interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.")
+        "standardisation? Allowed keys: audit, checks, cities, classification, dataset, dynamics, figures, hsr, "
+        "inputs, interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.")
     nested = copy.deepcopy(config)
     nested["inputs"]["pm25"]["filenme"] = "x_{year}.tif"
     with pytest.raises(schema.ConfigKeyError) as error:
@@ -135,8 +135,8 @@ def test_messages_of_an_override_file_at_start(root, tmp_path):
     said = result.stdout + result.stderr
     assert result.returncode != 0 and len(said.splitlines()) < 12, said
     assert ("config: unknown key standardisaton at the top level (in config.yaml or a --configfile). Did you mean "
-            "standardisation? Allowed keys: audit, checks, cities, classification, dataset, figures, hsr, inputs, "
-            "interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.\n"
+            "standardisation? Allowed keys: audit, checks, cities, classification, dataset, dynamics, figures, hsr, "
+            "inputs, interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.\n"
             in said)
     only_cities = tmp_path / "only_cities.yaml"
     only_cities.write_text("cities: [420100, 420200, 420500, 420600, 420700, 420800, 420900, 421000, 421100, "

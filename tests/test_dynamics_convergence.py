@@ -137,3 +137,23 @@ def test_spatial_models_are_not_fitted_for_a_handful_of_cities():
     rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(6)], w, min_cities=10)
     assert [row["estimator"] for row in rows] == ["not computed: 6 cities < 10"] * 3
     assert all(np.isnan(row["beta"]) and np.isnan(row["speed"]) for row in rows)
+
+
+def test_two_years_give_the_cross_section_and_say_why_the_panel_models_are_not_fitted():
+    """A study of two years (one year of growth): the cross-section β is estimated (a hand case),
+    the fixed-effects panel cannot be (the year effects absorb the one year): not computed, no crash."""
+    values = np.exp(np.array([[0.0, 0.2], [1.0, 1.1], [2.0, 2.0], [0.5, 0.8]]))
+    scores = scores_of(values)
+    codes = sorted(scores["admin_code"].unique())
+    rows = pd.DataFrame(cv.beta_rows(scores, "total", codes, np.array(["A", "A", "B", "B"])))
+    absolute = rows.set_index("model").loc["cross-section absolute"]
+    # growth g = (0.2, 0.1, 0, 0.3) on ln x0 = (0, 1, 2, 0.5): OLS slope by hand
+    x0, g = np.array([0.0, 1.0, 2.0, 0.5]), np.array([0.2, 0.1, 0.0, 0.3])
+    slope = ((x0 - x0.mean()) @ (g - g.mean())) / ((x0 - x0.mean()) @ (x0 - x0.mean()))
+    assert absolute["beta"] == pytest.approx(slope) and absolute["estimator"] == "OLS"
+    fixed = rows.set_index("model").loc["panel conditional"]
+    assert fixed["estimator"] == "not computed: one year of growth: the year effects absorb it"
+    assert np.isnan(fixed["beta"]) and np.isnan(fixed["half_life"])
+    two = pd.DataFrame(cv.beta_rows(scores_of(values[:2]), "total", ["000000", "000001"], np.array(["A", "B"])))
+    assert two.set_index("model").loc["cross-section conditional", "estimator"] == "not computed: 2 observations " \
+        "for 3 parameters"

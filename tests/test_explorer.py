@@ -190,3 +190,12 @@ def test_two_cities_side_by_side_and_the_language_toggle(page):
     assert page.evaluate("document.querySelector('#profile-b h2').textContent") == "Changsha (430100)"
     assert page.evaluate("document.getElementById('banner').textContent").startswith("SYNTHETIC")
     assert page.errors == []
+
+
+def test_the_embedded_font_subset_is_the_same_bytes_at_every_run():
+    """fontTools stamps a saved font with the time unless told not to: the page must not change."""
+    import time
+
+    first = explorer.font_face("城市韧性浏览器")
+    time.sleep(1.1)
+    assert explorer.font_face("城市韧性浏览器") == first

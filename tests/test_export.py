@@ -62,8 +62,11 @@ def study_scores(run: Path) -> pd.DataFrame:
 
 def test_the_demo_workbook(demo_run):
     workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
-    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 13
-    assert workbook.sheetnames[-2:] == ["Rank intervals 排名区间", "Sensitivity 敏感性"]
+    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 20
+    assert workbook.sheetnames[11:13] == ["Rank intervals 排名区间", "Sensitivity 敏感性"]
+    assert workbook.sheetnames[13:] == ["Markov 马尔可夫转移", "Markov tests 马尔可夫检验", "Sigma 收敛σ", "Beta 收敛β",
+                                        "Hot spots 冷热点", "Gravity 重心", "Coupling 耦合协调"]
+    assert workbook["Coupling 耦合协调"].max_row == 1 + 28 * 17  # a row per study-area city and year
     assert workbook["Rank intervals 排名区间"].max_row == 1 + 28 * 17
     scores = workbook["Scores 得分"]
     assert scores.max_row == 1 + 28 * 17

@@ -93,7 +93,10 @@ def test_one_grid_ten_times_too_high_stops_the_run_naming_the_grid(tmp_path):
     result = run_snakemake(workdir, "results/panel/raw_panel.csv", "--cores", "2", *SMALL_CONFIG)
     assert result.returncode != 0
     log = (workdir / "results" / "logs" / "assemble_panel.log").read_text(encoding="utf-8")
-    assert f"field pm25, data year 2018 (PM2.5 grids, {GRID.format(year=2018)}): every city's value is" in log
+    # the absolute range stops it first (a shared scale error would pass the relative checks)
+    assert "value(s) outside the plausible range in the raw inputs:" in log
+    assert (f"{GRID.format(year=2018)}: city 420100, year 2018, field pm25: 514.723 μg/m³ is outside the plausible "
+            "range 2–200 μg/m³") in log
 
 
 def test_a_truncated_grid_gets_the_projects_own_error(tmp_path):
@@ -102,7 +105,8 @@ def test_a_truncated_grid_gets_the_projects_own_error(tmp_path):
     path.write_bytes(path.read_bytes()[:30000])
     result = run_snakemake(workdir, "results/pm25/pm25_2019.csv", "--cores", "2", *SMALL_CONFIG)
     assert result.returncode != 0
-    log = (workdir / "results" / "logs" / "sample_pm25_2019.log").read_text(encoding="utf-8")
+    # every year's grid is opened when the zones are made (one product and version for all years)
+    log = (workdir / "results" / "logs" / "rasterize_cities.log").read_text(encoding="utf-8")
     assert f"RasterError: {GRID.format(year=2019)} (year 2019): cannot read the PM2.5 grid" in log
     assert "The file may be truncated or not a raster; download it again" in log
 

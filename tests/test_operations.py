@@ -27,11 +27,13 @@ DOWNSTREAM_OF_PANEL = {
                      "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness",
                      "analyse_markov", "plot_markov", "analyse_convergence", "plot_convergence", "analyse_hotspots",
                      "plot_hotspots", "analyse_gravity", "plot_gravity", "analyse_coupling", "plot_coupling",
-                     "analyse_geodetector", "all"), 1),
+                     "analyse_geodetector", "render_explorer", "all"), 1),
     "evaluate_samples": 4,  # one job per chunk
 }
 FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "plot_markov",
            "plot_convergence", "plot_hotspots", "plot_gravity", "plot_coupling", "all"}
+# the explorer imports the plotting module too (its classes and colours), but shows both languages
+IMPORTERS_OF_PLOTS = FIGURES | {"render_explorer"}
 PM25_NAME = "resources/demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"
 
 
@@ -97,7 +99,7 @@ def test_a_comment_edit_reruns_nothing_and_a_code_edit_the_importing_rules(small
         module.write_bytes(before.replace(b'"""', b'"""Edited docstring. ', 1) + b"\n# a comment\n")
         assert planned(small_run) == {}  # comments and docstrings are not code
         module.write_bytes(before + b"\nEDITED = True\n")
-        assert planned(small_run) == {rule: 1 for rule in FIGURES}
+        assert planned(small_run) == {rule: 1 for rule in IMPORTERS_OF_PLOTS}
         # imported by extraction and side tables, through other modules by most rules
         cells = small_run / "src" / "urban_resilience" / "readers" / "cells.py"
         original = cells.read_bytes()

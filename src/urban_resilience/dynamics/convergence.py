@@ -120,6 +120,27 @@ def two_way_within(values: np.ndarray, units: np.ndarray, periods: np.ndarray) -
             + frame["v"].mean()).to_numpy()
 
 
+def design_problem(x: np.ndarray) -> str:
+    """Why OLS cannot be fitted on ``x`` ('' if it can): no more observations than parameters, or
+    a rank-deficient design (e.g. one year of growth under year effects, one province's dummies)."""
+    n, k = x.shape
+    if n <= k:
+        return f"{n} observations for {k} parameters"
+    if np.linalg.matrix_rank(x) < k:
+        return "the regressors are collinear (too few years or groups for this model)"
+    return ""
+
+
+def not_computed_row(measure: str, form: str, kind: str, controls: str, reason: str, n: int, years: int,
+                     errors: str) -> dict:
+    """A β row that says why the model was not fitted (``estimator`` = 'not computed: …')."""
+    return {"measure": measure, "model": f"{form} {kind}", "form": form, "kind": kind, "controls": controls,
+            "estimator": f"not computed: {reason}", "beta": np.nan, "beta_se": np.nan, "beta_p": np.nan,
+            "spatial_parameter": np.nan, "spatial_parameter_se": np.nan, "wx_coefficient": np.nan, "n": n,
+            "years": years, "errors": errors, "speed": np.nan, "speed_se": np.nan, "half_life": np.nan,
+            "half_life_se": np.nan}
+
+
 def beta_rows(scores: pd.DataFrame, measure: str, codes: list[str], provinces: np.ndarray) -> list[dict]:
     """Absolute and conditional β of one measure, as a cross-section and as a panel of annual growth."""
     initial, growth, years = cross_section(scores, measure, codes)
@@ -129,15 +150,30 @@ def beta_rows(scores: pd.DataFrame, measure: str, codes: list[str], provinces: n
               ("cross-section", "conditional", np.column_stack([ones, initial, dummies(provinces)]),
                "province dummies")]
     for form, kind, x, controls in models:
+        problem = design_problem(x)
+        if problem:
+            rows.append(not_computed_row(measure, form, kind, controls, problem, len(growth), years, "classic"))
+            continue
         fit = least_squares(x, growth)
         rows.append(result_row(measure, form, kind, controls, fit, years, "classic"))
     panel = annual_growth(scores[scores["admin_code"].isin(codes)], measure)
     units, periods = panel["admin_code"].to_numpy(), panel["year"].to_numpy()
-    pooled = least_squares(np.column_stack([np.ones(len(panel)), panel["lagged"]]), panel["growth"].to_numpy(),
-                           clusters=units)
-    rows.append(result_row(measure, "panel", "absolute", "none", pooled, 1, "clustered by city"))
+    x = np.column_stack([np.ones(len(panel)), panel["lagged"]])
+    problem = design_problem(x)
+    if problem:
+        rows.append(not_computed_row(measure, "panel", "absolute", "none", problem, len(panel), 1,
+                                     "clustered by city"))
+    else:
+        pooled = least_squares(x, panel["growth"].to_numpy(), clusters=units)
+        rows.append(result_row(measure, "panel", "absolute", "none", pooled, 1, "clustered by city"))
     x = two_way_within(panel["lagged"].to_numpy(), units, periods)[:, None]
     y = two_way_within(panel["growth"].to_numpy(), units, periods)
+    problem = "one year of growth: the year effects absorb it" if len(set(periods)) < 2 else design_problem(x)
+    if problem or not np.any(x):
+        rows.append(not_computed_row(measure, "panel", "conditional", "city and year fixed effects",
+                                     problem or "no variation left after the city and year effects", len(panel), 1,
+                                     "clustered by city"))
+        return rows
     fe = least_squares(x, y, clusters=units)
     # CR1 counting the regressor, the T' − 1 year effects and the constant as parameters; the city
     # effects, nested in the clusters, are not counted (as Stata's xtreg, fe vce(cluster))
