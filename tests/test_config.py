@@ -136,7 +136,8 @@ def test_messages_of_an_override_file_at_start(root, tmp_path):
     assert result.returncode != 0 and len(said.splitlines()) < 12, said
     assert ("config: unknown key standardisaton at the top level (in config.yaml or a --configfile). Did you mean "
             "standardisation? Allowed keys: audit, checks, cities, classification, dataset, dynamics, figures, hsr, "
-            "inputs, interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, years.\n"
+            "inputs, interpolation, seed, spatial, standardisation, study_area, tables, uncertainty, weighting, "
+            "years.\n"
             in said)
     only_cities = tmp_path / "only_cities.yaml"
     only_cities.write_text("cities: [420100, 420200, 420500, 420600, 420700, 420800, 420900, 421000, 421100, "
