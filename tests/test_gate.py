@@ -93,7 +93,10 @@ def test_one_grid_ten_times_too_high_stops_the_run_naming_the_grid(tmp_path):
     result = run_snakemake(workdir, "results/panel/raw_panel.csv", "--cores", "2", *SMALL_CONFIG)
     assert result.returncode != 0
     log = (workdir / "results" / "logs" / "assemble_panel.log").read_text(encoding="utf-8")
-    assert f"field pm25, data year 2018 (PM2.5 grids, {GRID.format(year=2018)}): every city's value is" in log
+    # the absolute range check runs first (a scale error shared by every value would pass the
+    # relative checks) and names the grid; Wuhan's 51.47 µg/m³ read x10:
+    assert (f"{GRID.format(year=2018)}: city 420100, year 2018, field pm25: 514.723 μg/m³ is outside the "
+            "plausible range 2–200 μg/m³") in log
 
 
 def test_a_truncated_grid_gets_the_projects_own_error(tmp_path):
