@@ -91,6 +91,7 @@ def test_new_study_writes_a_config_the_workflow_accepts(tmp_path, capsys):
     written = yaml.safe_load(output.read_text(encoding="utf-8"))
     assert written["cities"] == [420100, 420600, 420200] and written["study_area"] == []
     assert written["dataset"] == {"name": "hubei3", "synthetic": False}
+    assert f"--configfile {output} --directory runs/hubei3" in output.read_text(encoding="utf-8").splitlines()[1]
     # the workflow validates it (merged onto config.yaml) and plans a run on the demo inputs, which
     # the gate only accepts as synthetic
     demo = tmp_path / "demo.yaml"

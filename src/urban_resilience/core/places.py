@@ -150,11 +150,13 @@ def study_notes(codes: list[str], cities: pd.DataFrame, history: pd.DataFrame, f
     return notes
 
 
-def study_config(name: str, codes: list[str], cities: pd.DataFrame, first: int, last: int) -> str:
-    """A config override (YAML text) for a study: dataset, years, cities with their names as comments."""
+def study_config(name: str, codes: list[str], cities: pd.DataFrame, first: int, last: int,
+                 path: str | None = None) -> str:
+    """A config override (YAML text) for a study: dataset, years, cities with their names as comments;
+    ``path`` is where it is written (default ``NAME.yaml``), quoted in the command it suggests."""
     by_code = cities.set_index("admin_code")
     lines = [f"# Study {name}: written by `python -m urban_resilience new-study`. Use it with",
-             f"#   snakemake --workflow-profile workflow/profiles/default --configfile {name}.yaml "
+             f"#   snakemake --workflow-profile workflow/profiles/default --configfile {path or name + '.yaml'} "
              f"--directory runs/{name}",
              "# Keys not set here come from config.yaml (Snakemake merges this file onto it).",
              "dataset:", f"  name: {name}", "  synthetic: false",
