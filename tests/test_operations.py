@@ -24,7 +24,8 @@ DOWNSTREAM_OF_PANEL = {
                      "compute_weights", "compute_scores", "compute_obstacles", "analyse_scores", "analyse_spatial",
                      "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper",
                      "plot_reproduction", "export_workbook", "export_gis", "render_report_pages",
-                     "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness", "all"), 1),
+                     "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness", "render_explorer",
+                     "all"), 1),
     "evaluate_samples": 4,  # one job per chunk
 }
 FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "all"}
@@ -93,7 +94,7 @@ def test_a_comment_edit_reruns_nothing_and_a_code_edit_the_importing_rules(small
         module.write_bytes(before.replace(b'"""', b'"""Edited docstring. ', 1) + b"\n# a comment\n")
         assert planned(small_run) == {}  # comments and docstrings are not code
         module.write_bytes(before + b"\nEDITED = True\n")
-        assert planned(small_run) == {rule: 1 for rule in FIGURES}
+        assert planned(small_run) == {rule: 1 for rule in FIGURES | {"render_explorer"}}  # it imports plots
         # imported by extraction and side tables, through other modules by most rules
         cells = small_run / "src" / "urban_resilience" / "readers" / "cells.py"
         original = cells.read_bytes()
@@ -114,7 +115,7 @@ def test_one_chunk_or_four_give_the_same_bytes(small_run, tmp_path):
     override.write_text("uncertainty:\n  chunks: 1\n", encoding="utf-8")
     assert planned(small_run, str(override)) == {"evaluate_samples": 1, "analyse_uncertainty": 1,
                                                  "plot_robustness": 1, "render_report_pages": 1,
-                                                 "export_workbook": 1, "all": 1}
+                                                 "export_workbook": 1, "render_explorer": 1, "all": 1}
     run(small_run, str(override))
     assert {name: digests(small_run / "results")[name] for name in names} == four
     run(small_run)  # back to four chunks: chunk 0 is computed again, 1-3 are kept

@@ -22,7 +22,7 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "plot_maps": 1, "plot_obstacles": 1, "compare_with_paper": 1, "plot_reproduction": 1,
         "export_workbook": 1, "export_gis": 1, "render_report_pages": 1,
         "impute_alternatives": 1, "sample_design": 1, "evaluate_samples": 4, "analyse_uncertainty": 1,
-        "audit_index": 1, "plot_robustness": 1,
+        "audit_index": 1, "plot_robustness": 1, "render_explorer": 1,
         "all": 1,
     }
 
