@@ -120,7 +120,7 @@ def test_one_chunk_or_four_give_the_same_bytes(small_run, tmp_path):
     override.write_text("uncertainty:\n  chunks: 1\n", encoding="utf-8")
     assert planned(small_run, str(override)) == {"evaluate_samples": 1, "analyse_uncertainty": 1,
                                                  "plot_robustness": 1, "render_report_pages": 1,
-                                                 "export_workbook": 1, "all": 1}
+                                                 "export_workbook": 1, "render_explorer": 1, "all": 1}
     run(small_run, str(override))
     assert {name: digests(small_run / "results")[name] for name in names} == four
     run(small_run)  # back to four chunks: chunk 0 is computed again, 1-3 are kept

@@ -91,6 +91,7 @@ def test_new_study_writes_a_config_the_workflow_accepts(tmp_path, capsys):
     written = yaml.safe_load(output.read_text(encoding="utf-8"))
     assert written["cities"] == [420100, 420600, 420200] and written["study_area"] == []
     assert written["dataset"] == {"name": "hubei3", "synthetic": False}
+    assert f"--configfile {output} --directory runs/hubei3" in output.read_text(encoding="utf-8").splitlines()[1]
     # the workflow validates it (merged onto config.yaml) and plans a run on the demo inputs, which
     # the gate only accepts as synthetic
     demo = tmp_path / "demo.yaml"
@@ -107,3 +108,15 @@ def test_new_study_refuses_and_writes_nothing(tmp_path, capsys):
     assert not output.exists()
     assert "仙桃: a county-level unit" in capsys.readouterr().err
     assert main(["new-study", "one", "--cities", "武汉", "--output", str(output)]) == 2
+
+
+def test_new_study_notes_units_missing_in_some_years_and_units_that_are_not_cities(gazetteer):
+    cities, _ = gazetteer
+    history = places.read_history(RESOURCES / "admin_code_history.csv")
+    # 巢湖 ended 2011, 毕节市 began 2011, 恩施 is an autonomous prefecture, 襄阳 was 襄樊 (one code, 1981 on)
+    notes = places.study_notes(["341400", "520500", "422800", "420600"], cities, history, 2003, 2019)
+    assert [n.split(":")[0] for n in notes] == ["341400 巢湖市", "520500 毕节市", "422800 恩施土家族苗族自治州"]
+    assert "1999–2011, the study 2003–2019" in notes[0] and "since 2011" in notes[1]
+    assert "an autonomous prefecture, not a prefecture-level city" in notes[2]
+    # inside its years, a unit is not noted
+    assert places.study_notes(["371200", "520500"], cities, history, 2011, 2017) == []

@@ -45,8 +45,11 @@ def new_study(argv: list[str]) -> int:
     for name in args.cities:
         code = gazetteer.resolve(name)
         print(f"{name} -> {code} {gazetteer.names[code]}")
+    for note in places.study_notes(codes, cities, places.read_history(args.history), args.first, args.last):
+        print(f"note: {note}")
     output = Path(args.output or f"{args.name}.yaml")
-    output.write_text(places.study_config(args.name, codes, cities, args.first, args.last), encoding="utf-8")
+    text = places.study_config(args.name, codes, cities, args.first, args.last, str(output))
+    output.write_text(text, encoding="utf-8")
     print(f"wrote {output}: {len(codes)} cities")
     return 0
 

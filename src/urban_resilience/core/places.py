@@ -123,11 +123,40 @@ def province_cities(cities: pd.DataFrame, province: str, gazetteer: Gazetteer) -
     return sorted(cities.loc[(cities["province_cn"] == name) & current, "admin_code"])
 
 
-def study_config(name: str, codes: list[str], cities: pd.DataFrame, first: int, last: int) -> str:
-    """A config override (YAML text) for a study: dataset, years, cities with their names as comments."""
+def study_notes(codes: list[str], cities: pd.DataFrame, history: pd.DataFrame, first: int, last: int) -> list[str]:
+    """Warnings for units a study may find no yearbook rows for: a code whose validity in the code
+    history (earliest ``valid_from`` to latest ``valid_to`` of its prefecture rows; empty = in use)
+    does not cover ``first``–``last``, and a unit that is not a city (自治州, 地区, 盟: the yearbook's
+    city tables cover prefecture-level cities)."""
+    names = dict(zip(cities["admin_code"], cities["name_cn"]))
+    prefecture = history[history["level"] == "prefecture"]
+    notes = []
+    for code in codes:
+        rows = prefecture[prefecture["admin_code"] == code]
+        name = names.get(code, code)
+        if len(rows):
+            start = int(pd.to_numeric(rows["valid_from"]).min())
+            ends = pd.to_numeric(rows["valid_to"], errors="coerce")
+            end = None if ends.isna().any() else int(ends.max())
+            if start > first or (end is not None and end <= last):
+                span = f"{start}–{end}" if end is not None else f"since {start}"
+                notes.append(f"{code} {name}: the code history has this unit {span}, the study {first}–{last}; expect "
+                             "no yearbook rows in the years it did not exist (shorten the years or leave it out)")
+        kinds = (("自治州", "an autonomous prefecture"), ("地区", "a prefecture (地区)"), ("盟", "a league"))
+        for suffix, kind in kinds:
+            if name.endswith(suffix):
+                notes.append(f"{code} {name}: {kind}, not a prefecture-level city; the yearbook's city tables "
+                             "(地级以上城市) do not list it")
+    return notes
+
+
+def study_config(name: str, codes: list[str], cities: pd.DataFrame, first: int, last: int,
+                 path: str | None = None) -> str:
+    """A config override (YAML text) for a study: dataset, years, cities with their names as comments;
+    ``path`` is where it is written (default ``NAME.yaml``), quoted in the command it suggests."""
     by_code = cities.set_index("admin_code")
     lines = [f"# Study {name}: written by `python -m urban_resilience new-study`. Use it with",
-             f"#   snakemake --workflow-profile workflow/profiles/default --configfile {name}.yaml "
+             f"#   snakemake --workflow-profile workflow/profiles/default --configfile {path or name + '.yaml'} "
              f"--directory runs/{name}",
              "# Keys not set here come from config.yaml (Snakemake merges this file onto it).",
              "dataset:", f"  name: {name}", "  synthetic: false",

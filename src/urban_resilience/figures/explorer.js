@@ -111,8 +111,8 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     chart.className = "chart";
     element.appendChild(chart);
     Plotly.newPlot(chart, lines, { font: FONT, hoverlabel: { font: FONT }, title: { text: L("measures_over_time") },
-      height: 300,
-      margin: { l: 50, r: 10, t: 40, b: 30 }, legend: { orientation: "h" } }, { displaylogo: false });
+      height: 300, margin: { l: 50, r: 10, t: 40, b: 30 }, legend: { orientation: "h" } },
+    { displaylogo: false, responsive: true });
     // rank with its 5-95 % interval
     const iv = D.interval, hasIv = years.some((y) => iv.p05_rank[y] && iv.p05_rank[y][code] !== undefined);
     const rankTrace = { type: "scatter", mode: "lines+markers", name: L("rank"), x: D.years,
@@ -128,7 +128,7 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     Plotly.newPlot(rankChart, [rankTrace], { font: FONT, hoverlabel: { font: FONT }, title: { text: L("interval") },
       height: 250,
       yaxis: { autorange: "reversed", title: { text: L("rank") } }, margin: { l: 50, r: 10, t: 40, b: 30 } },
-    { displaylogo: false });
+    { displaylogo: false, responsive: true });
     // table: year, total, rank, interval, tier
     const table = document.createElement("table");
     table.className = "values";
@@ -183,9 +183,10 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
   }
   function drawProfiles() {
     $("hint").hidden = state.a !== null;
+    // columns first: a chart takes the width its column has when it is drawn
+    $("profiles").classList.toggle("two", state.b !== null);
     profile($("profile-a"), state.a);
     profile($("profile-b"), state.b);
-    $("profiles").classList.toggle("two", state.b !== null);
   }
   function fillControls() {
     $("title").textContent = L("title");

@@ -198,8 +198,8 @@ def font_face(text: str) -> str:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(set(text) | set(" 0123456789.–-%(),:·"))))
     subsetter.subset(font)
-    font.recalcTimestamp = False  # same inputs, same bytes: keep the font's own modification date
     buffer = io.BytesIO()
+    font.recalcTimestamp = False  # keep the font's own 'head' dates: same text, same bytes
     font.save(buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f"@font-face{{font-family:\"Explorer CJK\";src:url(data:font/otf;base64,{encoded}) format(\"opentype\");}}"
