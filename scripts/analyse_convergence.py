@@ -15,8 +15,7 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     scores = read_scores(inp.scores, None, params.study_area)
-    neighbours = read_table(inp.weights, dtype={"focal": str, "neighbor": str})
-    w, codes = spatial.weights_from_table(neighbours, list(params.study_area))
+    w, codes = spatial.read_study_weights(inp.weights, params.study_area)
     provinces = dict(zip(scores["admin_code"], scores["province_en"]))
     sigma, beta = convergence.convergence_tables(scores, read_table(inp.dispersion), w, codes, list(params.measures),
                                                  provinces, params.min_cities)

@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from urban_resilience.analysis import spatial
-from urban_resilience.core.io import read_scores, read_table, write_user_table
+from urban_resilience.core.io import read_scores, write_user_table
 from urban_resilience.core.logs import logged
 
 if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
@@ -14,8 +14,7 @@ if TYPE_CHECKING:  # Snakemake injects `snakemake` when it runs this script
 with logged(snakemake.log[0]) as log:
     inp, out, params = snakemake.input, snakemake.output, snakemake.params
     scores = read_scores(inp.scores, None, params.study_area)
-    neighbours = read_table(inp.weights, dtype={"focal": str, "neighbor": str})
-    w, codes = spatial.weights_from_table(neighbours, list(params.study_area))
+    w, codes = spatial.read_study_weights(inp.weights, params.study_area)
     moran, lisa = spatial.moran_by_year(scores, w, codes, params.permutations, params.seed, params.alpha,
                                         min_cities=params.min_cities)
     write_user_table(moran, out.moran, params.dataset)

@@ -62,6 +62,14 @@ def neighbour_table(boundaries, kind: str, k: int) -> pd.DataFrame:
     return table.assign(weight=1)
 
 
+def read_study_weights(path: str, codes: list[str]):
+    """(weights, code order) of the study area from the neighbour table written by
+    compute_spatial_weights (:func:`weights_from_table` on the file at ``path``)."""
+    from urban_resilience.core.io import read_table
+
+    return weights_from_table(read_table(path, dtype={"focal": str, "neighbor": str}), list(codes))
+
+
 def weights_from_table(table: pd.DataFrame, codes: list[str]):
     """(Row-standardised libpysal weights over ``codes`` in sorted order, that order) from a
     neighbour table; every city of ``codes`` needs a neighbour among ``codes``."""
