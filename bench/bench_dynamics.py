@@ -28,9 +28,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 IGNORE = shutil.ignore_patterns(".git", ".snakemake", "results", ".venv", "__pycache__", "*.egg-info",
                                 ".pytest_cache", ".hypothesis")
-DYNAMICS_RULES = ("analyse_markov", "plot_markov", "analyse_convergence", "plot_convergence", "analyse_hotspots",
-                  "plot_hotspots", "analyse_gravity", "plot_gravity", "analyse_coupling", "plot_coupling",
-                  "analyse_geodetector")
+DYNAMICS_RULES = ("analyse_markov", "analyse_convergence", "analyse_hotspots", "analyse_gravity", "analyse_coupling",
+                  "analyse_geodetector", "plot_dynamics")
 TARGETS = ("results/dynamics/markov.png", "results/dynamics/markov_homogeneity.csv", "results/dynamics/convergence.png",
            "results/dynamics/hotspots.png", "results/dynamics/gravity.png", "results/dynamics/coupling.png",
            "results/dynamics/geodetector_factor.csv")

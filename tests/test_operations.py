@@ -25,13 +25,12 @@ DOWNSTREAM_OF_PANEL = {
                      "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper",
                      "plot_reproduction", "export_workbook", "export_gis", "render_report_pages",
                      "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness",
-                     "analyse_markov", "plot_markov", "analyse_convergence", "plot_convergence", "analyse_hotspots",
-                     "plot_hotspots", "analyse_gravity", "plot_gravity", "analyse_coupling", "plot_coupling",
-                     "analyse_geodetector", "render_explorer", "all"), 1),
+                     "analyse_markov", "analyse_convergence", "analyse_hotspots", "analyse_gravity",
+                     "analyse_coupling", "analyse_geodetector", "plot_dynamics", "render_explorer", "all"), 1),
     "evaluate_samples": 4,  # one job per chunk
 }
-FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "plot_markov",
-           "plot_convergence", "plot_hotspots", "plot_gravity", "plot_coupling", "all"}
+FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "plot_dynamics",
+           "all"}
 # the explorer imports the plotting module too (its classes and colours), but shows both languages
 IMPORTERS_OF_PLOTS = FIGURES | {"render_explorer"}
 PM25_NAME = "resources/demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-03-{year}.tif"

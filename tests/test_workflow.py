@@ -24,8 +24,7 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "impute_alternatives": 1, "sample_design": 1, "evaluate_samples": 4, "analyse_uncertainty": 1,
         "audit_index": 1, "plot_robustness": 1,
         "analyse_markov": 1, "analyse_convergence": 1, "analyse_hotspots": 1, "analyse_gravity": 1,
-        "analyse_coupling": 1, "analyse_geodetector": 1, "plot_markov": 1, "plot_convergence": 1, "plot_hotspots": 1,
-        "plot_gravity": 1, "plot_coupling": 1,
+        "analyse_coupling": 1, "analyse_geodetector": 1, "plot_dynamics": 1,
         "render_explorer": 1,
         "all": 1,
     }

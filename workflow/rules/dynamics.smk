@@ -38,34 +38,6 @@ rule analyse_markov:
         "../../scripts/analyse_markov.py"
 
 
-rule plot_markov:
-    """Transition heat maps of the total: classic beside neighbour-conditioned."""
-    input:
-        transitions="results/dynamics/markov_transitions.csv",
-    output:
-        heatmaps=report(
-            "results/dynamics/markov.png",
-            category="Dynamics",
-            caption="../report/fig_markov.rst",
-        ),
-        extra=[f"results/dynamics/markov.{ext}" for ext in EXTRA_FORMATS],
-    log:
-        log_path("plot_markov"),
-    benchmark:
-        benchmark_path("plot_markov")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        language=config["figures"]["language"],
-        synthetic=config["dataset"]["synthetic"],
-        code=code_digest("plot_markov.py"),
-    script:
-        "../../scripts/plot_markov.py"
-
-
 rule analyse_convergence:
     """σ convergence (CV, SD of logs) and β convergence: cross-section, panel, spatial."""
     input:
@@ -102,37 +74,6 @@ rule analyse_convergence:
         "../../scripts/analyse_convergence.py"
 
 
-rule plot_convergence:
-    """σ convergence lines of every measure beside the β scatter of the total."""
-    input:
-        sigma="results/dynamics/sigma_convergence.csv",
-        beta="results/dynamics/beta_convergence.csv",
-        scores="results/index/scores.csv",
-    output:
-        figure=report(
-            "results/dynamics/convergence.png",
-            category="Dynamics",
-            caption="../report/fig_convergence.rst",
-        ),
-        extra=[f"results/dynamics/convergence.{ext}" for ext in EXTRA_FORMATS],
-    log:
-        log_path("plot_convergence"),
-    benchmark:
-        benchmark_path("plot_convergence")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        study_area=STUDY_AREA,
-        language=config["figures"]["language"],
-        synthetic=config["dataset"]["synthetic"],
-        code=code_digest("plot_convergence.py"),
-    script:
-        "../../scripts/plot_convergence.py"
-
-
 rule analyse_hotspots:
     """Getis-Ord Gi* hot and cold spots in the figure years, FDR-controlled like the LISA."""
     input:
@@ -166,38 +107,6 @@ rule analyse_hotspots:
         "../../scripts/analyse_hotspots.py"
 
 
-rule plot_hotspots:
-    """Map of the Gi* hot and cold spots of the first hot-spot measure, one panel per figure year."""
-    input:
-        hotspots="results/dynamics/hotspots.csv",
-        boundaries="results/boundaries/cities.gpkg",
-    output:
-        figure=report(
-            "results/dynamics/hotspots.png",
-            category="Dynamics",
-            caption="../report/fig_hotspots.rst",
-        ),
-        extra=[f"results/dynamics/hotspots.{ext}" for ext in EXTRA_FORMATS],
-    log:
-        log_path("plot_hotspots"),
-    benchmark:
-        benchmark_path("plot_hotspots")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    params:
-        study_area=STUDY_AREA,
-        years=config["figures"]["years"],
-        measure=config["dynamics"]["hotspots"]["measures"][0],
-        language=config["figures"]["language"],
-        synthetic=config["dataset"]["synthetic"],
-        code=code_digest("plot_hotspots.py"),
-    script:
-        "../../scripts/plot_hotspots.py"
-
-
 rule analyse_gravity:
     """Centre of gravity and standard deviational ellipse of each measure per year, with centre shifts."""
     input:
@@ -225,38 +134,6 @@ rule analyse_gravity:
         code=code_digest("analyse_gravity.py"),
     script:
         "../../scripts/analyse_gravity.py"
-
-
-rule plot_gravity:
-    """Migration of the centre of gravity and the first and last ellipses over the study-area map."""
-    input:
-        gravity="results/dynamics/gravity_centres.csv",
-        boundaries="results/boundaries/cities.gpkg",
-    output:
-        figure=report(
-            "results/dynamics/gravity.png",
-            category="Dynamics",
-            caption="../report/fig_gravity.rst",
-        ),
-        extra=[f"results/dynamics/gravity.{ext}" for ext in EXTRA_FORMATS],
-    log:
-        log_path("plot_gravity"),
-    benchmark:
-        benchmark_path("plot_gravity")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    params:
-        study_area=STUDY_AREA,
-        measure=config["dynamics"]["gravity"]["measures"][0],
-        crs=config["dynamics"]["gravity"]["crs"],
-        language=config["figures"]["language"],
-        synthetic=config["dataset"]["synthetic"],
-        code=code_digest("plot_gravity.py"),
-    script:
-        "../../scripts/plot_gravity.py"
 
 
 rule analyse_coupling:
@@ -287,37 +164,6 @@ rule analyse_coupling:
         code=code_digest("analyse_coupling.py"),
     script:
         "../../scripts/analyse_coupling.py"
-
-
-rule plot_coupling:
-    """Map of the coordination classes of the five dimensions in the figure years."""
-    input:
-        coupling="results/dynamics/coupling.csv",
-        boundaries="results/boundaries/cities.gpkg",
-    output:
-        figure=report(
-            "results/dynamics/coupling.png",
-            category="Dynamics",
-            caption="../report/fig_coupling.rst",
-        ),
-        extra=[f"results/dynamics/coupling.{ext}" for ext in EXTRA_FORMATS],
-    log:
-        log_path("plot_coupling"),
-    benchmark:
-        benchmark_path("plot_coupling")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    params:
-        study_area=STUDY_AREA,
-        years=config["figures"]["years"],
-        language=config["figures"]["language"],
-        synthetic=config["dataset"]["synthetic"],
-        code=code_digest("plot_coupling.py"),
-    script:
-        "../../scripts/plot_coupling.py"
 
 
 rule analyse_geodetector:
@@ -351,3 +197,69 @@ rule analyse_geodetector:
         code=code_digest("analyse_geodetector.py"),
     script:
         "../../scripts/analyse_geodetector.py"
+
+
+rule plot_dynamics:
+    """The stage's five figures in one job (each alone would spend most of its time importing
+    matplotlib and geopandas): Markov heat maps, convergence, hot-spot map, centre of gravity,
+    coordination map."""
+    input:
+        transitions="results/dynamics/markov_transitions.csv",
+        sigma="results/dynamics/sigma_convergence.csv",
+        beta="results/dynamics/beta_convergence.csv",
+        hotspots="results/dynamics/hotspots.csv",
+        gravity="results/dynamics/gravity_centres.csv",
+        coupling="results/dynamics/coupling.csv",
+        scores="results/index/scores.csv",
+        boundaries="results/boundaries/cities.gpkg",
+    output:
+        markov=report(
+            "results/dynamics/markov.png",
+            category="Dynamics",
+            caption="../report/fig_markov.rst",
+        ),
+        convergence=report(
+            "results/dynamics/convergence.png",
+            category="Dynamics",
+            caption="../report/fig_convergence.rst",
+        ),
+        hotspots=report(
+            "results/dynamics/hotspots.png",
+            category="Dynamics",
+            caption="../report/fig_hotspots.rst",
+        ),
+        gravity=report(
+            "results/dynamics/gravity.png",
+            category="Dynamics",
+            caption="../report/fig_gravity.rst",
+        ),
+        coupling=report(
+            "results/dynamics/coupling.png",
+            category="Dynamics",
+            caption="../report/fig_coupling.rst",
+        ),
+        extra=[
+            f"results/dynamics/{name}.{ext}"
+            for name in ("markov", "convergence", "hotspots", "gravity", "coupling")
+            for ext in EXTRA_FORMATS
+        ],
+    log:
+        log_path("plot_dynamics"),
+    benchmark:
+        benchmark_path("plot_dynamics")
+    conda:
+        CONDA_ENV
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        study_area=STUDY_AREA,
+        years=config["figures"]["years"],
+        hotspot_measure=config["dynamics"]["hotspots"]["measures"][0],
+        gravity_measure=config["dynamics"]["gravity"]["measures"][0],
+        crs=config["dynamics"]["gravity"]["crs"],
+        language=config["figures"]["language"],
+        synthetic=config["dataset"]["synthetic"],
+        code=code_digest("plot_dynamics.py"),
+    script:
+        "../../scripts/plot_dynamics.py"

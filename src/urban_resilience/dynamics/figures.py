@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from urban_resilience.core.labels import label
+from urban_resilience.dynamics import coupling
 
 # the colours of the dimension figures (figures/plots.py), repeated: this stage does not import figures
 COLOURS = {"economic": "#1b9e77", "ecological": "#66a61e", "social": "#7570b3", "infrastructure": "#d95f02",
@@ -143,3 +145,37 @@ def gravity_migration(boundaries, gravity: pd.DataFrame, measure: str, language:
     fig.suptitle(title("gravity", language, measure=label(measure, language)), fontsize=10)
     fig.tight_layout()
     return fig
+
+
+HOTSPOT_COLOURS = {"hot spot": "#d7191c", "cold spot": "#2c7bb6", "not significant": "#eeeeee",
+                   "not computed": "#ffffff"}
+HOTSPOT_NAMES_ZH = {"hot spot": "热点", "cold spot": "冷点", "not significant": "不显著", "not computed": "未计算"}
+TITLES["zh"].update({"hotspots": "{measure}冷热点（Getis-Ord Gi*，FDR）",
+                     "coupling": "五维韧性耦合协调等级（修正耦合度模型）"})
+TITLES["en"].update({"hotspots": "Hot and cold spots of the {measure} (Getis-Ord Gi*, FDR)",
+                     "coupling": "Coupling coordination of the five dimensions (modified model)"})
+
+
+def hotspot_classes(hotspots: pd.DataFrame, measure: str, language: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The Gi* table of one measure with its class column ``hotspot`` ready to map, and the
+    colour of each class. Every "not computed (reason)" becomes the one class "not computed"; in
+    Chinese the class names are translated, since the legend shows them as they are."""
+    table = hotspots[hotspots["measure"] == measure]
+    table = table.assign(hotspot=table["hotspot"].where(~table["hotspot"].str.startswith("not computed"),
+                                                        "not computed"))
+    if language != "zh":
+        return table, dict(HOTSPOT_COLOURS)
+    table = table.assign(hotspot=table["hotspot"].map(HOTSPOT_NAMES_ZH))
+    return table, {HOTSPOT_NAMES_ZH[name]: colour for name, colour in HOTSPOT_COLOURS.items()}
+
+
+def coupling_classes(coupling_table: pd.DataFrame, years: list[int], language: str) -> tuple[str, dict[str, str]]:
+    """The column of the coordination class to map (``class_cn`` in Chinese, ``class`` otherwise)
+    and the colour of each of the 10 classes (extreme imbalance to high-quality coordination, red
+    to green) that occurs in ``years``: the legend lists the classes on the map."""
+    column = "class_cn" if language == "zh" else "class"
+    names = coupling.CLASSES_CN if language == "zh" else coupling.CLASSES
+    palette = colormaps["RdYlGn"].resampled(len(names))
+    colours = {name: "#%02x%02x%02x" % tuple(int(255 * v) for v in palette(i)[:3]) for i, name in enumerate(names)}
+    present = set(coupling_table.loc[coupling_table["year"].isin(years), column])
+    return column, {name: colour for name, colour in colours.items() if name in present}
