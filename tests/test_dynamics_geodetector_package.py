@@ -1,5 +1,5 @@
 """Our geographical detector against the PyPI package ``geodetector`` 0.2.0 (lvyaqiao/geodetector,
-a port of the R package gdverse) and against hand arithmetic, detector by detector.
+modelled on the R packages GD and gdverse) and against hand arithmetic, detector by detector.
 
 What the package does differently, and what the tests pin (docs/method.md § 9.6):
 
