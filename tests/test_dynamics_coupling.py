@@ -19,6 +19,69 @@ def test_two_systems_by_hand():
     assert coupling.traditional_coupling(np.array([[0.2, 0.4]]))[0] == pytest.approx(2 * np.sqrt(0.08) / 0.6)
 
 
+def test_three_systems_by_hand():
+    """U = (0.2, 0.5, 0.8): pairwise |U_i − U_j| = 0.3, 0.6, 0.3, sum 1.2 over Σ_{m=1}^{2} m = 3 pairs → 1 − 0.4
+    = 0.6; ratios to the top 0.25, 0.625, 1 → product 0.15625, to the power 1/(n − 1) = 1/2 → 0.395285;
+    C = √(0.6 · 0.395285) = √0.237171 = 0.48700. The traditional 3 (0.2 · 0.5 · 0.8)^{1/3} / 1.5 =
+    2 · 0.08^{1/3} = 0.86177 stays near 1. With α = 1/3, T = 0.5 and D = √(0.48700 · 0.5) = 0.49346:
+    "on the verge of imbalance" (0.4, 0.5]."""
+    u = np.array([[0.2, 0.5, 0.8]])
+    c = coupling.modified_coupling(u)[0]
+    assert c == pytest.approx(np.sqrt(0.6 * 0.15625**0.5)) and c == pytest.approx(0.48700, abs=5e-6)
+    assert coupling.traditional_coupling(u)[0] == pytest.approx(2 * 0.08 ** (1 / 3))
+    d = np.sqrt(c * 0.5)
+    assert d == pytest.approx(0.49346, abs=5e-6)
+    assert coupling.CLASSES[coupling.coordination_class(np.array([d]))[0]] == "on the verge of imbalance"
+
+
+def reference_wang_c(row: np.ndarray) -> float:
+    """Wang et al.'s C written as the CRAN package coupling 0.2 computes it (ccd(method = "wang"),
+    inst/include/coupling/ccd.hpp): a double loop over the pairs, then the product of U_i / max U."""
+    n = len(row)
+    distance = sum(abs(row[i] - row[j]) for i in range(n - 1) for j in range(i + 1, n))
+    first = 1 - distance / ((n - 1) * n / 2)
+    top = max(row)
+    return float(np.sqrt(first * np.prod([value / top for value in row]) ** (1 / (n - 1))))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
+def test_modified_coupling_is_the_loop_of_the_coupling_package(n):
+    rng = np.random.default_rng(n)
+    u = rng.uniform(0.0, 1.0, size=(50, n))
+    u[0, 1] = 0.0  # one system at zero: C = 0
+    expected = [reference_wang_c(row) for row in u]
+    np.testing.assert_allclose(coupling.modified_coupling(u), expected, rtol=1e-12, atol=0)
+    assert coupling.modified_coupling(u)[0] == 0.0
+
+
+# Wang et al. (2021), Table 8, 2008: C of the original model (first row) and of the modified model
+# (second row) for the ecological and economic systems of the 13 Beijing–Tianjin–Hebei cities.
+TABLE_8_2008 = ([0.9989, 0.9935, 0.8868, 0.9073, 0.6821, 0.8328, 0.6816, 0.7789, 0.6871, 0.6101, 0.8017, 0.7867,
+                 0.7191],
+                [0.9404, 0.8660, 0.5440, 0.5769, 0.3006, 0.4780, 0.3344, 0.4171, 0.3278, 0.2700, 0.4374, 0.4196,
+                 0.3738])
+
+
+def test_the_papers_table_8_fits_the_ratio_to_the_leading_system():
+    """For n = 2 the original C = 2√r/(1 + r) gives r = U_min/U_max (√r the smaller root of
+    s² − (2/C) s + 1 = 0), and the modified C² = (1 − |U1 − U2|) · r = (1 − U_max (1 − r)) · r gives
+    U_max = (1 − C²/r) / (1 − r). Every city of Table 8 then has a U_max in (0, 1] (0.27–0.50), and the
+    two formulas give back both published values: the paper's numbers fit (Π U_i / max U)^{1/(n−1)}
+    with every U_i divided by the maximum. Read as (Π U_i) / max U (the other systems' absolute
+    geometric mean), C² = (1 − U_max (1 − r)) · r · U_max would have to reach 0.9404² = 0.884 with
+    r = 0.910 for Beijing, which no U_max ≤ 1 does (its maximum over U_max ≤ 1 is 0.829)."""
+    original, modified = (np.array(values) for values in TABLE_8_2008)
+    root = (2 / original - np.sqrt(4 / original**2 - 4)) / 2
+    ratio = root**2
+    top = (1 - modified**2 / ratio) / (1 - ratio)
+    assert ((top > 0.25) & (top <= 0.51)).all()
+    u = np.column_stack([ratio * top, top])
+    np.testing.assert_allclose(coupling.traditional_coupling(u), original, rtol=1e-12)
+    np.testing.assert_allclose(coupling.modified_coupling(u), modified, rtol=1e-12)
+    levels = np.linspace(0.0, 1.0, 100_001)
+    assert ((1 - levels * (1 - ratio[0])) * ratio[0] * levels).max() < modified[0] ** 2 - 0.05
+
+
 def test_five_systems_by_hand():
     u = np.array([[0.1, 0.2, 0.3, 0.4, 0.5]])
     # pairwise |differences|: 0.1 × 4 + 0.2 × 3 + 0.3 × 2 + 0.4 × 1 = 2.0 over 10 pairs → 1 − 0.2 = 0.8;

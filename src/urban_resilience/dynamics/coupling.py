@@ -12,7 +12,9 @@ weight as its development).
   \\cdot \\Bigl(\\prod_{i=1}^{n} \\frac{U_i}{\\max_k U_k}\\Bigr)^{1/(n-1)}}`,
   the first factor one minus the mean absolute difference over the n(n − 1)/2 pairs, the second
   the geometric mean of the other systems relative to the leading one. C ∈ [0, 1]; C = 1 exactly
-  when all U_i are equal and positive.
+  when all U_i are equal and positive. The same formula as the R package ``coupling`` 0.2
+  (``ccd(method = "wang")``, which gives 0 rather than "undefined" when every U_i is 0); the
+  paper's Table 8 fits it (tests/test_dynamics_coupling.py).
 - The traditional form, kept for comparison: :math:`C_{trad} = n (\\prod U_i)^{1/n} / \\sum U_i`
   (the ratio of geometric to arithmetic mean), which stays near 1 for most real data (the
   "model failure" Wang et al. document).

@@ -19,6 +19,11 @@ of Y (the total) over all cities and within stratum h, :math:`SSW = \\sum_h N_h 
 - Discretisation: each factor is cut into k = ``classes`` strata by quantiles or equal intervals;
   the method and k with the largest q are kept (the "optimal discretisation" of Song et al. 2020).
   Choosing by q favours more strata: the chosen q is optimistic, more so with few cities.
+
+Checked against the PyPI package ``geodetector`` 0.2.0 (tests/test_dynamics_geodetector_package.py):
+the same q, p, Welch t and ecological F where every stratum has two or more cities; the package
+drops one-city strata (so its interaction q differs when an overlay cell holds one city), we keep
+them as the definition of q does.
 """
 
 from __future__ import annotations
