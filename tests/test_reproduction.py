@@ -322,6 +322,7 @@ def test_weight_labels_do_not_overlap_each_other_or_the_points():
 
     from urban_resilience.figures import plots
 
+    plots.setup_fonts()  # the labels and the legend measured in the figures' CJK font
     comparison, dimensions, confusion = figure_inputs("")
     crowd = {"x6": (0.015, 0.0165), "x16": (0.0152, 0.0168), "x17": (0.0149, 0.0171), "x20": (0.0155, 0.016),
              "x8": (0.0006, 0.0006), "x9": (0.0006, 0.0006)}
