@@ -21,10 +21,13 @@ with logged(snakemake.log[0]) as log:
                             na_values={c: [""] for c in ("published", "this_run", "difference", "relative_difference")})
     confusion = read_table(inp.tiers, dtype={"reason": str}, keep_default_na=False)
     confusion.attrs["year"] = params.year
+    language = params.figures["language"]  # the reasons in the figure's language, as its other text
+    comparison["reason"] = comparison["reason"].map(lambda reason: reproduction.reason_text(reason, language))
+    confusion["reason"] = confusion["reason"].map(lambda reason: reproduction.reason_text(reason, language))
     indicators = tables.read_indicators(inp.indicators)
     rho = reproduction.weight_rank_correlation(comparison)
     figure = plots.reproduction(comparison, dict(zip(indicators["code"], indicators["dimension"])), confusion, rho,
-                                  params.figures["language"], params.synthetic)
+                                  language, params.synthetic)
     plots.save(figure, plots.output_paths(out.figure, out.extra))
     log.info("weights scatter (rho %.3f) and tier confusion; comparable: weights %s, tiers %s", rho,
              bool(comparison.loc[comparison["quantity"] == "indicator_weight", "comparable"].all()),

@@ -125,6 +125,113 @@ def test_an_unknown_key_is_named_with_the_closest_and_the_allowed_keys(config, r
     schema.check_keys(free, schema_yaml)
 
 
+SOURCE = "which is not allowed (set in config.yaml, a --configfile or --config)."
+CODE = ("6-digit administrative division code (GB/T 2260), as a number or text, e.g. 420100.")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: c["spatial"].update(weights="rook"),  # enum
+         f'config: spatial.weights is "rook", {SOURCE}\n'
+         "  Allowed: one of queen, knn (default: queen).\n"
+         "  spatial.weights: `queen` (polygons sharing a border or corner) or `knn` (k nearest polygon centroids); "
+         "row-standardised."),
+        (lambda c: c["interpolation"].update(max_gap="three"),  # type
+         f'config: interpolation.max_gap is "three", {SOURCE}\n'
+         "  Allowed: an integer from 0 to 20 (default: 3).\n"
+         "  interpolation.max_gap: Longest run of missing years that may be filled; a longer run stops the run "
+         "naming city, indicator and years."),
+        (lambda c: c["spatial"].update(k=0),  # minimum
+         f"config: spatial.k is 0, {SOURCE}\n"
+         "  Allowed: an integer ≥ 1 (default: 4).\n"
+         "  spatial.k: Number of neighbours with `knn` weights."),
+        (lambda c: c["standardisation"].update(shift=0.5),  # maximum
+         f"config: standardisation.shift is 0.5, {SOURCE}\n"
+         "  Allowed: a number from 0 to 0.1 (default: 0.0001).\n"
+         "  standardisation.shift: Added to every standardised value so that logarithms are defined (x' + shift); "
+         "recorded in the outputs."),
+        (lambda c: c["inputs"]["pm25"].update(filename="pm25.tif"),  # pattern
+         f'config: inputs.pm25.filename is "pm25.tif", {SOURCE}\n'
+         "  Allowed: text matching the pattern \\{year\\} (default: "
+         "resources/demo/pm25/sdei-global-annual-gwr-pm2-5-modis-misr-seawifs-aod-v4-gl-0…).\n"
+         "  inputs.pm25.filename: Path of one year's grid, with {year} for the data year."),
+        (lambda c: c["cities"].__setitem__(3, "4201"),  # a list item under oneOf, counted from 1
+         f'config: cities item 4 is "4201", {SOURCE}\n'
+         "  Allowed: an integer from 110000 to 829999; or text matching the pattern ^[1-8][0-9]{5}$.\n"
+         f"  cities item 4: {CODE}"),
+        (lambda c: c["dataset"].update(name=""),  # minLength
+         f'config: dataset.name is "", {SOURCE}\n'
+         "  Allowed: non-empty text (default: demo-synthetic).\n"
+         "  dataset.name: Short name of the dataset, printed on tables, figures and the report."),
+        (lambda c: c.pop("cities"),  # required, no default
+         "config: cities is missing (set it in config.yaml or a --configfile); it has no default.\n"
+         "  Allowed: a list of at least 2 items, no item twice, each (an integer from 110000 to 829999; or text "
+         "matching the pattern ^[1-8][0-9]{5}$).\n"
+         "  cities: Admin codes of the cities the index is computed over; min, max and entropy weights are pooled "
+         "over exactly these cities and years. Each must be in the city table."),
+        (lambda c: c["standardisation"].update(shift="0.01"),  # what --config key={sub: value} passes
+         f'config: standardisation.shift is "0.01", {SOURCE}\n'
+         "  Allowed: a number from 0 to 0.1 (default: 0.0001).\n"
+         "  standardisation.shift: Added to every standardised value so that logarithms are defined (x' + shift); "
+         "recorded in the outputs.\n"
+         "  A number or true/false written as text: Snakemake's --config passes the values inside a mapping "
+         "(key={sub: value}) as text; set it in a --configfile instead (YAML, unquoted)."),
+        (lambda c: c["classification"].update(reference=0),  # oneOf
+         f"config: classification.reference is 0, {SOURCE}\n"
+         "  Allowed: one of study_area_mean, cities_mean; or a number > 0; or a mapping of at least 1 key, each "
+         "value a number > 0 (default: study_area_mean).\n"
+         "  classification.reference: `study_area_mean` (mean total of the study area in each year), `cities_mean` "
+         "(mean of all configured `cities` in each year: the paper's national mean when `cities` are all prefecture "
+         "cities), a mapping of every panel year to its reference mean (e.g. national means you computed elsewhere: "
+         "`{2003: 0.045, …, 2019: 0.1214}`), or one number applied to every year (the paper's 0.1214 is a 2019 "
+         "value: as a single number it would grade 2003 against 2019's mean)."),
+        (lambda c: (c["spatial"].update(k=0), c["figures"].update(language="fr")),  # two at once: the first
+         f"config: spatial.k is 0, {SOURCE}\n"
+         "  Allowed: an integer ≥ 1 (default: 4).\n"
+         "  spatial.k: Number of neighbours with `knn` weights.\n"
+         "  (1 more problem(s) in the config; fix this one and run again.)"),
+    ],
+)
+def test_a_bad_value_is_named_with_what_is_allowed_and_the_description(config, root, change, message):
+    schema_yaml = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"))
+    schema.check_values(copy.deepcopy(config), schema_yaml)  # the committed config passes
+    bad = copy.deepcopy(config)
+    change(bad)
+    with pytest.raises(schema.ConfigValueError) as error:
+        schema.check_values(bad, schema_yaml)
+    assert str(error.value) == message
+
+
+def test_every_value_validate_rejects_is_rejected_in_short(config, root, schema_path):
+    """The values of test_bad_values_are_rejected_naming_the_key (except the unknown keys, which
+    check_keys names first) stop check_values, in at most five lines."""
+    schema_yaml = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"))
+    changes = [lambda c: c["standardisation"].update(shift=-1), lambda c: c["figures"].update(language="fr"),
+               lambda c: c["weighting"].update(method="pca"), lambda c: c.update(cities=["4201"]),
+               lambda c: c["hsr"].update(year_end="12-32"), lambda c: c["dataset"].update(synthetic="yes")]
+    for change in changes:
+        bad = copy.deepcopy(config)
+        change(bad)
+        with pytest.raises(WorkflowError):
+            validate(copy.deepcopy(bad), schema_path)
+        with pytest.raises(schema.ConfigValueError) as error:
+            schema.check_values(bad, schema_yaml)
+        assert len(str(error.value).splitlines()) <= 5 and "Failed validating" not in str(error.value)
+
+
+@pytest.mark.workflow
+def test_a_bad_value_on_the_command_line_stops_in_a_few_lines(root):
+    result = run_snakemake(root, "-n", "--cores", "1", "--config", "spatial={weights: rook}", timeout=300)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0 and len(said.splitlines()) < 10, said
+    assert (f'config: spatial.weights is "rook", {SOURCE}\n'
+            "  Allowed: one of queen, knn (default: queen).\n"
+            "  spatial.weights: `queen` (polygons sharing a border or corner) or `knn` (k nearest polygon "
+            "centroids); row-standardised.\n" in said)
+    assert "Failed validating" not in said and "Job stats" not in said
+
+
 @pytest.mark.workflow
 def test_messages_of_an_override_file_at_start(root, tmp_path):
     """A typo prints a few lines naming the key (not the 1,743-line schema); a file that sets only

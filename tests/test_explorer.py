@@ -100,6 +100,18 @@ def test_the_page_is_one_file_that_never_closes_its_data_script_early():
     assert "<title>城市韧性浏览器 · x&lt;/script&gt;&lt;b&gt;</title>" in html
 
 
+def test_the_run_settings_follow_the_language_in_their_order():
+    settings = {"Years 年份": "2003–2019", "Cities in the index 计算城市数": 34, "Shift 平移量": 0.0001,
+                "Interpolation 插值": "linear, ends nearest_trend, longest gap 3", "seed": 7}
+    assert explorer.settings_by_language(settings) == {
+        "zh": [["年份", "2003–2019"], ["计算城市数", "34"], ["平移量", "0.0001"],
+               ["插值", "linear，端点 nearest_trend，最长缺口 3 年"], ["seed", "7"]],
+        "en": [["Years", "2003–2019"], ["Cities in the index", "34"], ["Shift", "0.0001"],
+               ["Interpolation", "linear, ends nearest_trend, longest gap 3"], ["seed", "7"]]}
+    labels = {language: explorer.explorer_labels(language) for language in ("zh", "en")}
+    assert (labels["zh"]["colon"], labels["en"]["colon"]) == ("：", ": ")  # in the page's data: in its font
+
+
 # The page in a real browser, on the demo run.
 
 # .ci/run installs Chromium and sets URBAN_RESILIENCE_BROWSER=1: there these tests fail, never skip.
@@ -199,3 +211,43 @@ def test_two_cities_side_by_side_and_the_language_toggle(page):
     assert page.evaluate("document.getElementById('banner').textContent").startswith("SYNTHETIC")
     assert page.errors == []
 
+
+
+TITLES_UNDER_TOOLBARS = """(() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(chart => {
+  const bar = chart.querySelector('.modebar'), title = chart.querySelector('.gtitle');
+  if (!bar || !title) return null;
+  const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
+  const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return [title.textContent, overlap, a.bottom <= b.top];
+}).filter(x => x))()"""
+
+
+FOOTER = {
+    "zh": ["数据集：demo-synthetic", "运行设置：年份 2003–2019 · 计算城市数 34 · 研究区城市数 28 · "
+           "赋权 entropy_pooled · 平移量 0.0001 · 等级参照 study_area_mean · "
+           "插值 linear，端点 nearest_trend，最长缺口 3 年"],
+    "en": ["Dataset: demo-synthetic", "Run settings: Years 2003–2019 · Cities in the index 34 · Study area 28 · "
+           "Weighting entropy_pooled · Shift 0.0001 · Tier reference study_area_mean · Interpolation linear, ends "
+           "nearest_trend, longest gap 3"]}
+
+
+@needs_chromium
+def test_no_chart_title_lies_under_its_toolbar_and_the_footer_follows_the_language(page):
+    """After the side-by-side test (two narrow profile columns, English): every chart's title is
+    below its plotly toolbar, in both languages; the footer is in the page's language."""
+    page.evaluate("(() => { const s = document.getElementById('compare'); s.value = '430100';"
+                  " s.dispatchEvent(new Event('change')); })()")
+    page.wait_for("document.querySelectorAll('#profile-b .js-plotly-plot').length === 2")
+    for language in ("en", "zh"):
+        if page.evaluate("window.explorer.state.lang") != language:
+            button = page.evaluate("(() => { const r = document.getElementById('language').getBoundingClientRect();"
+                                   " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+            page.click(*button)
+            page.wait_for(f"window.explorer.state.lang === '{language}' && window.explorer.state.ready")
+        page.wait_for("document.querySelectorAll('.js-plotly-plot .gtitle').length === 5")
+        charts = page.evaluate(TITLES_UNDER_TOOLBARS)
+        assert len(charts) == 5  # the map and two charts of each of the two cities
+        assert [(title, overlap, below) for title, overlap, below in charts if overlap or not below] == [], language
+        footer = page.evaluate("Array.from(document.querySelectorAll('#footer p')).map(p => p.textContent)")
+        assert footer == FOOTER[language]
+    assert page.errors == []

@@ -94,9 +94,16 @@ def test_one_grid_ten_times_too_high_stops_the_run_naming_the_grid(tmp_path):
     assert result.returncode != 0
     log = (workdir / "results" / "logs" / "assemble_panel.log").read_text(encoding="utf-8")
     # the absolute range stops it first (a shared scale error would pass the relative checks)
-    assert "value(s) outside the plausible range in the raw inputs:" in log
-    assert (f"{GRID.format(year=2018)}: city 420100, year 2018, field pm25: 514.723 μg/m³ is outside the plausible "
-            "range 2–200 μg/m³") in log
+    # with how many of the grid's cities, the worst ones and the factor against the other years' grids
+    assert ("DataCheckError: 1 value(s) outside the plausible range in the raw inputs:\n"
+            f"  field pm25: 5 of 5 cities in {GRID.format(year=2018)} (year 2018) are outside the plausible range "
+            "2–200 μg/m³ (Annual city-mean PM2.5 in µg/m³: about 5 (Tibetan plateau) to about 160 (Hebei cities 2013, "
+            "the worst year); a grid read ×10 gives 300–700): 5 above the maximum, from 384.7 to 514.7 μg/m³; the "
+            "worst: city 420100: 514.723 μg/m³; city 420700: 491.119 μg/m³; city 420200: 412.106 μg/m³ — this file "
+            "holds about 10 times the same cities' values in the other files: a scale factor or a unit error in this "
+            "file (values stored ×10 or in a tenth of the unit, a scale factor not applied or applied twice)?\n"
+            "Fix the input (a copy of the file); if a value is real, widen min_plausible or max_plausible of its row "
+            "in resources/raw_fields.csv and give the reason in range_source.") in log
 
 
 def test_a_truncated_grid_gets_the_projects_own_error(tmp_path):

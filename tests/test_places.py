@@ -70,6 +70,51 @@ def test_county_units_provinces_and_unknown_names_are_refused(gazetteer, name, m
     assert str(error.value) == message
 
 
+@pytest.mark.parametrize(("name", "code"), [
+    ("Wuhan", "420100"), ("changsha", "430100"), ("WUHAN", "420100"), ("Wuhan City", "420100"),
+    ("Wuhanshi", "420100"), ("Wuhan Shi", "420100"), ("wuhan city", "420100"),
+    ("Huangshi", "420200"),  # a name ending in "shi" is not cut
+    ("Huangshi Shi", "420200"), ("Xi'an", "610100"), ("Xian", "610100"), ("xi-an", "610100"), ("Ji’an", "360800"),
+    ("Suzhou (Anhui)", "341300"), ("Suzhou, Jiangsu", "320500"), ("Fuzhou (Jiangxi)", "361000"),
+    ("Fuzhou Fujian", "350100"), ("Enshi", "422800"), ("Enshi Autonomous Prefecture", "422800"),
+    ("Bijie", "520500"),  # the city, not the abolished 毕节地区 Bijie Prefecture
+    ("Jilin City", "220200"), ("Beijing", "110100"), ("Lüliang", "141100"), ("Ｗｕｈａｎ", "420100"),
+])
+def test_english_names_resolve_case_insensitive_with_or_without_city(gazetteer, name, code):
+    assert gazetteer[1].resolve(name) == code
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("Suzhou", "Suzhou: the name is ambiguous, it names 320500 苏州市 Suzhou, 341300 宿州市 Suzhou; write Suzhou "
+               "(Jiangsu) or Suzhou (Anhui), the Chinese name or the admin code"),
+    ("fuzhou city", "fuzhou city: the name is ambiguous, it names 350100 福州市 Fuzhou, 361000 抚州市 Fuzhou "
+                    "(Jiangxi); write Fuzhou (Fujian) or Fuzhou (Jiangxi), the Chinese name or the admin code"),
+    ("Taizhou", "Taizhou: the name is ambiguous, it names 321200 泰州市 Taizhou, 331000 台州市 Taizhou; write "
+                "Taizhou (Jiangsu) or Taizhou (Zhejiang), the Chinese name or the admin code"),
+    ("Jilin", "Jilin: the name is ambiguous, it names the city 220200 吉林市 Jilin and the province 吉林省; write "
+              "Jilin City, 吉林市 or the code for the city"),
+    ("Hubei Province", "Hubei Province: a province (湖北省), not a city; name its cities or use --province"),
+    ("Wuhn", "Wuhn: no prefecture-level city of this English name (close matches: Wuhan (420100), Wuhu (340200)); "
+             "the Chinese name or the admin code always works"),
+])
+def test_ambiguous_english_names_and_provinces_are_refused_with_the_candidates(gazetteer, name, message):
+    with pytest.raises(places.PlaceError) as error:
+        gazetteer[1].resolve(name)
+    assert str(error.value) == message
+
+
+def test_english_keys_of_the_city_table_name_one_city_except_the_shared_pinyin(gazetteer):
+    """Every shared English key is one of the four pairs of homophones (and the name with its
+    province tells them apart); no English name is also another unit's name with " City" or "shi"."""
+    _, g = gazetteer
+    shared = {key: codes for key, codes in g.english.items() if len(codes) > 1}
+    assert shared == {"suzhou": {"320500", "341300"}, "taizhou": {"321200", "331000"},
+                      "yulin": {"450900", "610800"}, "yichun": {"230700", "360900"},
+                      "fuzhou": {"350100", "361000"}}
+    for code, name in g.names_en.items():
+        assert g.resolve(f"{name.split(' (')[0]} ({g.province_of[code]})") == code
+
+
 def test_every_failing_name_is_listed_at_once(gazetteer):
     with pytest.raises(places.PlaceError) as error:
         gazetteer[1].resolve_all(["武汉", "仙桃", "襄樊", "潜江"])
@@ -87,7 +132,7 @@ def test_a_province_gives_its_current_cities(gazetteer):
 def test_new_study_writes_a_config_the_workflow_accepts(tmp_path, capsys):
     output = tmp_path / "hubei3.yaml"
     assert main(["new-study", "hubei3", "--cities", "武汉", "襄樊", "黄石", "--output", str(output)]) == 0
-    assert capsys.readouterr().out.splitlines()[1] == "襄樊 -> 420600 襄阳市"
+    assert capsys.readouterr().out.splitlines()[1] == "襄樊 -> 420600 襄阳市 Xiangyang"
     written = yaml.safe_load(output.read_text(encoding="utf-8"))
     assert written["cities"] == [420100, 420600, 420200] and written["study_area"] == []
     assert written["dataset"] == {"name": "hubei3", "synthetic": False}
@@ -100,6 +145,20 @@ def test_new_study_writes_a_config_the_workflow_accepts(tmp_path, capsys):
                           "--quiet", "rules"],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_new_study_takes_english_names_and_provinces(tmp_path, capsys):
+    output = tmp_path / "two.yaml"
+    assert main(["new-study", "two", "--cities", "Wuhan", "Changsha City", "--province", "Jiangxi",
+                 "--output", str(output)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[:2] == ["Wuhan -> 420100 武汉市 Wuhan", "Changsha City -> 430100 长沙市 Changsha"]
+    written = yaml.safe_load(output.read_text(encoding="utf-8"))
+    assert written["cities"][:3] == [420100, 430100, 360100] and len(written["cities"]) == 13
+    assert main(["new-study", "bad", "--cities", "Wuhan", "Suzhou", "--output", str(output.with_name("b.yaml"))]) == 2
+    said = capsys.readouterr().err
+    assert "Suzhou: the name is ambiguous, it names 320500 苏州市 Suzhou, 341300 宿州市 Suzhou" in said
+    assert not output.with_name("b.yaml").exists()
 
 
 def test_new_study_refuses_and_writes_nothing(tmp_path, capsys):

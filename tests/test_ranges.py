@@ -94,13 +94,49 @@ def test_pm25_grids_read_ten_times_too_high_stop_with_the_message_in_full():
         checks.check_ranges([long], {"pm25": PM}, "the raw inputs", "resources/raw_fields.csv")
     assert str(error.value) == (
         "1 value(s) outside the plausible range in the raw inputs:\n"
-        "  field pm25: 6 of 6 values (3 cities, years 2015–2016) are outside the plausible range 2–200 μg/m³ "
-        "(Annual city-mean PM2.5): 6 above the maximum, from 441 to 582 μg/m³; the first: pm/sdei-2015.tif: city "
-        "420100, year 2015, field pm25: 582 μg/m³; pm/sdei-2015.tif: city 420200, year 2015, field pm25: 510 μg/m³; "
-        "pm/sdei-2015.tif: city 420500, year 2015, field pm25: 473 μg/m³ — a scale error in the whole source (a "
-        "wrong unit, a grid read ×10, a rate per 1 USD instead of per 100 USD)?\n"
+        "  field pm25: 6 of 6 values in pm/sdei-2015.tif and pm/sdei-2016.tif (3 cities, years 2015–2016) are "
+        "outside the plausible range 2–200 μg/m³ (Annual city-mean PM2.5): 6 above the maximum, from 441 to 582 "
+        "μg/m³; the worst: pm/sdei-2015.tif: city 420100, year 2015, field pm25: 582 μg/m³; pm/sdei-2016.tif: city "
+        "420100, year 2016, field pm25: 549 μg/m³; pm/sdei-2015.tif: city 420200, year 2015, field pm25: 510 μg/m³ "
+        "— a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per 100 "
+        "USD)?\n"
         "Fix the input (a copy of the file); if a value is real, widen min_plausible or max_plausible of its row in "
         "resources/raw_fields.csv and give the reason in range_source.")
+
+
+def test_one_grid_ten_times_too_high_says_how_many_of_its_cities_and_the_scale_factor():
+    """One year's grid ×10 among correct ones: only the cities pushed above 200 are outside, but the
+    message counts them among the grid's cities, lists the worst and compares with the other grids."""
+    truth = {"420100": 58.2, "420200": 51.0, "420500": 17.3, "420700": 12.4, "421100": 23.0}
+    grids = {2014: 1.05, 2015: 1.0, 2016: 0.95}  # the year level of every city
+    long = pd.concat([long_table({(code, year): round(value * level * (10 if year == 2015 else 1), 1)
+                                  for code, value in truth.items()}, "pm25", f"pm/sdei-{year}.tif")
+                      for year, level in grids.items()], ignore_index=True)
+    assert checks.scale_factor(long, ["pm/sdei-2015.tif"]) == 1
+    # 2016 against the median of 2014 and the wrong 2015: 0.95 / 5.5 = 0.17, more than ×/÷ 1.5 from 1/10
+    assert checks.scale_factor(long, ["pm/sdei-2016.tif"]) is None
+    assert checks.scale_factor(long.assign(value=long["value"] / 1000), ["pm/sdei-2014.tif"]) is None
+    with pytest.raises(DataCheckError) as error:
+        checks.check_ranges([long], {"pm25": PM}, "the raw inputs", "resources/raw_fields.csv")
+    assert str(error.value) == (
+        "1 value(s) outside the plausible range in the raw inputs:\n"
+        "  field pm25: 3 of 5 cities in pm/sdei-2015.tif (year 2015) are outside the plausible range 2–200 μg/m³ "
+        "(Annual city-mean PM2.5): 3 above the maximum, from 230 to 582 μg/m³; the worst: city 420100: 582 μg/m³; "
+        "city 420200: 510 μg/m³; city 421100: 230 μg/m³ — this file holds about 10 times the same "
+        "cities' values in the other files: a scale factor or a unit error in this file (values stored ×10 or in a "
+        "tenth of the unit, a scale factor not applied or applied twice)?\n"
+        "Fix the input (a copy of the file); if a value is real, widen min_plausible or max_plausible of its row in "
+        "resources/raw_fields.csv and give the reason in range_source.")
+    # the same grid at 1/10 of the truth: the two cities below 2 μg/m³, with the factor
+    low = long.assign(value=long["value"].where(long["file"] != "pm/sdei-2015.tif", long["value"] / 100))
+    (finding,) = checks.range_findings(low, {"pm25": PM})
+    assert finding.message.startswith("field pm25: 2 of 5 cities in pm/sdei-2015.tif (year 2015) are outside the "
+                                      "plausible range 2–200 μg/m³ (Annual city-mean PM2.5): 2 below the minimum, "
+                                      "from 1.24 to 1.73 μg/m³; the worst: city 420700: 1.24 μg/m³; city "
+                                      "420500: 1.73 μg/m³ — ")
+    assert finding.message.endswith("— this file holds about 1/10 of the same cities' values in the other files: "
+                                    "a scale factor or a unit error in this file (values stored ×10 or in a tenth of "
+                                    "the unit, a scale factor not applied or applied twice)?")
 
 
 def test_an_exchange_rate_table_per_1_usd_stops_with_the_message_in_full(raw_fields, resources):
@@ -111,12 +147,13 @@ def test_an_exchange_rate_table_per_1_usd_stops_with_the_message_in_full(raw_fie
         checks.check_ranges([long], checks.plausible_ranges(raw_fields, "field"), "the raw inputs", "raw_fields.csv")
     assert str(error.value) == (
         "1 value(s) outside the plausible range in the raw inputs:\n"
-        "  field cny_per_100usd: 6 of 6 values (all cities, years 2003–2008) are outside the plausible range 600–900 "
+        "  field cny_per_100usd: 6 of 6 values in my_rates.csv (all cities, years 2003–2008) are outside the "
+        "plausible range 600–900 "
         "元/百美元 (CNY per 100 USD, annual average central parity 2000–2025: 827.7 (peg to 2005) down to about 614 "
         "(2014) and about 710 (2024); a table per 1 USD (6–9) or per 10 000 USD is outside): 6 below the minimum, "
-        "from 6.945 to 8.277 元/百美元; the first: my_rates.csv: city all cities, year 2003, field cny_per_100usd: "
-        "8.277 元/百美元; my_rates.csv: city all cities, year 2004, field cny_per_100usd: 8.2768 元/百美元; "
-        "my_rates.csv: city all cities, year 2005, field cny_per_100usd: 8.1917 元/百美元 — a scale error in the "
+        "from 6.945 to 8.277 元/百美元; the worst: my_rates.csv: city all cities, year 2008, field cny_per_100usd: "
+        "6.9451 元/百美元; my_rates.csv: city all cities, year 2007, field cny_per_100usd: 7.604 元/百美元; "
+        "my_rates.csv: city all cities, year 2006, field cny_per_100usd: 7.9718 元/百美元 — a scale error in the "
         "whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per 100 USD)?\n"
         "Fix the input (a copy of the file); if a value is real, widen min_plausible or max_plausible of its row in "
         "raw_fields.csv and give the reason in range_source.")
@@ -138,12 +175,14 @@ def test_one_yearbook_field_ten_thousand_times_too_large_in_every_edition_stops(
         checks.check_ranges([wrong], ranges, "the raw inputs", "raw_fields.csv")
     assert str(error.value) == (
         "1 value(s) outside the plausible range in the raw inputs:\n"
-        "  field gdp: 12 of 12 values (3 cities, years 2010–2013) are outside the plausible range 100000–1e+09 万元 "
+        "  field gdp: 12 of 12 values in 4 files (中国城市统计年鉴2011.xlsx … 中国城市统计年鉴2014.xlsx; 3 cities, "
+        "years 2010–2013) are outside the plausible range 100000–1e+09 万元 "
         "(GDP in 万元: about 10 亿元 (the smallest cities around 2000) to about 5.5 万亿元 (上海 2025); 10 亿元 to "
-        "10 万亿元): 12 above the maximum, from 2.5e+10 to 9.983e+10 万元; the first: 中国城市统计年鉴2011.xlsx, "
-        "sheet '2-3 地区生产总值', cell C7: city 420100, year 2010, field gdp: 2.5e+10 万元; "
-        "中国城市统计年鉴2011.xlsx, sheet '2-3 地区生产总值', cell C8: city 420200, year 2010, field gdp: 5e+10 万元; "
-        "中国城市统计年鉴2011.xlsx, sheet '2-3 地区生产总值', cell C9: city 420500, year 2010, field gdp: 7.5e+10 万元 "
+        "10 万亿元): 12 above the maximum, from 2.5e+10 to 9.983e+10 万元; the worst: 中国城市统计年鉴2014.xlsx, "
+        "sheet '2-3 地区生产总值', cell C9: city 420500, year 2013, field gdp: 9.9825e+10 万元; "
+        "中国城市统计年鉴2013.xlsx, sheet '2-3 地区生产总值', cell C9: city 420500, year 2012, field gdp: "
+        "9.075e+10 万元; 中国城市统计年鉴2012.xlsx, sheet '2-3 地区生产总值', cell C9: city 420500, year 2011, "
+        "field gdp: 8.25e+10 万元 "
         "— a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per 100 "
         "USD)?\n"
         "Fix the input (a copy of the file); if a value is real, widen min_plausible or max_plausible of its row in "

@@ -20,7 +20,8 @@ def test_a_rate_table_per_1_usd_stops_the_run_naming_the_file_and_the_range(tmp_
     log = (workdir / "results" / "logs" / "assemble_panel.log").read_text(encoding="utf-8")
     assert ("DataCheckError: 1 value(s) outside the plausible range in the raw inputs:\n"
             "  field cny_per_100usd: ") in log
-    assert "values (all cities, years " in log and "are outside the plausible range 600–900 元/百美元" in log
-    assert "the first: my_rates.csv: city all cities, year " in log
+    assert "values in my_rates.csv (all cities, years " in log
+    assert "are outside the plausible range 600–900 元/百美元" in log
+    assert "the worst: my_rates.csv: city all cities, year " in log
     assert "widen min_plausible or max_plausible of its row in resources/raw_fields.csv" in log
     assert not (workdir / "results" / "panel" / "raw_panel.csv").exists()

@@ -261,9 +261,99 @@ def test_the_figure_says_not_comparable_instead_of_numbers():
     assert not left.collections and not right.images
     assert left.get_title() == "Indicator weights: paper vs this run"
     assert right.get_title() == "Tiers in 2019: paper (rows) vs this run (columns)"
+    # in Chinese, the reason too (as plot_reproduction passes it), one clause a line
+    comparison, dimensions, confusion = figure_inputs(reproduction.reason_text(reason, "zh"))
     chinese = plots.reproduction(comparison, dimensions, confusion, float("nan"), "zh", False)
-    assert "".join(chinese.axes[0].texts[0].get_text().split()) == "".join(
-        f"不可比（与论文设定不同）：{reason}".split())
+    assert chinese.axes[0].texts[0].get_text() == "不可比（与论文设定不同）：\n年份为 2010–2019，论文为 2003–2019"
+    plt.close("all")
+
+
+def test_every_reason_reads_in_chinese():
+    """Each kind of reason of the tables, and several joined, in the figure's Chinese; a text no
+    template knows stays as it is."""
+    paper = reproduction.SetUp(frozenset("ABCD"), frozenset("ABCD"), 2003, 2004)
+    pool = reproduction.SetUp(frozenset("ABE"), frozenset("ABE"), 2003, 2019)
+    table = reproduction.compare(hand_published(), hand_scores(), HAND_WEIGHTS, pool, paper, HAND_PROVINCES)
+    english = list(dict.fromkeys(table["reason"])) + reproduction.study_area_reasons(pool, paper)
+    assert {reason: reproduction.reason_text(reason, "zh") for reason in english} == {
+        "years 2003–2019, the paper's 2003–2004; the index pools 3 cities without 2 of the paper's 4 study cities; "
+        "the study area has 2 of the paper's 4 cities and 1 city(ies) the paper has not":
+            "年份为 2003–2019，论文为 2003–2004；指数汇总的 3 个城市缺少论文 4 个研究城市中的 2 个；"
+            "研究区含论文 4 个城市中的 2 个，另有 1 个论文没有的城市",
+        "years 2003–2019, the paper's 2003–2004; the index pools 3 cities without 2 of the paper's 4 study cities":
+            "年份为 2003–2019，论文为 2003–2004；指数汇总的 3 个城市缺少论文 4 个研究城市中的 2 个",
+        "years 2003–2019, the paper's 2003–2004; the index pools 3 cities without 2 of the paper's 4 study cities; "
+        "the study area has 0 of the paper's 2 Hunan cities":
+            "年份为 2003–2019，论文为 2003–2004；指数汇总的 3 个城市缺少论文 4 个研究城市中的 2 个；"
+            "研究区含论文 2 个 Hunan 城市中的 0 个",
+        "years 2003–2019, the paper's 2003–2004; the index pools 3 cities without 2 of the paper's 4 study cities; "
+        "city C is not in the study area":
+            "年份为 2003–2019，论文为 2003–2004；指数汇总的 3 个城市缺少论文 4 个研究城市中的 2 个；"
+            "城市 C 不在研究区内",
+        "years 2003–2019, the paper's 2003–2004": "年份为 2003–2019，论文为 2003–2004",
+        "the index pools 3 cities without 2 of the paper's 4 study cities":
+            "指数汇总的 3 个城市缺少论文 4 个研究城市中的 2 个",
+        "the study area has 2 of the paper's 4 cities and 1 city(ies) the paper has not":
+            "研究区含论文 4 个城市中的 2 个，另有 1 个论文没有的城市",
+    }
+    assert reproduction.reason_text("", "zh") == "" and reproduction.reason_text("a new reason", "zh") == "a new reason"
+    assert reproduction.reason_text(english[0], "en") == english[0]
+
+
+def test_chinese_reasons_wrap_after_each_clause_within_the_width():
+    from urban_resilience.figures import plots
+
+    text = "不可比（与论文设定不同）：" + reproduction.reason_text(
+        "years 2017–2019, the paper's 2003–2019; the index pools 5 cities without 23 of the paper's 28 study cities; "
+        "the study area has 5 of the paper's 28 cities and 2 city(ies) the paper has not", "zh")
+    assert plots.wrap_chinese(text, 52).splitlines() == [
+        "不可比（与论文设定不同）：", "年份为 2017–2019，论文为 2003–2019；",
+        "指数汇总的 5 个城市缺少论文 28 个研究城市中的 23 个；",  # 52 columns and the final ；
+        "研究区含论文 28 个城市中的 5 个，", "另有 2 个论文没有的城市"]
+    assert plots.wrap_chinese("城市" * 30, 52).splitlines() == ["城市" * 13, "城市" * 13, "城市" * 4]
+    assert plots.wrap_chinese("年份为 2017–2019", 8).splitlines() == ["年份为", "2017–2019"]  # a number stays whole
+
+
+def test_weight_labels_do_not_overlap_each_other_or_the_points():
+    """31 weights with a crowded cluster (x6, x16, x17 almost on one point, x8 and x9 on one point):
+    every label drawn once, inside the axes, over no other label, no marker and not the legend;
+    a label with another point nearer than its own has a leader line to its point."""
+    from matplotlib.text import Text
+
+    from urban_resilience.figures import plots
+
+    plots.setup_fonts()  # the labels and the legend measured in the figures' CJK font
+    comparison, dimensions, confusion = figure_inputs("")
+    crowd = {"x6": (0.015, 0.0165), "x16": (0.0152, 0.0168), "x17": (0.0149, 0.0171), "x20": (0.0155, 0.016),
+             "x8": (0.0006, 0.0006), "x9": (0.0006, 0.0006)}
+    for code, (published, run) in crowd.items():
+        comparison.loc[comparison["group"] == code, ["published", "this_run"]] = [published, run]
+    figure = plots.reproduction(comparison, dimensions, confusion, 0.9, "zh", False)
+    left = figure.axes[0]
+    renderer = figure._get_renderer()
+    for text in left.texts:
+        text.update_positions(renderer)
+    labels = {t.get_text(): Text.get_window_extent(t, renderer) for t in left.texts}  # the text, not its leader
+    assert sorted(labels) == sorted(comparison["group"])
+    frame = left.get_window_extent(renderer)
+    points = dict(zip(comparison["group"], left.transData.transform(comparison[["published", "this_run"]])))
+    radius = np.sqrt(22) / 2 * figure.dpi / 72
+    legend = left.get_legend().get_window_extent(renderer)
+    codes = sorted(labels)
+    for k, code in enumerate(codes):
+        box = labels[code]
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, code
+        assert not box.overlaps(legend), code
+        for other in codes[k + 1:]:
+            assert not box.overlaps(labels[other]), (code, other)
+        for x, y in points.values():
+            assert not (box.x0 < x + radius - 0.01 and x - radius + 0.01 < box.x1 and box.y0 < y + radius - 0.01
+                        and y - radius + 0.01 < box.y1), code
+        gap = {c: np.hypot(np.clip(x, box.x0, box.x1) - x, np.clip(y, box.y0, box.y1) - y)
+               for c, (x, y) in points.items()}
+        annotation = next(t for t in left.texts if t.get_text() == code)
+        assert gap[code] <= min(gap.values()) + 0.5 or annotation.arrow_patch is not None, code
+    assert sum(t.arrow_patch is not None for t in left.texts) >= 6  # the crowded ones at least
     plt.close("all")
 
 

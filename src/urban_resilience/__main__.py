@@ -1,8 +1,9 @@
 """Command line: ``python -m urban_resilience new-study NAME --cities 成都 重庆 …``.
 
-Resolves Chinese city names (current or former, with or without 市) or admin codes to the codes the
-workflow joins on, refuses county-level units, provinces and ambiguous names with the candidates,
-and writes ``NAME.yaml``, a config override for the study (see ``core/places.py``).
+Resolves Chinese city names (current or former, with or without 市), English (pinyin) names
+(Wuhan, Xi'an, Wuhan City, Suzhou (Anhui)) or admin codes to the codes the workflow joins on,
+refuses county-level units, provinces and ambiguous names with the candidates, and writes
+``NAME.yaml``, a config override for the study (see ``core/places.py``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ def new_study(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m urban_resilience new-study",
                                      description="Write a config for a study area named by its cities.")
     parser.add_argument("name", help="study name: dataset label, config file name and run folder (runs/NAME)")
-    parser.add_argument("--cities", nargs="*", default=[], help="city names (成都, 襄樊 …) or 6-digit admin codes")
-    parser.add_argument("--province", nargs="*", default=[], help="take every current city of these provinces")
+    parser.add_argument("--cities", nargs="*", default=[],
+                        help="city names (成都, 襄樊, Wuhan, Suzhou (Anhui) …) or 6-digit admin codes")
+    parser.add_argument("--province", nargs="*", default=[],
+                        help="take every current city of these provinces (湖北, Hubei …)")
     parser.add_argument("--first", type=int, default=2003, help="first data year (default 2003)")
     parser.add_argument("--last", type=int, default=2019, help="last data year (default 2019)")
     parser.add_argument("--city-table", default=str(RESOURCES / "cities.csv"))
@@ -44,7 +47,7 @@ def new_study(argv: list[str]) -> int:
         return 2
     for name in args.cities:
         code = gazetteer.resolve(name)
-        print(f"{name} -> {code} {gazetteer.names[code]}")
+        print(f"{name} -> {code} {gazetteer.names[code]} {gazetteer.names_en[code]}")
     for note in places.study_notes(codes, cities, places.read_history(args.history), args.first, args.last):
         print(f"note: {note}")
     output = Path(args.output or f"{args.name}.yaml")

@@ -18,15 +18,15 @@ from urban_resilience.core import io
 from urban_resilience.exports import reproduction
 
 # Unknown keys first, each named with the allowed keys and the closest match (validate would print
-# the whole schema); then types and values, and the schema's defaults filled in.
-schema.check_keys(
-    config,
-    yaml.safe_load(
-        (
-            Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
-        ).read_text(encoding="utf-8")
-    ),
+# the whole schema); then bad values, each named with what is allowed and the key's description in
+# a few lines; then validate fills in the schema's defaults.
+CONFIG_SCHEMA = yaml.safe_load(
+    (Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml").read_text(
+        encoding="utf-8"
+    )
 )
+schema.check_keys(config, CONFIG_SCHEMA)
+schema.check_values(config, CONFIG_SCHEMA)
 validate(config, "../schemas/config.schema.yaml")
 
 REPOSITORY = Path(workflow.basedir)

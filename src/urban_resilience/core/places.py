@@ -12,12 +12,22 @@ candidates:
 - a name shared by several units (a former name reused; 吉林 for the city and the province) →
   refused, with every candidate (吉林市 with 市, or the code, names the city);
 - anything else → refused, with the closest known names.
+
+English names (the city table's ``name_en``, pinyin) resolve the same way, case-insensitive and
+ignoring spaces, apostrophes and hyphens (Xi'an = xian = XI-AN), with or without a final " City" or
+"shi" (Wuhan City, Wuhanshi), an autonomous prefecture, prefecture or league also without that word
+(Enshi); a name two cities share (Suzhou: 苏州 Jiangsu and 宿州 Anhui; Fuzhou: 福州 and 抚州) is
+refused with both and resolves with its province (Suzhou (Anhui), "Suzhou, Anhui"); a province's
+English name (Hubei, Hubei Province) is refused as a province, and Jilin (city and province) as
+ambiguous unless written Jilin City.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +53,11 @@ class Gazetteer:
     names: dict[str, str]  # code -> current name
     county_direct: dict[str, list[tuple[str, str]]]  # city_key -> [(code, province)]
     provinces: dict[str, str]  # city_key (also without 省/自治区 suffixes) -> province name
+    english: dict[str, set[str]] = field(default_factory=dict)  # english_key -> codes (name, name + province)
+    english_loose: dict[str, set[str]] = field(default_factory=dict)  # without Prefecture/League: Enshi
+    english_provinces: dict[str, str] = field(default_factory=dict)  # english_key (+ province/sheng) -> 湖北省
+    names_en: dict[str, str] = field(default_factory=dict)  # code -> English name
+    province_of: dict[str, str] = field(default_factory=dict)  # code -> English province name
 
     @classmethod
     def build(cls, cities: pd.DataFrame, history: pd.DataFrame) -> "Gazetteer":
@@ -64,7 +79,61 @@ class Gazetteer:
             for ethnic in ("壮族", "回族", "维吾尔"):
                 short = short.removesuffix(ethnic)
             provinces.setdefault(short, name)
-        return cls(codes_by_key, dict(zip(cities["admin_code"], cities["name_cn"])), county_direct, provinces)
+        english: dict[str, set[str]] = {}
+        loose: dict[str, set[str]] = {}
+        for row in cities.itertuples(index=False):
+            base = _without_qualifier(row.name_en)  # Fuzhou (Jiangxi) -> Fuzhou
+            province = english_key(row.province_en)
+            for key in (english_key(base), english_key(base) + province, english_key(row.name_en)):
+                english.setdefault(key, set()).add(row.admin_code)
+            short = re.sub(r"\s+(Autonomous Prefecture|Prefecture|League)$", "", base)
+            if short != base:
+                for key in (english_key(short), english_key(short) + province):
+                    loose.setdefault(key, set()).add(row.admin_code)
+        english_provinces = {}
+        for name_cn, name_en in cities[["province_cn", "province_en"]].drop_duplicates().itertuples(index=False):
+            for suffix in ("", "province", "sheng"):
+                english_provinces[english_key(name_en) + suffix] = name_cn
+        return cls(codes_by_key, dict(zip(cities["admin_code"], cities["name_cn"])), county_direct, provinces,
+                   english, loose, english_provinces, dict(zip(cities["admin_code"], cities["name_en"])),
+                   dict(zip(cities["admin_code"], cities["province_en"])))
+
+    def province(self, text: str) -> str | None:
+        """The province (Chinese name) that ``text`` names, in Chinese or English, or None."""
+        return self.provinces.get(city_key(text)) or self.english_provinces.get(english_key(text))
+
+    def resolve_english(self, text: str) -> str:
+        """The admin code of an English (pinyin) name; see the module docstring."""
+        key = english_key(text)
+        tries = [(key, False)] + [(key[: -len(end)], True) for end in ("city", "shi")
+                                  if key.endswith(end) and len(key) > len(end)]  # Wuhan City, Wuhanshi
+        codes, said_city = set(), False
+        for table in (self.english, self.english_loose):
+            for candidate, stripped in tries:
+                if table.get(candidate):
+                    codes, said_city = table[candidate], stripped
+                    break
+            if codes:
+                break
+        province = self.english_provinces.get(key, "")
+        listed = ", ".join(f"{c} {self.names[c]} {self.names_en[c]}" for c in sorted(codes))
+        if len(codes) == 1 and province and not province.endswith("市") and not said_city:
+            code = next(iter(codes))
+            raise PlaceError(f"{text}: the name is ambiguous, it names the city {listed} and the province {province}; "
+                             f"write {self.names_en[code]} City, {self.names[code]} or the code for the city")
+        if len(codes) == 1:
+            return next(iter(codes))
+        if len(codes) > 1:
+            with_province = " or ".join(f"{_without_qualifier(self.names_en[c])} ({self.province_of[c]})"
+                                        for c in sorted(codes))
+            raise PlaceError(f"{text}: the name is ambiguous, it names {listed}; write {with_province}, the Chinese "
+                             "name or the admin code")
+        if province:
+            raise PlaceError(f"{text}: a province ({province}), not a city; name its cities or use --province")
+        close = difflib.get_close_matches(key, list(self.english), n=5, cutoff=0.75)
+        hints = ", ".join(dict.fromkeys(f"{self.names_en[c]} ({c})" for k in close for c in sorted(self.english[k])))
+        raise PlaceError(f"{text}: no prefecture-level city of this English name (close matches: {hints or 'none'}); "
+                         "the Chinese name or the admin code always works")
 
     def resolve(self, name: str) -> str:
         """The admin code of ``name`` (see the module docstring), or :class:`PlaceError`."""
@@ -73,6 +142,9 @@ class Gazetteer:
             if text in self.names:
                 return text
             raise PlaceError(f"{text}: no prefecture-level city with this code in the city table")
+        latin = unicodedata.normalize("NFKC", text)  # full-width letters as ASCII
+        if any(ch.isascii() and ch.isalpha() for ch in latin) and not any("\u3400" <= ch <= "\u9fff" for ch in latin):
+            return self.resolve_english(text)
         key = city_key(text)
         codes = self.codes_by_key.get(key, set())
         province = self.provinces.get(key, "")
@@ -113,10 +185,9 @@ class Gazetteer:
 
 
 def province_cities(cities: pd.DataFrame, province: str, gazetteer: Gazetteer) -> list[str]:
-    """Codes of the city table's units in ``province`` (name with or without 省), abolished ones left
-    out (their ``alias_notes`` say ``unit abolished``)."""
-    key = city_key(province)
-    name = gazetteer.provinces.get(key)
+    """Codes of the city table's units in ``province`` (Chinese name with or without 省, or English:
+    Hubei, Hubei Province), abolished ones left out (their ``alias_notes`` say ``unit abolished``)."""
+    name = gazetteer.province(province)
     if name is None:
         raise PlaceError(f"{province}: not a province name")
     current = ~cities["alias_notes"].str.contains("unit abolished", regex=False)
@@ -172,6 +243,18 @@ def study_config(name: str, codes: list[str], cities: pd.DataFrame, first: int, 
               "#   hsr_stations: data/hsr_stations.csv",
               "#   patents: data/patents.csv"]
     return "\n".join(lines) + "\n"
+
+
+def _without_qualifier(name: str) -> str:
+    """``Fuzhou (Jiangxi)`` → ``Fuzhou``."""
+    return re.sub(r"\s*\(.*?\)", "", name).strip()
+
+
+def english_key(text: object) -> str:
+    """Key for matching English (pinyin) names: NFKC, lower case, ü as v, without spaces, apostrophes,
+    hyphens, dots, commas and parentheses (``Xi'an`` = ``xian``; ``Suzhou (Anhui)`` = ``suzhouanhui``)."""
+    value = unicodedata.normalize("NFKC", str(text)).lower().replace("ü", "v")
+    return re.sub(r"[\s'’`\-.,()]+", "", value)
 
 
 def load(cities_path: str | Path, history_path: str | Path) -> tuple[pd.DataFrame, Gazetteer]:

@@ -34,6 +34,7 @@ difference.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,21 @@ PAPER_REFERENCE = ("Li, Ma & Song, Spatio-Temporal Differentiation of Urban Resi
                    "Urban Agglomerations")
 PAPER_YEARS = (2003, 2019)
 WEIGHT_QUANTITIES = ("indicator_weight", "dimension_weight")
+
+# Why a row is not comparable, in English (written to the tables) and Chinese (the figure in
+# figures.language zh: reason_text); one template per kind, the English one also parses the tables.
+REASONS = {
+    "years": ("years {first}–{last}, the paper's {paper_first}–{paper_last}",
+              "年份为 {first}–{last}，论文为 {paper_first}–{paper_last}"),
+    "pool": ("the index pools {cities} cities without {missing} of the paper's {paper} study cities",
+             "指数汇总的 {cities} 个城市缺少论文 {paper} 个研究城市中的 {missing} 个"),
+    "area_more": ("the study area has {shared} of the paper's {paper} {what} and {others} city(ies) the paper has not",
+                  "研究区含论文 {paper} 个{what}中的 {shared} 个，另有 {others} 个论文没有的城市"),
+    "area": ("the study area has {shared} of the paper's {paper} {what}",
+             "研究区含论文 {paper} 个{what}中的 {shared} 个"),
+    "city": ("city {group} is not in the study area", "城市 {group} 不在研究区内"),
+}
+REASON_SEPARATOR = {"en": "; ", "zh": "；"}
 
 
 @dataclass(frozen=True)
@@ -71,8 +87,8 @@ def _has(run: set[str], paper: set[str], what: str) -> str:
     if run == paper:
         return ""
     others = len(run - paper)
-    extra = f" and {others} city(ies) the paper has not" if others else ""
-    return f"the study area has {len(run & paper)} of the paper's {len(paper)} {what}{extra}"
+    return REASONS["area_more" if others else "area"][0].format(shared=len(run & paper), paper=len(paper), what=what,
+                                                               others=others)
 
 
 def common_reasons(run: SetUp, paper: SetUp) -> list[str]:
@@ -80,11 +96,12 @@ def common_reasons(run: SetUp, paper: SetUp) -> list[str]:
     without all of the paper's study cities."""
     reasons = []
     if (run.first, run.last) != (paper.first, paper.last):
-        reasons.append(f"years {run.first}–{run.last}, the paper's {paper.first}–{paper.last}")
+        reasons.append(REASONS["years"][0].format(first=run.first, last=run.last, paper_first=paper.first,
+                                                  paper_last=paper.last))
     missing = paper.study_area - run.cities
     if missing:
-        reasons.append(f"the index pools {len(run.cities)} cities without {len(missing)} of the paper's "
-                       f"{len(paper.study_area)} study cities")
+        reasons.append(REASONS["pool"][0].format(cities=len(run.cities), missing=len(missing),
+                                                 paper=len(paper.study_area)))
     return reasons
 
 
@@ -111,8 +128,39 @@ def row_reason(row: pd.Series, run: SetUp, paper: SetUp, provinces: dict[str, st
                       {c for c in paper.study_area if provinces.get(c) == province}, f"{province} cities")
         reasons += [within] if within else []
     elif group not in run.study_area:
-        reasons.append(f"city {group} is not in the study area")
-    return "; ".join(reasons)
+        reasons.append(REASONS["city"][0].format(group=group))
+    return REASON_SEPARATOR["en"].join(reasons)
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A regular expression matching the English ``template`` with every ``{name}`` captured."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("^" + "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                                    for i, part in enumerate(parts)) + "$")
+
+
+REASON_PATTERNS = {kind: _pattern(english) for kind, (english, _) in REASONS.items()}
+
+
+def reason_text(reason: str, language: str) -> str:
+    """A reason of the tables (English, parts joined by "; ") in ``language``: each part matched
+    against the English templates of :data:`REASONS` and written with the template of the language
+    ("cities" of a province as 城市); a part no template matches stays as it is."""
+    if language == "en" or not reason:
+        return reason
+    parts = []
+    for part in reason.split(REASON_SEPARATOR["en"]):
+        for kind, pattern in REASON_PATTERNS.items():
+            match = pattern.match(part)
+            if match:
+                values = match.groupdict()
+                if "what" in values:  # cities, or Hunan cities
+                    what = values["what"]
+                    values["what"] = "城市" if what == "cities" else f" {what.removesuffix(' cities')} 城市"
+                part = REASONS[kind][1].format(**values)
+                break
+        parts.append(part)
+    return REASON_SEPARATOR["zh"].join(parts)
 
 
 def _group(scores: pd.DataFrame, group: str) -> pd.DataFrame:

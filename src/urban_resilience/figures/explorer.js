@@ -17,6 +17,13 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
   };
   const FONT = { family: '"Explorer CJK", sans-serif' };  // the CJK subset embedded in the page
   const fmt = (v, digits) => (v === null || v === undefined ? "–" : Number(v).toFixed(digits));
+  // plotly's toolbar (modebar) takes the top TOOLBAR px of every chart; titles sit below it, just
+  // above the plotting area, left-aligned, so that a narrow chart's title is never drawn under it
+  const TOOLBAR = 28;
+  const titled = (text) => ({ text: text, x: 0, xref: "paper", xanchor: "left", y: 1, yref: "paper",
+    yanchor: "bottom", pad: { b: 6 } });
+  const CONFIG = { displaylogo: false, responsive: true,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"] };
 
   // class of a value: index of the first upper bound >= value (the maps' classes)
   function classOf(measure, value) {
@@ -63,8 +70,8 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
       args: [[String(y)], { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
     }));
     const layout = {
-      font: FONT, hoverlabel: { font: FONT }, margin: { l: 0, r: 0, t: 30, b: 0 }, height: 560,
-      title: { text: L(m) + " · " + state.year, x: 0.02 },
+      font: FONT, hoverlabel: { font: FONT }, margin: { l: 0, r: 0, t: TOOLBAR + 30, b: 0 }, height: 560,
+      title: titled(L(m) + " · " + state.year),
       geo: { scope: "world", resolution: 110, fitbounds: "locations", visible: false, projection: { type: "mercator" } },
       sliders: [{ active: D.years.indexOf(state.year), steps: steps, currentvalue: { prefix: L("year") + ": " },
         x: 0.2, len: 0.8, pad: { t: 10 } }],
@@ -75,7 +82,7 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
         ] }],
     };
     const map = $("map");
-    Plotly.newPlot(map, [trace], layout, { displaylogo: false, responsive: true }).then(() => {
+    Plotly.newPlot(map, [trace], layout, CONFIG).then(() => {
       Plotly.addFrames(map, frames);
       map.removeAllListeners && map.removeAllListeners("plotly_click");
       map.on("plotly_click", (event) => {
@@ -110,9 +117,8 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     const chart = document.createElement("div");
     chart.className = "chart";
     element.appendChild(chart);
-    Plotly.newPlot(chart, lines, { font: FONT, hoverlabel: { font: FONT }, title: { text: L("measures_over_time") },
-      height: 300, margin: { l: 50, r: 10, t: 40, b: 30 }, legend: { orientation: "h" } },
-    { displaylogo: false, responsive: true });
+    Plotly.newPlot(chart, lines, { font: FONT, hoverlabel: { font: FONT }, title: titled(L("measures_over_time")),
+      height: 300, margin: { l: 50, r: 10, t: TOOLBAR + 30, b: 30 }, legend: { orientation: "h" } }, CONFIG);
     // rank with its 5-95 % interval
     const iv = D.interval, hasIv = years.some((y) => iv.p05_rank[y] && iv.p05_rank[y][code] !== undefined);
     const rankTrace = { type: "scatter", mode: "lines+markers", name: L("rank"), x: D.years,
@@ -125,10 +131,10 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     const rankChart = document.createElement("div");
     rankChart.className = "chart";
     element.appendChild(rankChart);
-    Plotly.newPlot(rankChart, [rankTrace], { font: FONT, hoverlabel: { font: FONT }, title: { text: L("interval") },
+    Plotly.newPlot(rankChart, [rankTrace], { font: FONT, hoverlabel: { font: FONT }, title: titled(L("interval")),
       height: 250,
-      yaxis: { autorange: "reversed", title: { text: L("rank") } }, margin: { l: 50, r: 10, t: 40, b: 30 } },
-    { displaylogo: false, responsive: true });
+      yaxis: { autorange: "reversed", title: { text: L("rank") } }, margin: { l: 50, r: 10, t: TOOLBAR + 30, b: 30 } },
+    CONFIG);
     // table: year, total, rank, interval, tier
     const table = document.createElement("table");
     table.className = "values";
@@ -202,13 +208,14 @@ window.PlotlyGeoAssets.topojson.world_110m = { type: "Topology", objects: {}, ar
     const banner = $("banner");
     banner.hidden = !D.dataset.synthetic;
     banner.textContent = L("synthetic_banner");
-    const footer = $("footer");
+    const footer = $("footer"), colon = L("colon");
     footer.replaceChildren();
     const name = document.createElement("p");
-    name.textContent = L("dataset") + ": " + D.dataset.name;
+    name.textContent = L("dataset") + colon + D.dataset.name;
     footer.appendChild(name);
-    const settings = document.createElement("p");
-    settings.textContent = L("settings") + ": " + Object.entries(D.settings).map(([k, v]) => k + " " + v).join(" · ");
+    const settings = document.createElement("p");  // in the page's language, as the rest of it
+    settings.textContent = L("settings") + colon +
+      D.settings[state.lang].map(([k, v]) => k + " " + v).join(" · ");
     footer.appendChild(settings);
     document.documentElement.lang = state.lang;
   }

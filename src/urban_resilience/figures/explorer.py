@@ -10,8 +10,8 @@ with plotly:
 - a click on a city opens its profile: the six measures over the years, its rank with the 5–95 %
   interval of the robustness stage, its tier history, its top obstacle factors by year and the
   data-quality notes of its imputed cells; a second city can be put beside it;
-- Chinese and English labels (a toggle), a red banner on synthetic data, the dataset and the run
-  settings in the footer.
+- Chinese and English labels (a toggle; the footer's dataset and run settings too), a red banner
+  on synthetic data; every chart's title sits below plotly's toolbar (modebar), never under it.
 
 Ranks are the ranks of the total within the study area in each year (1 = highest; ties share the
 best rank), the rule of ``analysis.trends.yearly_ranks``, recomputed here from the scores.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from importlib.resources import files
 
 import numpy as np
@@ -140,7 +141,7 @@ def payload(scores: pd.DataFrame, tiers: pd.DataFrame, intervals: pd.DataFrame, 
     intervals = intervals[intervals["admin_code"].isin(set(scores["admin_code"]))]
     return {
         "dataset": {"name": dataset["name"], "synthetic": bool(dataset["synthetic"])},
-        "settings": settings,
+        "settings": settings_by_language(settings),
         "measures": list(MEASURES), "dimensions": list(DIMENSIONS), "tiers": list(TIERS),
         "years": sorted(int(y) for y in scores["year"].unique()),
         "cities": city_table(scores),
@@ -157,6 +158,23 @@ def payload(scores: pd.DataFrame, tiers: pd.DataFrame, intervals: pd.DataFrame, 
     }
 
 
+def settings_by_language(settings: dict) -> dict[str, list[list[str]]]:
+    """The run settings (bilingual keys such as ``Years 年份``, as in the workbook's About sheet) in
+    each language, in their order: ``{"zh": [["年份", …], …], "en": [["Years", …], …]}``; a key
+    without Chinese keeps its text in both. Values are the config's values, as text; the
+    interpolation's words are Chinese in zh (``linear, ends nearest_trend, longest gap 3`` →
+    ``linear，端点 nearest_trend，最长缺口 3 年``)."""
+    out: dict[str, list[list[str]]] = {"zh": [], "en": []}
+    for key, value in settings.items():
+        match = re.match(r"^(.*?)\s*([\u3400-\u9fff].*)$", str(key))
+        english, chinese = (match.group(1) or match.group(2), match.group(2)) if match else (str(key), str(key))
+        text = str(value)
+        out["en"].append([english, text])
+        words = re.match(r"^(\w+), ends (\w+), longest gap (\d+)$", text)
+        out["zh"].append([chinese, f"{words[1]}，端点 {words[2]}，最长缺口 {words[3]} 年" if words else text])
+    return out
+
+
 def explorer_labels(language: str) -> dict[str, str]:
     """The page's words in ``language``: the measures and tiers of the maps, and the page's own."""
     own = {
@@ -166,7 +184,7 @@ def explorer_labels(language: str) -> dict[str, str]:
                "obstacles": "主要障碍因子（障碍度 %）", "notes": "插补单元格的数据质量说明",
                "no_notes": "无插补单元格。", "synthetic_banner": "合成演示数据，非真实统计，仅用于演示",
                "dataset": "数据集", "settings": "运行设置", "language": "English", "tier_history": "等级变化",
-               "median": "中位数", "measures_over_time": "各维度得分", "cause": "原因"},
+               "median": "中位数", "measures_over_time": "各维度得分", "cause": "原因", "colon": "："},
         "en": {"title": "Urban resilience explorer", "measure": "Measure", "year": "Year", "play": "Play",
                "pause": "Pause", "value": "Score", "rank": "Rank", "tier": "Tier", "profile": "City profile",
                "compare": "Compare with", "none": "(none)", "click_hint": "Click a city on the map to see its profile.",
@@ -174,7 +192,8 @@ def explorer_labels(language: str) -> dict[str, str]:
                "notes": "Data-quality notes of imputed cells", "no_notes": "No imputed cells.",
                "synthetic_banner": "SYNTHETIC demo data, not statistics of any real city",
                "dataset": "Dataset", "settings": "Run settings", "language": "中文", "tier_history": "Tier history",
-               "median": "median", "measures_over_time": "Scores over the years", "cause": "cause"},
+               "median": "median", "measures_over_time": "Scores over the years", "cause": "cause",
+               "colon": ": "},
     }[language]
     words = {key: LABELS[language][key] for key in (*MEASURES, *TIERS)}
     return {**words, **own}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from importlib.resources import files
 from pathlib import Path
@@ -413,10 +414,42 @@ def density_curves(kde: pd.DataFrame, years: list[int], language: str, synthetic
 
 
 def _not_comparable(ax, reason: str, language: str) -> None:
-    """An empty panel saying why it shows no comparison."""
+    """An empty panel saying why it shows no comparison (``reason`` already in ``language``: see
+    ``exports.reproduction.reason_text``)."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, fill(label("not_comparable", language, reason=reason), 48), ha="center", va="center",
+    text = label("not_comparable", language, reason=reason)
+    ax.text(0.5, 0.5, wrap_chinese(text, 52) if language == "zh" else fill(text, 48), ha="center", va="center",
             fontsize=9, color="#B2182B", transform=ax.transAxes)
+
+
+def wrap_chinese(text: str, width: int) -> str:
+    """Chinese text in lines of at most ``width`` columns (a Chinese character or punctuation mark
+    counts 2, other characters 1; a clause's final ：or ；may stand beyond): a new line after each
+    ：and ；, and a longer clause broken after its last ，that fits, else its last space, else
+    between the last two Chinese characters that fit, never inside a number or a Latin word."""
+    def columns(part: str) -> int:
+        return sum(1 if ord(ch) < 0x2E80 else 2 for ch in part.rstrip("：；"))
+
+    lines = []
+    for clause in re.split(r"(?<=[：；])", text):
+        while columns(clause) > width:
+            comma, space, between, used = 0, 0, 0, 0
+            for k, ch in enumerate(clause):
+                used += columns(ch)
+                if used > width:
+                    break
+                if ch == "，":
+                    comma = k + 1
+                elif ch == " ":
+                    space = k + 1
+                elif ord(ch) >= 0x2E80 and k + 1 < len(clause) and ord(clause[k + 1]) >= 0x2E80:
+                    between = k + 1
+            cut = comma or space or between or len(clause)
+            lines.append(clause[:cut].rstrip())
+            clause = clause[cut:].lstrip()
+        if clause:
+            lines.append(clause)
+    return "\n".join(lines)
 
 
 def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion: pd.DataFrame, rho: float,
@@ -441,6 +474,9 @@ def reproduction(comparison: pd.DataFrame, dimensions: dict[str, str], confusion
         _tiers_panel(right, confusion, year, language)
     mark_synthetic(fig, synthetic, language)
     fig.tight_layout()
+    if weights["comparable"].all():  # after the layout: labels are placed where the points end up
+        place_labels(left, weights["published"].to_numpy(float), weights["this_run"].to_numpy(float),
+                     list(weights["group"]), fontsize=6, color="#555555", marker_size=22)
     return fig
 
 
@@ -449,9 +485,6 @@ def _weights_panel(left, weights: pd.DataFrame, dimensions: dict[str, str], rho:
         block = weights[weights["group"].map(dimensions) == dimension]
         left.scatter(block["published"], block["this_run"], s=22, color=DIMENSION_COLOURS[dimension],
                      label=label(dimension, language), zorder=3)
-        for row in block.itertuples():
-            left.annotate(row.group, (row.published, row.this_run), fontsize=6, xytext=(2, 2),
-                          textcoords="offset points", color="#555555")
     low = min(weights["published"].min(), weights["this_run"].min()) * 0.7
     high = max(weights["published"].max(), weights["this_run"].max()) * 1.4
     left.plot([low, high], [low, high], color="#999999", lw=0.8, ls="--", zorder=1)
@@ -460,6 +493,83 @@ def _weights_panel(left, weights: pd.DataFrame, dimensions: dict[str, str], rho:
     left.set_title(label("fig_reproduction", language, rho=rho), fontsize=10)
     left.legend(fontsize=7, frameon=False, loc="upper left")
     left.grid(alpha=0.3, which="both")
+
+
+LABEL_DIRECTIONS = [(1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1)]
+LABEL_DISTANCES = (2.0, 6.0, 11.0, 17.0, 24.0)  # points between a point's edge and its label
+
+
+def place_labels(ax, xs: np.ndarray, ys: np.ndarray, texts: list[str], fontsize: float, color: str,
+                 marker_size: float) -> list:
+    """Label every point so that no two labels overlap and no label covers a point or the legend.
+
+    Deterministic greedy placement in display coordinates: points in order of how many others lie
+    within 20 points of them (most crowded first, then by label); for each, the candidate
+    positions are the eight directions (NE, SE, NW, SW, E, W, N, S) at the distances
+    :data:`LABEL_DISTANCES` from the marker's edge; the first box inside the axes that overlaps no
+    placed label, no marker and not the legend, and lies nearer its own point than any other (so
+    that it reads as that point's label), is taken. A label set further than the nearest ring, or
+    of a point with another within 20 points, gets a thin leader line to its point; if no candidate
+    is free, the one with the least overlap (then the fewest nearer points) is taken. Returns the
+    annotations.
+    """
+    fig = ax.figure
+    renderer = fig._get_renderer()  # the renderer tight_layout measures with (Agg for a Figure without pyplot)
+    scale = fig.dpi / 72  # pixels per point
+    radius = np.sqrt(marker_size) / 2 * scale
+    points = ax.transData.transform(np.column_stack([xs, ys]))
+    frame = ax.get_window_extent(renderer)
+    obstacles = [np.array([x - radius, y - radius, x + radius, y + radius]) for x, y in points]
+    legend = ax.get_legend()
+    if legend is not None:
+        box = legend.get_window_extent(renderer)
+        obstacles.append(np.array([box.x0, box.y0, box.x1, box.y1]))
+    sizes = []
+    for text in texts:
+        probe = ax.text(0, 0, text, fontsize=fontsize)
+        box = probe.get_window_extent(renderer)
+        probe.remove()
+        sizes.append((box.width, box.height))
+    distances = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    crowd = (distances < 20 * scale).sum(axis=1)
+    order = sorted(range(len(texts)), key=lambda i: (-crowd[i], texts[i]))
+    placed: list[np.ndarray] = []
+    annotations = [None] * len(texts)
+
+    def overlap(a: np.ndarray, b: np.ndarray) -> float:
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    for i in order:
+        (x, y), (width, height) = points[i], sizes[i]
+        best, best_cost = None, np.inf
+        for ring, distance in enumerate(LABEL_DISTANCES):
+            gap = radius + distance * scale
+            for dx, dy in LABEL_DIRECTIONS:
+                x0 = x + gap if dx > 0 else (x - gap - width if dx < 0 else x - width / 2)
+                y0 = y + gap if dy > 0 else (y - gap - height if dy < 0 else y - height / 2)
+                box = np.array([x0, y0, x0 + width, y0 + height])
+                cost = sum(overlap(box, other) for other in placed + obstacles) * 1000
+                inside = frame.x0 <= box[0] and box[2] <= frame.x1 and frame.y0 <= box[1] and box[3] <= frame.y1
+                cost += 0 if inside else 1e12
+                near = np.hypot(np.clip(points[:, 0], box[0], box[2]) - points[:, 0],
+                                np.clip(points[:, 1], box[1], box[3]) - points[:, 1])
+                cost += int((near < near[i] - 0.5).sum())  # other points nearer the label than its own
+                if cost < best_cost:
+                    best, best_cost = (box, ring), cost
+                if cost == 0:
+                    break
+            if best_cost == 0:
+                break
+        box, ring = best
+        placed.append(box)
+        offset = ((box[0] - x) / scale, (box[1] - y) / scale)  # lower-left corner, in points
+        corner = (float(np.clip((x - box[0]) / width, 0, 1)), float(np.clip((y - box[1]) / height, 0, 1)))
+        leader = {"arrowstyle": "-", "lw": 0.5, "color": "#777777", "shrinkA": 0, "shrinkB": radius / scale,
+                  "relpos": corner}  # from the label's corner nearest the point
+        annotations[i] = ax.annotate(texts[i], (xs[i], ys[i]), xytext=offset, textcoords="offset points",
+                                     ha="left", va="bottom", fontsize=fontsize, color=color,
+                                     arrowprops=leader if ring > 0 or crowd[i] > 1 else None, zorder=4)
+    return annotations
 
 
 def _tiers_panel(right, confusion: pd.DataFrame, year: int, language: str) -> None:

@@ -442,12 +442,22 @@ def range_findings(long: pd.DataFrame, ranges: dict[str, PlausibleRange], name: 
 
     ``long``: admin_code, year, field, value and where known file, sheet, cell (``name`` is how the
     message calls the field: field or indicator). Up to :data:`RANGE_LIST_LIMIT` values of a field
-    are listed one by one; more are one finding with their count, extremes and the first places —
-    a scale error in a whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of
-    per 100 USD).
+    are listed one by one, unless they look like a scale error (below); more are one finding: how
+    many of the values (of the cities, for one grid) of the files they lie in, their extremes, the
+    worst three places and the likely cause — a scale error in a whole source (a wrong unit, a grid
+    read ×10, a rate per 1 USD instead of per 100 USD).
+
+    Scale factor of the files ``F`` holding the values outside: with ``v_F[c]`` the median of city
+    c's values in ``F`` and ``v_O[c]`` its median in the field's other files,
+    ``r = median_c(v_F[c] / v_O[c])`` over cities with positive values in both; ``r`` within a
+    factor :data:`SCALE_TOLERANCE` of a power of ten ``10^k`` (k ≠ 0) is reported as "about 10^k
+    times the same cities' values in the other files", and makes even one value outside a scale
+    finding.
     """
     findings: list[Finding] = []
     known = long[long["field"].isin(list(ranges)) & long["value"].notna()]
+    if "file" not in known:
+        known = known.assign(file="")
     for field, rows in known.groupby("field", sort=True):
         bounds = ranges[field]
         outside = rows[(rows["value"] < bounds.low) | (rows["value"] > bounds.high)]
@@ -461,27 +471,95 @@ def range_findings(long: pd.DataFrame, ranges: dict[str, PlausibleRange], name: 
             return (f"{_where(row).lstrip(', ') or 'no file'}: city {row['admin_code']}, year {int(row['year'])}, "
                     f"{name} {field}: {row['value']:.6g}{unit}")
 
-        if len(outside) <= RANGE_LIST_LIMIT:
+        files = sorted(outside["file"].astype(str).unique())
+        scale = scale_factor(rows, files)
+        if len(outside) <= RANGE_LIST_LIMIT and scale is None:
             findings += [Finding(str(row["admin_code"]), field, int(row["year"]),
                                  f"{one(row)} is outside the plausible range {bounds.text()}{why}")
                          for _, row in outside.iterrows()]
             continue
+        within = rows[rows["file"].astype(str).isin(files)]
         above, below = int((outside["value"] > bounds.high).sum()), int((outside["value"] < bounds.low).sum())
         sides = " and ".join(part for part in (f"{above} above the maximum" if above else "",
                                                f"{below} below the minimum" if below else "") if part)
         years = sorted(outside["year"].astype(int).unique())
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
-        first = "; ".join(one(row) for _, row in outside.head(3).iterrows())
+        when = f"{'year' if len(years) == 1 else 'years'} {span}"
         cities = outside["admin_code"].nunique()
-        who = (str(outside["admin_code"].iloc[0]) if cities == 1 and not str(outside["admin_code"].iloc[0]).isdigit()
-               else f"{cities} {'city' if cities == 1 else 'cities'}")  # "all cities": one value a year
-        findings.append(Finding("*", field, years[0], (
-            f"{name} {field}: {len(outside)} of {len(rows)} values ({who}, "
-            f"{'year' if len(years) == 1 else 'years'} {span}) are outside the plausible range {bounds.text()}{why}: "
-            f"{sides}, from {outside['value'].min():.4g} to {outside['value'].max():.4g}{unit}; the first: {first} — "
-            "a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per "
-            "100 USD)?")))
+        one_grid = len(files) == 1 and len(years) == 1 and not within.duplicated(["admin_code", "year"]).any()
+        if one_grid:  # one value per city: "3 of 5 cities in g.tif (year 2015)"
+            count = (f"{len(outside)} of {len(within)} {'city' if len(within) == 1 else 'cities'} in {files[0]} "
+                     f"({when})")
+        else:
+            who = (str(outside["admin_code"].iloc[0]) if cities == 1
+                   and not str(outside["admin_code"].iloc[0]).isdigit()
+                   else f"{cities} {'city' if cities == 1 else 'cities'}")  # "all cities": one value a year
+            where, detail = _files_text(files)
+            count = f"{len(outside)} of {len(within)} values in {where} ({detail}{who}, {when})"
+        worst = "; ".join((f"city {row['admin_code']}: {row['value']:.6g}{unit}" if one_grid else one(row))
+                          for _, row in _worst(outside, bounds).head(3).iterrows())  # one grid: named once
+        these = "this file" if len(files) == 1 else "these files"
+        holds = "holds" if len(files) == 1 else "hold"
+        cause = (f"{these} {holds} about {_times(scale)} the same cities' values in the other files: a scale "
+                 f"factor or a unit error in {these} (values stored ×10 or in a tenth of the unit, a scale factor "
+                 "not applied or applied twice)?" if scale is not None else
+                 "a scale error in the whole source (a wrong unit, a grid read ×10, a rate per 1 USD instead of per "
+                 "100 USD)?")
+        findings.append(Finding("*", field, int(years[0]), (
+            f"{name} {field}: {count} {'is' if len(outside) == 1 else 'are'} outside the plausible range "
+            f"{bounds.text()}{why}: {sides}, from {outside['value'].min():.4g} to {outside['value'].max():.4g}{unit}; "
+            f"the worst: {worst} — {cause}")))
     return findings
+
+
+SCALE_TOLERANCE = 1.5  # a ratio within ×/÷ 1.5 of a power of ten (k ≠ 0) reads as a scale factor 10^k
+
+
+def scale_factor(rows: pd.DataFrame, files: list[str]) -> int | None:
+    """``k`` when the values of ``files`` are about ``10^k`` (k ≠ 0) times the same cities' values in
+    the field's other files (``rows``: one field's long table), else None (no other file, no common
+    city with positive values, or a ratio that is not near a power of ten)."""
+    inside = rows["file"].astype(str).isin(files)
+    positive = rows["value"] > 0
+    these = rows[inside & positive].groupby("admin_code")["value"].median()
+    others = rows[~inside & positive].groupby("admin_code")["value"].median()
+    common = these.index.intersection(others.index)
+    if common.empty:
+        return None
+    exponent = math.log10(float((these[common] / others[common]).median()))
+    k = round(exponent)
+    return k if k != 0 and abs(exponent - k) <= math.log10(SCALE_TOLERANCE) else None
+
+
+def _times(k: int) -> str:
+    """``10 times`` for k = 1, ``1/100 of`` for k = −2."""
+    return f"{10 ** k:g} times" if k > 0 else f"1/{10 ** -k:g} of"
+
+
+def _files_text(files: list[str]) -> tuple[str, str]:
+    """(``a.tif`` or ``a.tif and b.tif``, "") or (``3 files``, ``a.tif … c.tif; ``); "no file" for
+    values without one."""
+    files = [f or "no file" for f in files]
+    if len(files) <= 2:
+        return " and ".join(files), ""
+    return f"{len(files)} files", f"{files[0]} … {files[-1]}; "
+
+
+def _worst(outside: pd.DataFrame, bounds: PlausibleRange) -> pd.DataFrame:
+    """Values outside the range, the farthest first: by ``value / high`` above the maximum and by
+    ``low / value`` below the minimum (absolute distance where a bound is not positive)."""
+    value = outside["value"].astype(float)
+
+    def beyond(side: pd.Series, bound: float, above: bool) -> pd.Series:
+        if bound > 0 and (side > 0).all():
+            return side / bound if above else bound / side
+        return side - bound if above else bound - side
+
+    distance = pd.Series(0.0, index=outside.index)
+    up, down = value > bounds.high, value < bounds.low
+    distance[up] = beyond(value[up], bounds.high, True)
+    distance[down] = beyond(value[down], bounds.low, False)
+    return outside.assign(_d=distance).sort_values("_d", ascending=False, kind="stable").drop(columns="_d")
 
 
 def raise_range_findings(findings: list[Finding], what: str, table: str, limit: int = 20) -> None:
