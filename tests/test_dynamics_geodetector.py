@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -63,3 +64,28 @@ def test_cuts_leaving_a_lone_city_are_not_chosen_and_none_left_is_not_computed()
     assert method == "quantile"
     strata, method, k, q = gd.best_strata(y[:3], x[:3], [2, 3])  # 3 cities: every cut leaves one alone
     assert method == "not computed" and np.isnan(q)
+
+
+def test_one_city_cells_of_the_overlay_are_counted():
+    """Strata X1 = 0 0 0 1 1 1 and X2 = 0 1 1 0 0 1 overlay into cells 0 1 1 2 2 3: four occupied
+    cells, two of them (0 and 3) holding one city. With Y = 1 2 4 5 7 9 the one-city cells have no
+    within variance: SSW = (2 − 3)² + (4 − 3)² + (5 − 6)² + (7 − 6)² = 4, SST = Σ(y − 14/3)² = 45.33…,
+    so q12 = 1 − 4/45.33 = 0.91176 while q(X1) = 1 − (4.67 + 8)/45.33 = 0.72059."""
+    y = np.array([1.0, 2, 4, 5, 7, 9])
+    s1, s2 = np.array([0, 0, 0, 1, 1, 1]), np.array([0, 1, 1, 0, 0, 1])
+    overlay = s1 * 2 + s2
+    assert gd.overlay_cells(overlay) == (4, 2)
+    assert gd.q_statistic(y, overlay) == pytest.approx(1 - 4 / (136 / 3))
+    assert gd.q_statistic(y, s1) == pytest.approx(1 - (14 / 3 + 8) / (136 / 3))
+    assert gd.overlay_cells(np.arange(5)) == (5, 5)
+    assert gd.overlay_cells(np.zeros(5, dtype=int)) == (1, 0)
+
+
+def test_interaction_rows_carry_the_cell_counts():
+    """Eight cities, two factors each cut in two strata of four: the overlay of X1 (1 2 3 4 | 5 6 7 8)
+    and X2 (1 3 5 7 | 2 4 6 8 by rank) has four cells of two cities, none alone."""
+    frame = pd.DataFrame({"total": [1.0, 3, 4, 6, 5, 7, 10, 12], "a": [1.0, 2, 3, 4, 5, 6, 7, 8],
+                          "b": [1.0, 5, 2, 6, 3, 7, 4, 8]})
+    rows = gd.detect(frame, "total", ["a", "b"], [2], 2019)
+    [row] = rows["interaction"]
+    assert (row["cells"], row["single_city_cells"]) == (4, 0)

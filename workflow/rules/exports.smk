@@ -91,6 +91,8 @@ rule export_workbook:
         hotspots="results/dynamics/hotspots.csv",
         gravity="results/dynamics/gravity_centres.csv",
         coupling="results/dynamics/coupling.csv",
+        geodetector_factor="results/dynamics/geodetector_factor.csv",
+        geodetector_interaction="results/dynamics/geodetector_interaction.csv",
     output:
         workbook=report(
             "results/tables/urban_resilience.xlsx",

@@ -12,7 +12,9 @@ of Y (the total) over all cities and within stratum h, :math:`SSW = \\sum_h N_h 
   (Wang, Zhang & Fu 2016); p = P(F' ≥ F).
 - Interaction detector: q of the overlaid strata X1 ∩ X2 against q(X1), q(X2): nonlinear-weaken
   (q12 < min), uni-variable weaken (min ≤ q12 ≤ max), bi-variable enhance (max < q12 < q1 + q2),
-  independent (q12 = q1 + q2), nonlinear-enhance (q12 > q1 + q2); equality to 1e-12.
+  independent (q12 = q1 + q2), nonlinear-enhance (q12 > q1 + q2); equality to 1e-12. The overlay
+  refines both factors' strata, so q12 ≥ max(q1, q2) always; its one-city cells (counted in
+  ``single_city_cells``) push q12 towards 1 whatever the factors.
 - Risk detector: Welch's t between the means of Y in each pair of strata of a factor.
 - Ecological detector: :math:`F = \\frac{N_{X1} (N_{X2} - 1) SSW_{X1}}{N_{X2} (N_{X1} - 1) SSW_{X2}}` with
   F(N − 1, N − 1): do X1 and X2 explain Y differently?
@@ -106,6 +108,14 @@ def best_strata(y: np.ndarray, x: np.ndarray, classes: list[int]) -> tuple[np.nd
     return best
 
 
+def overlay_cells(overlay: np.ndarray) -> tuple[int, int]:
+    """(occupied cells, cells holding one city) of the overlaid strata X1 ∩ X2. A one-city cell has
+    no within-cell variance, so it raises q(X1 ∩ X2) by construction: with as many cells as cities
+    q would be 1 whatever the factors."""
+    sizes = np.unique(overlay, return_counts=True)[1]
+    return int(len(sizes)), int((sizes == 1).sum())
+
+
 def interaction_type(q1: float, q2: float, q12: float, tolerance: float = 1e-12) -> str:
     """How two factors interact, from q(X1), q(X2) and q(X1 ∩ X2)."""
     low, high = min(q1, q2), max(q1, q2)
@@ -164,8 +174,10 @@ def detect(frame: pd.DataFrame, target: str, factors: list[str], classes: list[i
             continue
         overlay = s1 * (s2.max() + 1) + s2
         q12 = q_statistic(y, overlay)
+        cells, single = overlay_cells(overlay)
         rows["interaction"].append({"year": year, "factor_1": first, "factor_2": second, "q_1": q1, "q_2": q2,
-                                    "q_interaction": q12, "type": interaction_type(q1, q2, q12)})
+                                    "q_interaction": q12, "type": interaction_type(q1, q2, q12), "cells": cells,
+                                    "single_city_cells": single})
         f, p = ecological_test(y, s1, s2)
         rows["ecological"].append({"year": year, "factor_1": first, "factor_2": second, "F": f, "p": p})
     return rows

@@ -13,7 +13,8 @@ FILES = {"transitions": "results/dynamics/markov_transitions.csv",
          "homogeneity": "results/dynamics/markov_homogeneity.csv",
          "beta": "results/dynamics/beta_convergence.csv", "sigma": "results/dynamics/sigma_convergence.csv",
          "hotspots": "results/dynamics/hotspots.csv", "gravity": "results/dynamics/gravity_centres.csv",
-         "coupling": "results/dynamics/coupling.csv"}
+         "coupling": "results/dynamics/coupling.csv", "geodetector_factor": "results/dynamics/geodetector_factor.csv",
+         "geodetector_interaction": "results/dynamics/geodetector_interaction.csv"}
 
 
 def workbook_sheets(paths: dict[str, str]) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
@@ -34,5 +35,8 @@ def workbook_sheets(paths: dict[str, str]) -> dict[str, tuple[pd.DataFrame, dict
                                    "semi_minor_km": "0.0", "area_km2": "0", "azimuth_major": "0.0",
                                    "shift_km": "0.00", "shift_azimuth": "0.0"}),
         ("coupling", "Coupling 耦合协调", {"C": "0.0000", "C_traditional": "0.0000", "T": "0.0000", "D": "0.0000"}),
+        ("geodetector_factor", "Geodetector 地理探测器", {"q": "0.000", "F": "0.00", "p": "0.000"}),
+        ("geodetector_interaction", "Interaction 交互探测", {"q_1": "0.000", "q_2": "0.000",
+                                                              "q_interaction": "0.000"}),
     ]
     return {title: (table(key), formats) for key, title, formats in specification if key in paths}

@@ -88,6 +88,12 @@ HEADERS = {  # column -> bilingual header
     "C": "耦合度 Coupling degree C", "C_traditional": "传统耦合度 Traditional coupling degree",
     "T": "综合评价指数 Comprehensive index T", "D": "耦合协调度 Coordination degree D",
     "class": "协调等级 Coordination class", "class_cn": "协调等级（中文） Coordination class (zh)",
+    # dynamics: geographical detector
+    "factor": "探测因子 Factor", "method": "离散化方法 Discretisation", "strata": "分层数 Strata",
+    "q": "q 统计量 q (explained share of variance)", "F": "F 统计量 F", "p": "p 值 p-value (non-central F)",
+    "factor_1": "因子1 Factor 1", "factor_2": "因子2 Factor 2", "q_1": "因子1的q q of factor 1",
+    "q_2": "因子2的q q of factor 2", "q_interaction": "交互q q of the overlay", "type": "交互类型 Interaction type",
+    "cells": "叠加分区数 Overlay cells", "single_city_cells": "单城市分区数 Cells of one city",
 }
 STATISTICS = {"mean": ("均值", "mean"), "std": ("标准差", "standard deviation (ddof 1)"),
               "cv": ("变异系数", "coefficient of variation")}
