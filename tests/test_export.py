@@ -62,10 +62,20 @@ def study_scores(run: Path) -> pd.DataFrame:
 
 def test_the_demo_workbook(demo_run):
     workbook = load_workbook(demo_run / "results" / "tables" / "urban_resilience.xlsx")
-    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 20
+    assert workbook.sheetnames[0] == "About 说明" and len(workbook.sheetnames) == 22
     assert workbook.sheetnames[11:13] == ["Rank intervals 排名区间", "Sensitivity 敏感性"]
     assert workbook.sheetnames[13:] == ["Markov 马尔可夫转移", "Markov tests 马尔可夫检验", "Sigma 收敛σ", "Beta 收敛β",
-                                        "Hot spots 冷热点", "Gravity 重心", "Coupling 耦合协调"]
+                                        "Hot spots 冷热点", "Gravity 重心", "Coupling 耦合协调",
+                                        "Geodetector 地理探测器", "Interaction 交互探测"]
+    # the detector's tables: 5 dimensions + 31 indicators, and the 10 pairs of dimensions, per figure year
+    years = len(yaml.safe_load((demo_run / "config.yaml").read_text(encoding="utf-8"))["figures"]["years"])
+    assert workbook["Geodetector 地理探测器"].max_row == 1 + 36 * years
+    interaction = workbook["Interaction 交互探测"]
+    assert interaction.max_row == 1 + 10 * years
+    csv = pd.read_csv(demo_run / "results" / "dynamics" / "geodetector_interaction.csv")
+    header = [cell.value for cell in interaction[1]]
+    single = header.index("单城市分区数 Cells of one city")
+    assert [row[single].value for row in interaction.iter_rows(min_row=2)] == csv["single_city_cells"].tolist()
     assert workbook["Coupling 耦合协调"].max_row == 1 + 28 * 17  # a row per study-area city and year
     assert workbook["Rank intervals 排名区间"].max_row == 1 + 28 * 17
     scores = workbook["Scores 得分"]
