@@ -63,3 +63,81 @@ def test_cuts_leaving_a_lone_city_are_not_chosen_and_none_left_is_not_computed()
     assert method == "quantile"
     strata, method, k, q = gd.best_strata(y[:3], x[:3], [2, 3])  # 3 cities: every cut leaves one alone
     assert method == "not computed" and np.isnan(q)
+
+
+def hand_frame(year: int = 2019):
+    """Six cities: the total y = 1, 2, 3, 10, 11, 12; factor a follows y (halves {1, 2, 3} and
+    {10, 11, 12}); factor b alternates (halves {1, 3, 11} and {2, 10, 12})."""
+    import pandas as pd
+
+    return pd.DataFrame({"admin_code": [f"{i:06d}" for i in range(6)], "year": year,
+                         "total": [1.0, 2.0, 3.0, 10.0, 11.0, 12.0], "a": [1.0, 2.0, 3.0, 10.0, 11.0, 12.0],
+                         "b": [1.0, 5.0, 2.0, 6.0, 3.0, 7.0]})
+
+
+def test_the_four_detectors_of_a_hand_case():
+    # SST = Σ(y − 6.5)² = 2 (5.5² + 4.5² + 3.5²) = 125.5; population σ² = 125.5/6
+    # a: halves {1, 2, 3}, {10, 11, 12}: SSW = 2 + 2 = 4, q = 121.5/125.5; both methods cut at 6.5, quantile first
+    # b: median 4 (quantile) = midrange 4 (equal): {1, 3, 11} mean 5 and {2, 10, 12} mean 8, SSW = 56 + 56
+    rows = gd.detect(hand_frame(), "total", ["a", "b"], [2], 2019)
+    factor = {row["factor"]: row for row in rows["factor"]}
+    assert [factor["a"][k] for k in ("year", "method", "strata")] == [2019, "quantile", 2]
+    assert factor["a"]["q"] == pytest.approx(121.5 / 125.5, rel=1e-12)
+    assert factor["b"]["q"] == pytest.approx(13.5 / 125.5, rel=1e-12)
+    # F = (N − L)/(L − 1) · q/(1 − q) = 4 · 121.5/4; λ = [2² + 11² − (√3·2 + √3·11)²/6] / σ² = 40.5 · 6/125.5
+    assert factor["a"]["F"] == pytest.approx(121.5, rel=1e-12)
+    assert factor["a"]["p"] == pytest.approx(stats.ncf.sf(121.5, 1, 4, 40.5 * 6 / 125.5), rel=1e-9)
+    assert factor["b"]["F"] == pytest.approx(4 * 13.5 / 112, rel=1e-12)
+    # interaction: strata {1, 3}, {2}, {11}, {10, 12}: SSW = 4, the same q as a alone
+    (interaction,) = rows["interaction"]
+    assert interaction == {"year": 2019, "factor_1": "a", "factor_2": "b", "q_1": factor["a"]["q"],
+                           "q_2": factor["b"]["q"], "q_interaction": pytest.approx(121.5 / 125.5, rel=1e-12),
+                           "type": "uni-variable weaken"}
+    # ecological: F = SSW_a / SSW_b = 4/112 < 1, two-sided p = 2 P(F(5, 5) ≤ 1/28)
+    (ecological,) = rows["ecological"]
+    assert ecological["F"] == pytest.approx(4 / 112, rel=1e-12)
+    assert ecological["p"] == pytest.approx(2 * stats.f.cdf(4 / 112, 5, 5), rel=1e-9)
+    # risk: Welch's t of the halves of a: (2 − 11)/√(1/3 + 1/3) with 4 degrees of freedom
+    risk = [row for row in rows["risk"] if row["factor"] == "a"]
+    assert len(risk) == 1 and len(rows["risk"]) == 2
+    t = -9 / np.sqrt(2 / 3)
+    assert {k: risk[0][k] for k in ("year", "stratum_a", "stratum_b", "mean_a", "mean_b")} == {
+        "year": 2019, "stratum_a": 0, "stratum_b": 1, "mean_a": 2.0, "mean_b": 11.0}
+    assert risk[0]["t"] == pytest.approx(t, rel=1e-12)
+    assert risk[0]["p"] == pytest.approx(2 * stats.t.sf(-t, 4), rel=1e-9)
+
+
+def test_a_factor_not_computed_has_no_risk_interaction_or_ecological_rows():
+    frame = hand_frame().iloc[:3]  # three cities: every cut leaves one alone
+    rows = gd.detect(frame, "total", ["a", "b"], [2], 2019)
+    assert [row["method"] for row in rows["factor"]] == ["not computed", "not computed"]
+    assert all(np.isnan(row["q"]) and np.isnan(row["F"]) and np.isnan(row["p"]) for row in rows["factor"])
+    assert rows["risk"] == [] and rows["interaction"] == [] and rows["ecological"] == []
+
+
+def test_risk_rows_of_a_lone_city_stratum_are_not_tested():
+    y = np.array([1.0, 2.0, 3.0, 10.0])
+    rows = gd.risk_rows(y, np.array([0, 0, 0, 1]), {"factor": "x"})
+    assert len(rows) == 1
+    assert rows[0]["factor"] == "x" and rows[0]["mean_a"] == 2.0 and rows[0]["mean_b"] == 10.0
+    assert np.isnan(rows[0]["t"]) and np.isnan(rows[0]["p"])
+
+
+def test_geodetector_tables_pair_the_dimensions_only_and_run_each_year():
+    import pandas as pd
+
+    frames = [hand_frame(2018), hand_frame(2019).assign(total=lambda f: f["total"][::-1].to_numpy())]
+    scores = pd.concat(frames)[["admin_code", "year", "total", "a", "b"]]
+    indicators = pd.concat(frames)[["admin_code", "year"]].assign(x1=np.tile([1.0, 1, 2, 2, 3, 3], 2),
+                                                                  x2=np.tile([3.0, 2, 1, 3, 2, 1], 2))
+    tables = gd.geodetector_tables(scores, indicators, [2019], ["a", "b"], [2])
+    assert tables["factor"][["year", "factor"]].values.tolist() == [[2019, "a"], [2019, "b"], [2019, "x1"],
+                                                                    [2019, "x2"]]
+    assert tables["interaction"][["factor_1", "factor_2"]].values.tolist() == [["a", "b"]]
+    assert len(tables["ecological"]) == 1
+    # 2019's total is reversed (12, 11, 10, 3, 2, 1): a's and b's halves give the same q as before;
+    # x1 cuts at 2: {12, 11, 10, 3} (SS 50) | {2, 1} (SS 0.5); x2 cuts at 2: {11, 10, 2, 1} (SS 82) | {12, 3} (SS 40.5)
+    q = tables["factor"].set_index("factor")["q"]
+    assert q.to_numpy() == pytest.approx(np.array([121.5, 13.5, 75.0, 3.0]) / 125.5, rel=1e-12)
+    assert tables["risk"][["factor", "year", "mean_a", "mean_b"]].values.tolist() == [
+        ["a", 2019, 11.0, 2.0], ["b", 2019, 8.0, 5.0], ["x1", 2019, 9.0, 1.5], ["x2", 2019, 6.0, 7.5]]
