@@ -7,6 +7,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from pyproj import Transformer
 from shapely.geometry import box
 
 from urban_resilience.dynamics import centrography as cg
@@ -86,3 +87,54 @@ def test_a_geographic_crs_is_refused():
                                   crs="EPSG:4326")
     with pytest.raises(ValueError, match="not a projected CRS"):
         cg.projected_centroids(boundaries, "EPSG:4326")
+
+
+@pytest.mark.parametrize(("degrees", "name"), [(22.4, "N"), (22.5, "NE"), (67.5, "E"), (157.5, "S"), (202.4, "S"),
+                                               (292.5, "NW"), (337.4, "NW"), (337.5, "N"), (359.9, "N")])
+def test_compass_sectors_start_half_way_between_the_points(degrees, name):
+    assert cg.compass(degrees) == name
+
+
+def test_azimuth_of_a_westward_move_is_in_0_360():
+    np.testing.assert_allclose(cg.azimuth(np.array([-1.0, -1.0]), np.array([1.0, -1e-12])), [315.0, 270.0])
+
+
+def test_an_unmoved_centre_has_no_direction_and_bad_weights_stop():
+    # three points 1–2 km apart near the standard parallels (y = 4000 km, about 36°N, on the central meridian)
+    centroids = pd.DataFrame({"admin_code": ["000001", "000002", "000003"], "x": [0.0, 1000.0, 0.0],
+                              "y": [4e6, 4e6, 4e6 + 2000.0]})
+    scores = pd.DataFrame({"admin_code": ["000001", "000002", "000003"] * 2, "year": [2001] * 3 + [2000] * 3,
+                           "total": [2.0, 2.0, 4.0, 1.0, 1.0, 2.0], "social": [1.0, 1.0, 2.0, 1.0, 3.0, 0.0]})
+    table = cg.gravity_table(scores, centroids, ["total", "social"])
+    assert table[["measure", "year"]].values.tolist() == [["total", 2000], ["total", 2001], ["social", 2000],
+                                                          ["social", 2001]]
+    # total: weights 1:1:2 both years (x̄ = 250 m, ȳ = 1000 m): no shift, no direction
+    assert (table["x"].iloc[0], table["y"].iloc[0]) == pytest.approx((250.0, 4e6 + 1000.0))
+    assert table["shift_km"].iloc[1] == 0.0 and np.isnan(table["shift_azimuth"].iloc[1])
+    assert table["shift_direction"].tolist()[:2] == ["", "none"]
+    # social: (750, 0) in 2000 (three quarters of the weight on the east city), (250, 1000) in 2001: north-west
+    assert (table["x"].iloc[2], table["y"].iloc[2]) == pytest.approx((750.0, 4e6))
+    assert table["shift_direction"].iloc[3] == "NW"
+    assert table["shift_km"].iloc[3] == pytest.approx(np.hypot(500.0, 1000.0) / 1000, rel=0.02)
+    assert table["shift_azimuth"].iloc[3] == pytest.approx(cg.azimuth(-500.0, 1000.0), abs=1.0)
+    reference = Transformer.from_crs(cg.CHINA_ALBERS, "EPSG:4326", always_xy=True).transform(750.0, 4e6)
+    assert tuple(table.loc[2, ["lon", "lat"]]) == pytest.approx(reference, abs=1e-9)
+    assert reference[0] == pytest.approx(105.0, abs=0.01)  # next to the central meridian
+    for bad in ([1.0, -1.0, 2.0], [0.0, 0.0, 0.0]):
+        wrong = scores.assign(total=bad * 2)
+        with pytest.raises(ValueError, match=r"^centre of gravity: total in 2000 has negative or all-zero weights$"):
+            cg.gravity_table(wrong, centroids, ["total"])
+
+
+def test_centroids_in_another_projected_crs():
+    boundaries = gpd.GeoDataFrame({"admin_code": ["000001"]}, geometry=[box(0.0, 0.0, 2.0, 2.0)], crs="EPSG:3857")
+    centroids = cg.projected_centroids(boundaries, "EPSG:3857")
+    assert centroids.to_dict("list") == {"admin_code": ["000001"], "x": [1.0], "y": [1.0]}
+
+
+def test_major_axis_azimuth_of_a_north_south_spread():
+    points = np.array([[0.0, -2000.0], [0.0, 2000.0], [-100.0, 0.0], [100.0, 0.0]])
+    assert cg.major_axis_azimuth(points, np.ones(4)) == 0.0
+    assert cg.major_axis_azimuth(points[:, ::-1], np.ones(4)) == 90.0  # the same spread east–west
+    tilted = np.array([[-1000.0, 1000.0], [1000.0, -1000.0], [0.0, 0.0]])  # north-west – south-east line
+    assert cg.major_axis_azimuth(tilted, np.array([1.0, 1.0, 5.0])) == pytest.approx(135.0)
