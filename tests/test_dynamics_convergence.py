@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from libpysal.weights import lat2W
+from scipy import stats
 
 from urban_resilience.dynamics import convergence as cv
 
@@ -157,3 +158,117 @@ def test_two_years_give_the_cross_section_and_say_why_the_panel_models_are_not_f
     two = pd.DataFrame(cv.beta_rows(scores_of(values[:2]), "total", ["000000", "000001"], np.array(["A", "B"])))
     assert two.set_index("model").loc["cross-section conditional", "estimator"] == "not computed: 2 observations " \
         "for 3 parameters"
+
+
+LOGS = np.array([[0.0, 0.2, 0.5], [1.0, 1.1, 1.15], [2.0, 2.0, 2.1], [0.5, 0.8, 0.9]])  # ln x of 4 cities, 3 years
+BETA_COLUMNS = ["measure", "model", "form", "kind", "controls", "estimator", "beta", "beta_se", "beta_p",
+                "spatial_parameter", "spatial_parameter_se", "wx_coefficient", "n", "years", "errors", "speed",
+                "speed_se", "half_life", "half_life_se"]
+
+
+def test_convergence_tables_of_a_hand_case():
+    """Four cities in provinces A, A, B, B (a fifth, outside the study, has a zero score and is left
+    out): every β row by hand or by its definition."""
+    scores = scores_of(np.exp(np.vstack([LOGS, [[0.1, 0.2, 0.3]]])))
+    scores.loc[(scores["admin_code"] == "000004") & (scores["year"] == 2001), "total"] = 0.0
+    scores["social"] = scores["total"] ** 2  # ln x doubles: β of the cross-section is the same, SD of logs doubles
+    codes = ["000000", "000001", "000002", "000003"]
+    provinces = {"000000": "A", "000001": "A", "000002": "B", "000003": "B", "000004": "C"}
+    dispersion = pd.DataFrame({"year": [2000, 2001, 2002], "total_cv": [0.6, 0.5, 0.45],
+                               "social_cv": [0.9, 0.8, 0.6]})
+    sigma, beta = cv.convergence_tables(scores, dispersion, lat2W(2, 2), codes, ["total", "social"], provinces,
+                                        min_cities=5)
+    assert list(beta.columns) == BETA_COLUMNS
+    assert beta[["measure", "model"]].values.tolist() == [
+        [m, model] for m in ("total", "social") for model in (
+            "cross-section absolute", "cross-section conditional", "panel absolute", "panel conditional",
+            "spatial SAR", "spatial SEM", "spatial SDM")]
+    rows = beta[beta["measure"] == "total"].set_index("model")
+    # cross-section absolute: ln x0 = 0, 1, 2, 0.5; growth over T = 2 years 0.5, 0.15, 0.1, 0.4
+    x0, g = LOGS[:, 0], LOGS[:, 2] - LOGS[:, 0]
+    sxx, sxy = ((x0 - x0.mean()) ** 2).sum(), ((x0 - x0.mean()) * (g - g.mean())).sum()
+    b = sxy / sxx
+    e = g - g.mean() - b * (x0 - x0.mean())
+    se = np.sqrt(e @ e / 2 / sxx)
+    absolute = rows.loc["cross-section absolute"]
+    assert absolute[["form", "kind", "controls", "estimator", "n", "years", "errors"]].tolist() == [
+        "cross-section", "absolute", "none", "OLS", 4, 2, "classic"]
+    assert absolute[["beta", "beta_se", "beta_p"]].tolist() == pytest.approx([b, se, 2 * stats.t.sf(abs(b / se), 2)])
+    assert absolute["speed"] == pytest.approx(-np.log1p(b) / 2)
+    assert np.isnan(absolute[["spatial_parameter", "spatial_parameter_se", "wx_coefficient"]].astype(float)).all()
+    # conditional: within provinces x0 − x̄_p = −.5, .5, .75, −.75 and g − ḡ_p = .175, −.175, −.15, .15:
+    # β = −0.4/1.625, one degree of freedom left
+    conditional = rows.loc["cross-section conditional"]
+    dx, dg = np.array([-0.5, 0.5, 0.75, -0.75]), np.array([0.175, -0.175, -0.15, 0.15])
+    b = -0.4 / 1.625
+    se = np.sqrt(((dg - b * dx) ** 2).sum() / 1 / 1.625)
+    assert conditional[["controls", "estimator", "n", "years", "errors"]].tolist() == [
+        "province dummies", "OLS", 4, 2, "classic"]
+    assert conditional[["beta", "beta_se", "beta_p"]].tolist() == pytest.approx([b, se, 2 * stats.t.sf(abs(b / se), 1)])
+    # panel absolute: 8 annual growths on the lagged level, errors clustered by city
+    lagged, growth = LOGS[:, :2].ravel(), np.diff(LOGS, axis=1).ravel()
+    units, periods = np.repeat(codes, 2), np.tile([2001, 2002], 4)
+    pooled = cv.least_squares(np.column_stack([np.ones(8), lagged]), growth, clusters=units)
+    panel = rows.loc["panel absolute"]
+    assert panel["beta"] == pytest.approx(np.polyfit(lagged, growth, 1)[0])
+    assert panel[["controls", "estimator", "n", "years", "errors"]].tolist() == [
+        "none", "OLS", 8, 1, "clustered by city"]
+    assert panel[["beta_se", "beta_p"]].tolist() == pytest.approx(
+        [pooled["se"][1], 2 * stats.t.sf(abs(pooled["coefficients"][1] / pooled["se"][1]), 6)])
+    assert panel["speed"] == pytest.approx(-np.log1p(panel["beta"]))
+    # panel conditional = the regression with explicit city and year dummies; its CR1 errors count the
+    # regressor, one year effect and the constant (3 parameters), not the city effects
+    design = np.column_stack([lagged, np.ones(8), cv.dummies(units), cv.dummies(periods)])
+    dummies = cv.least_squares(design, growth, clusters=units)
+    fixed = rows.loc["panel conditional"]
+    se = dummies["se"][0] * np.sqrt((8 - design.shape[1]) / (8 - 3))
+    assert fixed[["controls", "estimator", "n", "years", "errors"]].tolist() == [
+        "city and year fixed effects", "OLS", 8, 1, "clustered by city"]
+    assert fixed[["beta", "beta_se"]].tolist() == pytest.approx([dummies["coefficients"][0], se])
+    assert fixed["beta_p"] == pytest.approx(2 * stats.t.sf(abs(fixed["beta"] / se), 5))
+    # spatial models: 4 cities < 5, not fitted
+    assert rows.loc["spatial SDM", "controls"] == "W ln x0"
+    assert rows.loc[["spatial SAR", "spatial SEM"], "controls"].tolist() == ["none", "none"]
+    assert set(rows.iloc[4:]["estimator"]) == {"not computed: 4 cities < 5"}
+    # social = total²: every β of the log growth on the log level is unchanged
+    social = beta[beta["measure"] == "social"].set_index("model")
+    assert social.loc["cross-section absolute", "beta"] == pytest.approx(rows.loc["cross-section absolute", "beta"])
+    # σ table: the CV as given, the SD of logs of the study's four cities (ddof 1), trends per year
+    assert list(sigma.columns) == ["measure", "year", "cv", "sd_log", "cv_trend", "cv_trend_se", "sd_log_trend",
+                                   "sd_log_trend_se"]
+    assert sigma[["measure", "year", "cv"]].values.tolist() == [
+        ["total", 2000, 0.6], ["total", 2001, 0.5], ["total", 2002, 0.45],
+        ["social", 2000, 0.9], ["social", 2001, 0.8], ["social", 2002, 0.6]]
+    sd = LOGS.std(axis=0, ddof=1)
+    np.testing.assert_allclose(sigma["sd_log"], np.concatenate([sd, 2 * sd]), rtol=1e-12)
+    # slope over the years 2000, 2001, 2002 = (last − first)/2; its classic SE from the one residual pattern
+    cv_total = np.array([0.6, 0.5, 0.45])
+    assert sigma["cv_trend"].iloc[0] == pytest.approx(-0.075)
+    assert sigma["cv_trend_se"].iloc[0] == pytest.approx(abs(cv_total[0] - 2 * cv_total[1] + cv_total[2]) / np.sqrt(12))
+    assert sigma["sd_log_trend"].iloc[3] == pytest.approx(sd[2] - sd[0])
+    assert sigma["sd_log_trend_se"].iloc[3] == pytest.approx(2 * abs(sd[0] - 2 * sd[1] + sd[2]) / np.sqrt(12))
+
+
+def test_a_city_without_change_leaves_no_model_to_fit():
+    """Every city at the same level in every year: ln x0 does not vary, nor does anything after the
+    fixed effects (an all-zero regressor has rank 0); every model says why it was not fitted."""
+    scores = scores_of(np.full((4, 3), 2.0))
+    codes = ["000000", "000001", "000002", "000003"]
+    rows = pd.DataFrame(cv.beta_rows(scores, "total", codes, np.array(["A", "A", "B", "B"])))
+    assert list(rows.columns) == BETA_COLUMNS
+    rows = rows.set_index("model")
+    collinear = "not computed: the regressors are collinear (too few years or groups for this model)"
+    assert rows["estimator"].tolist() == [collinear] * 4
+    assert rows[["form", "kind", "controls", "n", "years", "errors"]].values.tolist() == [
+        ["cross-section", "absolute", "none", 4, 2, "classic"],
+        ["cross-section", "conditional", "province dummies", 4, 2, "classic"],
+        ["panel", "absolute", "none", 8, 1, "clustered by city"],
+        ["panel", "conditional", "city and year fixed effects", 8, 1, "clustered by city"]]
+    assert rows.drop(columns=["form", "kind", "controls", "estimator", "n", "years", "errors", "measure"]
+                     ).isna().all().all()
+    assert (rows["measure"] == "total").all()
+
+
+def test_design_problem_needs_more_observations_than_parameters():
+    assert cv.design_problem(np.ones((2, 2))) == "2 observations for 2 parameters"
+    assert cv.design_problem(np.column_stack([np.ones(3), [1.0, 2.0, 4.0]])) == ""
