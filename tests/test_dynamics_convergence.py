@@ -3,6 +3,8 @@ dummies, known synthetic cases recovered within their standard errors, and σ st
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -110,6 +112,31 @@ def test_spatial_models_recover_a_known_spatial_error_process():
     sdm = rows["spatial SDM"]
     assert abs(sdm["wx_coefficient"] - 0.5 * 0.3) < 3 * 0.1
     assert sem["speed"] == pytest.approx(-np.log1p(sem["beta"]))
+    # every field against spreg's own fits (constant, ln x0, [W ln x0], then ρ or λ)
+    from spreg import ML_Error, ML_Lag
+
+    y, x = np.log(values[:, 1] / values[:, 0])[:, None], np.log(values[:, 0])[:, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # spreg's optimiser and pandas deprecation notices
+        references = {"spatial SAR": (ML_Lag(y, x, w, spat_diag=False, spat_impacts=None), "ML (rho)", "none"),
+                      "spatial SEM": (ML_Error(y, x, w), "ML (lambda)", "none"),
+                      "spatial SDM": (ML_Lag(y, x, w, slx_lags=1, spat_diag=False, spat_impacts=None), "ML (rho)",
+                                      "W ln x0")}
+    for name, (model, estimator, controls) in references.items():
+        row = rows[name]
+        assert list(row) == BETA_COLUMNS
+        b, se = model.betas.ravel(), np.sqrt(np.diag(model.vm))
+        assert [row[k] for k in ("measure", "form", "kind", "controls", "estimator", "n", "years", "errors")] == [
+            "total", "cross-section", "absolute", controls, estimator, 144, 1, "ML asymptotic"]
+        assert [row["beta"], row["beta_se"], row["spatial_parameter"], row["spatial_parameter_se"]] == pytest.approx(
+            [b[1], se[1], b[-1], se[-1]], rel=1e-6)
+        assert row["beta_p"] == pytest.approx(2 * stats.norm.sf(abs(b[1] / se[1])), rel=1e-6)
+        assert row["speed_se"] == pytest.approx(se[1] / (1 + b[1]), rel=1e-6)
+        assert row["half_life"] == pytest.approx(np.log(2) / -np.log1p(b[1]), rel=1e-6)
+        if name == "spatial SDM":
+            assert row["wx_coefficient"] == pytest.approx(b[2], rel=1e-6)
+        else:
+            assert np.isnan(row["wx_coefficient"])
 
 
 def test_sigma_statistics_and_their_trend():
@@ -137,6 +164,9 @@ def test_spatial_models_are_not_fitted_for_a_handful_of_cities():
     values = np.exp(np.random.default_rng(1).normal(size=(6, 3)))
     rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(6)], w, min_cities=10)
     assert [row["estimator"] for row in rows] == ["not computed: 6 cities < 10"] * 3
+    assert [list(row) for row in rows] == [BETA_COLUMNS] * 3
+    assert [(row["model"], row["controls"], row["n"], row["years"], row["errors"]) for row in rows] == [
+        ("spatial SAR", "none", 6, 2, ""), ("spatial SEM", "none", 6, 2, ""), ("spatial SDM", "W ln x0", 6, 2, "")]
     assert all(np.isnan(row["beta"]) and np.isnan(row["speed"]) for row in rows)
 
 
