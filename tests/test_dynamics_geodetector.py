@@ -141,3 +141,62 @@ def test_geodetector_tables_pair_the_dimensions_only_and_run_each_year():
     assert q.to_numpy() == pytest.approx(np.array([121.5, 13.5, 75.0, 3.0]) / 125.5, rel=1e-12)
     assert tables["risk"][["factor", "year", "mean_a", "mean_b"]].values.tolist() == [
         ["a", 2019, 11.0, 2.0], ["b", 2019, 8.0, 5.0], ["x1", 2019, 9.0, 1.5], ["x2", 2019, 6.0, 7.5]]
+
+
+def test_f_test_is_not_computed_at_the_edges():
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    assert all(np.isnan(gd.f_test(y, np.zeros(4, dtype=int))))  # one stratum
+    assert all(np.isnan(gd.f_test(y, np.arange(4))))  # a stratum per city
+    assert all(np.isnan(gd.f_test(np.array([1.0, 1.0, 2.0, 2.0]), np.array([0, 0, 1, 1]))))  # q = 1
+    assert all(np.isnan(gd.f_test(np.ones(4), np.array([0, 0, 1, 1]))))  # Y does not vary
+    # three cities in two strata: F = (3 − 2)/(2 − 1) · q/(1 − q); {1, 2} | {4}: SSW 0.5, SST 14/3
+    f, p = gd.f_test(np.array([1.0, 2.0, 4.0]), np.array([0, 0, 1]))
+    q = 1 - 0.5 / (14 / 3)
+    assert f == pytest.approx(q / (1 - q))
+    assert 0 < p < 1
+
+
+def test_an_unknown_discretisation_stops():
+    with pytest.raises(ValueError, match=r"^discretisation method 'jenks'; expected one of \('quantile', 'equal'\)$"):
+        gd.discretise(np.arange(5.0), "jenks", 2)
+
+
+def test_discretisation_in_three_strata_keeps_ties_together():
+    x = np.array([0.0, 1.0, 1.0, 1.0, 1.0, 9.0])
+    # tertiles at 1 and 1 (one cut after np.unique): {0, 1, 1, 1, 1} | {9}; thirds of [0, 9]: cuts 3 and 6
+    assert gd.discretise(x, "quantile", 3).tolist() == [0, 0, 0, 0, 0, 1]
+    assert gd.discretise(x, "equal", 3).tolist() == [0, 0, 0, 0, 0, 2]
+    assert gd.discretise(np.array([0.0, 3.0, 3.5, 6.0, 6.5, 9.0]), "equal", 3).tolist() == [0, 0, 1, 1, 2, 2]
+
+
+def test_ecological_detector_is_two_sided_and_needs_a_within_variance():
+    y = np.array([1.0, 2.0, 3.0, 10.0, 11.0, 12.0])
+    halves, alternate = np.array([0, 0, 0, 1, 1, 1]), np.array([0, 1, 0, 1, 0, 1])
+    f, p = gd.ecological_test(y, alternate, halves)  # SSW 112 over 4: F = 28, the mirror of 4/112
+    assert f == pytest.approx(28.0)
+    assert p == pytest.approx(2 * stats.f.sf(28.0, 5, 5))
+    assert p == pytest.approx(gd.ecological_test(y, halves, alternate)[1])
+    assert all(np.isnan(gd.ecological_test(y, halves, np.arange(6))))  # second factor leaves no variance
+
+
+def test_interaction_types_at_their_boundaries():
+    assert gd.interaction_type(0.3, 0.4, 0.3) == "uni-variable weaken"  # q12 = min
+    assert gd.interaction_type(0.3, 0.4, 0.3 - 1e-13) == "uni-variable weaken"  # within the tolerance
+    assert gd.interaction_type(0.4, 0.3, 0.3 - 1e-11) == "nonlinear-weaken"
+    assert gd.interaction_type(0.3, 0.4, 0.4) == "uni-variable weaken"  # q12 = max
+    assert gd.interaction_type(0.3, 0.4, 0.4 + 1e-11) == "bi-variable enhance"
+    assert gd.interaction_type(0.3, 0.4, 0.7 + 1e-13) == "independent"
+    assert gd.interaction_type(0.3, 0.4, 0.7 + 1e-11) == "nonlinear-enhance"
+    assert gd.interaction_type(0.3, 0.4, 0.7 - 1e-11) == "bi-variable enhance"
+    assert gd.interaction_type(0.3, 0.4, 0.7, tolerance=0.35) == "uni-variable weaken"
+
+
+def test_best_strata_takes_the_larger_q_and_none_when_y_is_constant():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 20.0, 21.0, 22.0])
+    y = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    # quantile halves put 4 | 5 … 22 (q < 1); equal halves of [1, 22] cut at 11.5: q = 1
+    strata, method, k, q = gd.best_strata(y, x, [2])
+    assert (method, k, q) == ("equal", 2, 1.0)
+    assert strata.tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
+    strata, method, k, q = gd.best_strata(np.ones(8), x, [2, 3])
+    assert (method, k) == ("not computed", 0) and np.isnan(q) and strata.tolist() == [0] * 8
