@@ -115,7 +115,7 @@ def test_nothing_developed_is_not_defined_and_a_missing_system_is_extreme_imbala
 def test_scores_beyond_their_dimension_weight_stop_with_city_year_and_dimension():
     with pytest.raises(ValueError, match=r"^coupling: social of city 000002 in 2000 is 1\.500000 of its dimension "
                                          r"weight; expected 0–1 \(are the scores made with these weights\?\)$"):
-        coupling.coupling_table(scores_of([[1.0] * 5, [0.5, 0.5, 1.5, 0.5, 0.5]]), hand_maxima())
+        coupling.coupling_table(scores_of([[0.0, 1.0, 1.0, 1.0, 1.0], [0.5, 0.5, 1.5, 0.5, 0.5]]), hand_maxima())
     with pytest.raises(ValueError, match="ecological of city 000001 in 2000 is -0.100000"):
         coupling.coupling_table(scores_of([[0.5, -0.1, 0.5, 0.5, 0.5]]), hand_maxima())
     # rounding is tolerated and clipped: 1 + 1e-10 and −1e-13 become 1 and 0
@@ -142,3 +142,32 @@ def test_dimension_maxima_sum_the_weights_of_each_year():
     assert list(maxima.columns) == list(coupling.DIMENSIONS)
     assert maxima.loc[2000].tolist() == pytest.approx([0.4, 0.1, 0.1, 0.2, 0.2])
     assert maxima.loc[2001].tolist() == pytest.approx([0.3, 0.1, 0.2, 0.2, 0.2])
+
+
+def test_rows_are_city_years_of_their_own():
+    u = np.array([[0.2, 0.4, 0.4, 0.4, 0.4], [0.1, 0.2, 0.3, 0.4, 0.5], [0.37] * 5])
+    for function in (coupling.modified_coupling, coupling.traditional_coupling):
+        together = function(u)
+        assert together.shape == (3,)
+        np.testing.assert_allclose(together, [function(row[None, :])[0] for row in u], rtol=1e-12)
+    assert coupling.modified_coupling(u)[1] == pytest.approx(np.sqrt(0.8 * 0.0384 ** 0.25))
+
+
+def test_dimension_weighting_divides_by_the_years_total_weight():
+    # maxima of two years that do not sum to 1: α_d = W_d / Σ W, T = Σ W_d U_d / Σ W
+    maxima = pd.DataFrame([[0.4, 0.4, 0.4, 0.4, 0.4], [0.1, 0.2, 0.3, 0.2, 0.2]], index=[2000, 2001],
+                          columns=list(coupling.DIMENSIONS))
+    scores = pd.DataFrame([{"admin_code": "000001", "year": 2000, **dict(zip(coupling.DIMENSIONS, [0.2] * 5))},
+                           {"admin_code": "000001", "year": 2001,
+                            **dict(zip(coupling.DIMENSIONS, [0.1, 0.1, 0.3, 0.1, 0.0]))}])
+    table = coupling.coupling_table(scores, maxima, "dimension")
+    # 2000: U = 0.5 everywhere, T = 0.5; 2001: U = (1, 0.5, 1, 0.5, 0), T = (0.1 + 0.1 + 0.3 + 0.1 + 0)/1
+    assert table["T"].tolist() == pytest.approx([0.5, 0.6])
+    assert table["U_institutional"].tolist() == [0.5, 0.0]
+    assert table["C"].tolist() == pytest.approx([1.0, 0.0])
+    assert table["class"].tolist() == ["intermediate coordination", "extreme imbalance"]
+
+
+def test_classes_round_away_only_the_last_bits_and_keep_d_above_one_in_the_top_class():
+    d = np.array([0.1 + 4e-13, 0.1 + 5e-12, 1.0 + 1e-9, 1.0 + 1e-16])
+    assert coupling.coordination_class(d).tolist() == [0, 1, 9, 9]
