@@ -302,3 +302,22 @@ def test_a_city_without_change_leaves_no_model_to_fit():
 def test_design_problem_needs_more_observations_than_parameters():
     assert cv.design_problem(np.ones((2, 2))) == "2 observations for 2 parameters"
     assert cv.design_problem(np.column_stack([np.ones(3), [1.0, 2.0, 4.0]])) == ""
+
+
+def test_dummies_drop_the_first_level_in_sorted_order():
+    assert cv.dummies(np.array(["b", "a", "b", "c"])).tolist() == [[1.0, 0.0], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
+
+
+def test_annual_growth_has_exactly_its_four_columns():
+    panel = cv.annual_growth(scores_of(np.exp(np.array([[0.0, 0.1], [1.0, 1.5]]))), "total")
+    assert list(panel.columns) == ["admin_code", "year", "lagged", "growth"]
+    assert panel.index.tolist() == [0, 1]
+
+
+def test_ten_cities_are_enough_for_the_spatial_models_by_default():
+    w = lat2W(2, 5)
+    w.transform = "r"
+    values = np.exp(np.random.default_rng(3).normal(size=(10, 2)))
+    rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(10)], w)
+    assert [row["estimator"] for row in rows] == ["ML (rho)", "ML (lambda)", "ML (rho)"]
+    assert all(np.isfinite(row["beta"]) for row in rows)
