@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -68,8 +69,6 @@ def test_cuts_leaving_a_lone_city_are_not_chosen_and_none_left_is_not_computed()
 def hand_frame(year: int = 2019):
     """Six cities: the total y = 1, 2, 3, 10, 11, 12; factor a follows y (halves {1, 2, 3} and
     {10, 11, 12}); factor b alternates (halves {1, 3, 11} and {2, 10, 12})."""
-    import pandas as pd
-
     return pd.DataFrame({"admin_code": [f"{i:06d}" for i in range(6)], "year": year,
                          "total": [1.0, 2.0, 3.0, 10.0, 11.0, 12.0], "a": [1.0, 2.0, 3.0, 10.0, 11.0, 12.0],
                          "b": [1.0, 5.0, 2.0, 6.0, 3.0, 7.0]})
@@ -95,8 +94,8 @@ def test_the_four_detectors_of_a_hand_case():
                            "type": "uni-variable weaken"}
     # ecological: F = SSW_a / SSW_b = 4/112 < 1, two-sided p = 2 P(F(5, 5) ≤ 1/28)
     (ecological,) = rows["ecological"]
-    assert ecological["F"] == pytest.approx(4 / 112, rel=1e-12)
-    assert ecological["p"] == pytest.approx(2 * stats.f.cdf(4 / 112, 5, 5), rel=1e-9)
+    assert ecological == {"year": 2019, "factor_1": "a", "factor_2": "b", "F": pytest.approx(4 / 112, rel=1e-12),
+                          "p": pytest.approx(2 * stats.f.cdf(4 / 112, 5, 5), rel=1e-9)}
     # risk: Welch's t of the halves of a: (2 − 11)/√(1/3 + 1/3) with 4 degrees of freedom
     risk = [row for row in rows["risk"] if row["factor"] == "a"]
     assert len(risk) == 1 and len(rows["risk"]) == 2
@@ -124,12 +123,18 @@ def test_risk_rows_of_a_lone_city_stratum_are_not_tested():
 
 
 def test_geodetector_tables_pair_the_dimensions_only_and_run_each_year():
-    import pandas as pd
-
     frames = [hand_frame(2018), hand_frame(2019).assign(total=lambda f: f["total"][::-1].to_numpy())]
     scores = pd.concat(frames)[["admin_code", "year", "total", "a", "b"]]
     indicators = pd.concat(frames)[["admin_code", "year"]].assign(x1=np.tile([1.0, 1, 2, 2, 3, 3], 2),
                                                                   x2=np.tile([3.0, 2, 1, 3, 2, 1], 2))
+    both = gd.geodetector_tables(scores, indicators, [2018, 2019], ["a", "b"], [2])
+    assert both["interaction"][["year", "factor_1", "factor_2"]].values.tolist() == [[2018, "a", "b"],
+                                                                                    [2019, "a", "b"]]
+    assert both["ecological"]["year"].tolist() == [2018, 2019]
+    assert both["factor"]["year"].tolist() == [2018] * 4 + [2019] * 4
+    assert both["risk"]["year"].tolist() == [2018] * 4 + [2019] * 4
+    with pytest.raises(pd.errors.MergeError):  # a city-year twice among the indicators is refused
+        gd.geodetector_tables(scores, pd.concat([indicators, indicators.iloc[:1]]), [2019], ["a", "b"], [2])
     tables = gd.geodetector_tables(scores, indicators, [2019], ["a", "b"], [2])
     assert tables["factor"][["year", "factor"]].values.tolist() == [[2019, "a"], [2019, "b"], [2019, "x1"],
                                                                     [2019, "x2"]]
@@ -200,3 +205,61 @@ def test_best_strata_takes_the_larger_q_and_none_when_y_is_constant():
     assert strata.tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
     strata, method, k, q = gd.best_strata(np.ones(8), x, [2, 3])
     assert (method, k) == ("not computed", 0) and np.isnan(q) and strata.tolist() == [0] * 8
+
+
+def test_q_and_the_ecological_test_do_not_depend_on_the_scale_of_y():
+    # scores lie in [0, 1]: total sums of squares below 1 are the rule, not an edge
+    y, strata = np.array([1.0, 3.0, 5.0, 7.0]), np.array([0, 0, 1, 1])
+    assert gd.q_statistic(y / 100, strata) == pytest.approx(0.8)
+    y6 = np.array([1.0, 2.0, 3.0, 10.0, 11.0, 12.0])
+    halves, alternate = np.array([0, 0, 0, 1, 1, 1]), np.array([0, 1, 0, 1, 0, 1])
+    assert gd.ecological_test(y6 / 100, halves, alternate) == pytest.approx(gd.ecological_test(y6, halves, alternate))
+
+
+def test_ecological_detector_between_one_and_two():
+    # {1, 2, 3, 10, 11} | {12}: SSW 89.2; {1, 2} | {3, 10, 11, 12}: SSW 0.5 + 50; F = 89.2/50.5 in (1, 2)
+    y = np.array([1.0, 2.0, 3.0, 10.0, 11.0, 12.0])
+    f, p = gd.ecological_test(y, np.array([0, 0, 0, 0, 0, 1]), np.array([0, 0, 1, 1, 1, 1]))
+    assert f == pytest.approx(89.2 / 50.5)
+    assert p == pytest.approx(2 * stats.f.sf(89.2 / 50.5, 5, 5))
+
+
+def test_interaction_types_exactly_at_the_tolerance():
+    # dyadic values: q1 = 0.5, q2 = 0.75, tolerance 0.25; every comparison is exact
+    assert gd.interaction_type(0.5, 0.75, 0.25, tolerance=0.25) == "uni-variable weaken"  # = min − tolerance
+    assert gd.interaction_type(0.5, 0.75, 1.0, tolerance=0.25) == "uni-variable weaken"  # = max + tolerance
+    assert gd.interaction_type(0.5, 0.75, 1.5, tolerance=0.25) == "independent"  # = q1 + q2 + tolerance
+
+
+def test_risk_detector_is_welchs_test_for_two_cities_each():
+    # {1, 2} against {5, 7}: variances 0.5 and 2, t = −4.5/√(0.25 + 1); Welch's df = 1.25²/(0.25² + 1²)
+    rows = gd.risk_rows(np.array([1.0, 2.0, 5.0, 7.0]), np.array([0, 0, 1, 1]), {})
+    t, df = -4.5 / np.sqrt(1.25), 1.25**2 / (0.25**2 + 1.0)
+    assert rows == [{"stratum_a": 0, "stratum_b": 1, "mean_a": 1.5, "mean_b": 6.0, "t": pytest.approx(t),
+                     "p": pytest.approx(2 * stats.t.sf(-t, df))}]
+
+
+def test_best_strata_tries_every_k_and_prefers_fewer_strata_only_on_a_tie():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 100.0])
+    y = np.array([1.0, 1.0, 2.0, 2.0, 9.0])
+    # k = 3 leaves a lone city for both methods; k = 2 by quantiles does not, even when tried second
+    strata, method, k, q = gd.best_strata(y, x, [3, 2])
+    assert (method, k) == ("quantile", 2) and strata.dtype.kind == "i"
+    three = np.array([1.0, 2.0, 10.0, 11.0, 20.0, 21.0])  # three natural groups: k = 3 has the larger q
+    strata, method, k, q = gd.best_strata(three, three, [2, 3])
+    assert (method, k) == ("quantile", 3)
+    assert q == pytest.approx(1 - 1.5 / ((three - three.mean()) ** 2).sum())
+    assert gd.best_strata(np.ones(5), x, [2])[0].dtype.kind == "i"
+
+
+def test_interactions_skip_factors_not_computed_and_overlay_unequal_strata():
+    frame = hand_frame().assign(c=[1.0, 1.0, 1.0, 1.0, 1.0, 100.0])  # every cut of c leaves 100 alone
+    rows = gd.detect(frame, "total", ["a", "c", "b"], [2], 2019)
+    assert [(row["factor_1"], row["factor_2"]) for row in rows["interaction"]] == [("a", "b")]
+    assert [(row["factor_1"], row["factor_2"]) for row in rows["ecological"]] == [("a", "b")]
+    # a in three strata {1, 2} {10, 11} {20, 21}, b in two (alternating): the overlay has six singletons, q = 1
+    frame = pd.DataFrame({"total": [1.0, 2.0, 10.0, 11.0, 20.0, 21.0], "a": [1.0, 2.0, 10.0, 11.0, 20.0, 21.0],
+                          "b": [1.0, 2.0, 1.0, 2.0, 1.0, 2.0]})
+    rows = gd.detect(frame, "total", ["a", "b"], [2, 3], 2019)
+    assert [row["strata"] for row in rows["factor"]] == [3, 2]
+    assert rows["interaction"][0]["q_interaction"] == pytest.approx(1.0)
