@@ -130,7 +130,7 @@ def test_spatial_models_recover_a_known_spatial_error_process():
             "total", "cross-section", "absolute", controls, estimator, 144, 1, "ML asymptotic"]
         assert [row["beta"], row["beta_se"], row["spatial_parameter"], row["spatial_parameter_se"]] == pytest.approx(
             [b[1], se[1], b[-1], se[-1]], rel=1e-6)
-        assert row["beta_p"] == pytest.approx(2 * stats.norm.sf(abs(b[1] / se[1])), rel=1e-6)
+        assert row["beta_p"] == pytest.approx(2 * stats.norm.sf(abs(b[1] / se[1])), rel=1e-6, abs=0)
         assert row["speed_se"] == pytest.approx(se[1] / (1 + b[1]), rel=1e-6)
         assert row["half_life"] == pytest.approx(np.log(2) / -np.log1p(b[1]), rel=1e-6)
         if name == "spatial SDM":
@@ -154,7 +154,9 @@ def test_sigma_statistics_and_their_trend():
 
 def test_a_zero_score_stops_with_its_city_year_and_measure():
     values = np.array([[0.2, 0.3], [0.1, 0.0]])
-    with pytest.raises(ValueError, match="total of city 000001 in 2001 is 0.0"):
+    with pytest.raises(ValueError, match=r"^convergence: total of city 000001 in 2001 is 0.0; logarithms need "
+                                         r"positive scores. Remove total from dynamics.convergence.measures or "
+                                         r"check the indicators of that dimension$"):
         cv.check_positive(scores_of(values), ["total"])
 
 
@@ -165,8 +167,10 @@ def test_spatial_models_are_not_fitted_for_a_handful_of_cities():
     rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(6)], w, min_cities=10)
     assert [row["estimator"] for row in rows] == ["not computed: 6 cities < 10"] * 3
     assert [list(row) for row in rows] == [BETA_COLUMNS] * 3
-    assert [(row["model"], row["controls"], row["n"], row["years"], row["errors"]) for row in rows] == [
-        ("spatial SAR", "none", 6, 2, ""), ("spatial SEM", "none", 6, 2, ""), ("spatial SDM", "W ln x0", 6, 2, "")]
+    assert [(row["model"], row["form"], row["kind"], row["controls"], row["n"], row["years"], row["errors"])
+            for row in rows] == [("spatial SAR", "cross-section", "absolute", "none", 6, 2, ""),
+                                 ("spatial SEM", "cross-section", "absolute", "none", 6, 2, ""),
+                                 ("spatial SDM", "cross-section", "absolute", "W ln x0", 6, 2, "")]
     assert all(np.isnan(row["beta"]) and np.isnan(row["speed"]) for row in rows)
 
 
@@ -206,8 +210,7 @@ def test_convergence_tables_of_a_hand_case():
     provinces = {"000000": "A", "000001": "A", "000002": "B", "000003": "B", "000004": "C"}
     dispersion = pd.DataFrame({"year": [2000, 2001, 2002], "total_cv": [0.6, 0.5, 0.45],
                                "social_cv": [0.9, 0.8, 0.6]})
-    sigma, beta = cv.convergence_tables(scores, dispersion, lat2W(2, 2), codes, ["total", "social"], provinces,
-                                        min_cities=5)
+    sigma, beta = cv.convergence_tables(scores, dispersion, lat2W(2, 2), codes, ["total", "social"], provinces)
     assert list(beta.columns) == BETA_COLUMNS
     assert beta[["measure", "model"]].values.tolist() == [
         [m, model] for m in ("total", "social") for model in (
@@ -256,10 +259,10 @@ def test_convergence_tables_of_a_hand_case():
         "city and year fixed effects", "OLS", 8, 1, "clustered by city"]
     assert fixed[["beta", "beta_se"]].tolist() == pytest.approx([dummies["coefficients"][0], se])
     assert fixed["beta_p"] == pytest.approx(2 * stats.t.sf(abs(fixed["beta"] / se), 5))
-    # spatial models: 4 cities < 5, not fitted
+    # spatial models: 4 cities < 10 (the default), not fitted
     assert rows.loc["spatial SDM", "controls"] == "W ln x0"
     assert rows.loc[["spatial SAR", "spatial SEM"], "controls"].tolist() == ["none", "none"]
-    assert set(rows.iloc[4:]["estimator"]) == {"not computed: 4 cities < 5"}
+    assert set(rows.iloc[4:]["estimator"]) == {"not computed: 4 cities < 10"}
     # social = total²: every β of the log growth on the log level is unchanged
     social = beta[beta["measure"] == "social"].set_index("model")
     assert social.loc["cross-section absolute", "beta"] == pytest.approx(rows.loc["cross-section absolute", "beta"])
@@ -318,6 +321,11 @@ def test_ten_cities_are_enough_for_the_spatial_models_by_default():
     w = lat2W(2, 5)
     w.transform = "r"
     values = np.exp(np.random.default_rng(3).normal(size=(10, 2)))
-    rows = cv.spatial_rows(scores_of(values), "total", [f"{i:06d}" for i in range(10)], w)
+    codes = [f"{i:06d}" for i in range(10)]
+    rows = cv.spatial_rows(scores_of(values), "total", codes, w)
     assert [row["estimator"] for row in rows] == ["ML (rho)", "ML (lambda)", "ML (rho)"]
     assert all(np.isfinite(row["beta"]) for row in rows)
+    _, beta = cv.convergence_tables(scores_of(values), pd.DataFrame({"year": [2000, 2001], "total_cv": [0.5, 0.4]}),
+                                    w, codes, ["total"], dict.fromkeys(codes, "A"))
+    assert beta["estimator"].tolist()[-3:] == ["ML (rho)", "ML (lambda)", "ML (rho)"]
+    assert beta["beta"].tolist()[-3:] == pytest.approx([row["beta"] for row in rows])
