@@ -25,7 +25,7 @@ def test_weighted_centre_and_axes_of_a_hand_case():
     assert row["semi_minor_km"] == pytest.approx(np.sqrt(2 * 250_000) / 1000)
     assert row["azimuth_major"] == pytest.approx(90.0)  # the long axis runs east–west
     assert not row["degenerate"]
-    assert row["area_km2"] == pytest.approx(np.pi * np.sqrt(1.5e6) * np.sqrt(5e5) / 1e6)
+    assert row["area_km2"] == pytest.approx(np.pi * np.sqrt(1.5e6) * np.sqrt(5e5) / 1e6, rel=1e-12)
     assert row["flattening"] == pytest.approx(1 - 1 / np.sqrt(3))
     assert list(row) == ["x", "y", "semi_major_km", "semi_minor_km", "area_km2", "azimuth_major", "flattening",
                          "degenerate"]
@@ -166,10 +166,10 @@ def test_major_axis_azimuth_uses_the_weights():
     # (unweighted, or dividing by the weights, the north–south spread would win)
     cross = np.array([[-1000.0, 0.0], [1000.0, 0.0], [0.0, -1500.0], [0.0, 1500.0]])
     assert cg.major_axis_azimuth(cross, np.array([4.0, 4.0, 1.0, 1.0])) == 90.0
-    # about the weighted centre (0, 400): var x = 4e5 > var y = 2.4e5, east–west; about the
-    # unweighted centre (0, 666.7) the north–south spread would win
+    # weights 8, 1, 1: about the weighted centre (0, 200) var x = 2e5 > var y = (8 · 200² + 2 · 800²)/10
+    # = 1.6e5, east–west; about the unweighted centre (0, 666.7) var y would be 3.8e5, north–south
     triangle = np.array([[0.0, 0.0], [1000.0, 1000.0], [-1000.0, 1000.0]])
-    assert cg.major_axis_azimuth(triangle, np.array([6.0, 2.0, 2.0])) == pytest.approx(90.0)
+    assert cg.major_axis_azimuth(triangle, np.array([8.0, 1.0, 1.0])) == pytest.approx(90.0)
 
 
 def test_major_axis_azimuth_of_a_north_south_spread():
