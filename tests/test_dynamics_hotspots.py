@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,3 +146,13 @@ def test_hotspots_by_year_are_gi_star_with_each_years_own_stream():
         assert block["admin_code"].tolist() == codes
         pd.testing.assert_frame_equal(block.drop(columns=["admin_code", "year", "measure"]).reset_index(drop=True),
                                       expected)
+
+
+def test_gi_star_leaves_no_deprecation_notice_in_the_log():
+    """esda's notice about its coming change of the conditional-randomisation alternative is
+    silenced inside gi_star (the rule's log would repeat it for every year and measure)."""
+    values = np.random.default_rng(9).lognormal(size=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = hotspots.gi_star(values, lattice(4), 99, 1, 0.05, 10)
+    assert result["z"].notna().all()
