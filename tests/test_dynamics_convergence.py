@@ -263,6 +263,8 @@ def test_convergence_tables_of_a_hand_case():
     assert rows.loc["spatial SDM", "controls"] == "W ln x0"
     assert rows.loc[["spatial SAR", "spatial SEM"], "controls"].tolist() == ["none", "none"]
     assert set(rows.iloc[4:]["estimator"]) == {"not computed: 4 cities < 10"}
+    _, five = cv.convergence_tables(scores, dispersion, lat2W(2, 2), codes, ["total"], provinces, min_cities=5)
+    assert set(five["estimator"].iloc[4:]) == {"not computed: 4 cities < 5"}  # the configured minimum reaches them
     # social = total²: every β of the log growth on the log level is unchanged
     social = beta[beta["measure"] == "social"].set_index("model")
     assert social.loc["cross-section absolute", "beta"] == pytest.approx(rows.loc["cross-section absolute", "beta"])
