@@ -129,3 +129,108 @@ def test_coupling_table_normalises_by_the_dimension_weight():
     assert table["C"].iloc[0] == pytest.approx(1.0)
     assert table["D"].iloc[0] == pytest.approx(np.sqrt(0.5))
     assert table["class"].iloc[0] == "intermediate coordination"  # D = 0.707 lies in (0.7, 0.8]
+
+
+WEIGHTS = [0.4, 0.1, 0.2, 0.2, 0.1]
+
+
+def hand_maxima(year: int = 2000) -> pd.DataFrame:
+    weights = pd.DataFrame({"year": [year] * 5, "indicator": ["a", "b", "c", "d", "e"], "weight": WEIGHTS})
+    dimensions = pd.DataFrame({"code": ["a", "b", "c", "d", "e"], "dimension": list(coupling.DIMENSIONS)})
+    return coupling.dimension_maxima(weights, dimensions)
+
+
+def scores_of(rows: list[list[float]]) -> pd.DataFrame:
+    """City-years 000001, 000002, … of 2000 whose dimensions are at U × their weight."""
+    return pd.DataFrame([{"admin_code": f"{i + 1:06d}", "year": 2000,
+                          **{d: u_d * w for d, u_d, w in zip(coupling.DIMENSIONS, u, WEIGHTS)}}
+                         for i, u in enumerate(rows)])
+
+
+def test_coupling_table_of_a_hand_case_with_both_weightings():
+    # U = (0.5, 1, 0.5, 0.25, 0.5): pairwise |differences| sum to 3 over 10 pairs → 1 − 0.3 = 0.7; ratios to the
+    # top multiply to 1/32 → (1/32)^(1/4); traditional 5 (1/32)^(1/5) / 2.75 = 2.5/2.75; T = 2.75/5 (equal)
+    # or Σ W_d U_d = 0.2 + 0.1 + 0.1 + 0.05 + 0.05 = 0.5 (dimension weights); D ≈ 0.546 and 0.521: class 5
+    scores = scores_of([[0.5, 1.0, 0.5, 0.25, 0.5]])
+    c = np.sqrt(0.7 * (1 / 32) ** 0.25)
+    for alpha, t in (("equal", 0.55), ("dimension", 0.5)):
+        table = coupling.coupling_table(scores, hand_maxima(), alpha)
+        assert list(table.columns) == ["admin_code", "year", *[f"U_{d}" for d in coupling.DIMENSIONS], "C",
+                                       "C_traditional", "T", "D", "class", "class_cn"]
+        row = table.iloc[0]
+        assert row[[f"U_{d}" for d in coupling.DIMENSIONS]].tolist() == pytest.approx([0.5, 1.0, 0.5, 0.25, 0.5])
+        assert row["C"] == pytest.approx(c, rel=1e-12)
+        assert row["C_traditional"] == pytest.approx(2.5 / 2.75, rel=1e-12)
+        assert row["T"] == pytest.approx(t, rel=1e-12)
+        assert row["D"] == pytest.approx(np.sqrt(c * t), rel=1e-12)
+        assert (row["admin_code"], row["year"], row["class"], row["class_cn"]) == (
+            "000001", 2000, "barely coordinated", "勉强协调")
+
+
+def test_nothing_developed_is_not_defined_and_a_missing_system_is_extreme_imbalance():
+    table = coupling.coupling_table(scores_of([[0.0] * 5, [0.0, 1.0, 1.0, 1.0, 1.0]]), hand_maxima())
+    assert np.isnan(table["C"].iloc[0]) and np.isnan(table["D"].iloc[0])
+    assert table["class"].tolist() == ["not defined", "extreme imbalance"]
+    assert table["class_cn"].tolist() == ["无定义", "极度失调"]
+    assert table["D"].iloc[1] == 0.0 and table["T"].iloc[1] == pytest.approx(0.8)
+
+
+def test_scores_beyond_their_dimension_weight_stop_with_city_year_and_dimension():
+    with pytest.raises(ValueError, match=r"^coupling: social of city 000002 in 2000 is 1\.500000 of its dimension "
+                                         r"weight; expected 0–1 \(are the scores made with these weights\?\)$"):
+        coupling.coupling_table(scores_of([[0.0, 1.0, 1.0, 1.0, 1.0], [0.5, 0.5, 1.5, 0.5, 0.5]]), hand_maxima())
+    with pytest.raises(ValueError, match="ecological of city 000001 in 2000 is -0.100000"):
+        coupling.coupling_table(scores_of([[0.5, -0.1, 0.5, 0.5, 0.5]]), hand_maxima())
+    # rounding is tolerated and clipped: 1 + 1e-10 and −1e-13 become 1 and 0
+    table = coupling.coupling_table(scores_of([[1.0 + 1e-10, 1.0, 1.0, 1.0, 1.0], [-1e-13, 1.0, 1.0, 1.0, 1.0]]),
+                                    hand_maxima())
+    assert table["U_economic"].tolist() == [1.0, 0.0]
+
+
+def test_an_unknown_alpha_and_an_indicator_without_dimension_stop():
+    with pytest.raises(ValueError, match=r"^dynamics.coupling.alpha is 'entropy'; expected 'equal' or 'dimension'$"):
+        coupling.coupling_table(scores_of([[0.5] * 5]), hand_maxima(), "entropy")
+    weights = pd.DataFrame({"year": [2000, 2000], "indicator": ["a", "z"], "weight": [0.5, 0.5]})
+    dimensions = pd.DataFrame({"code": ["a"], "dimension": ["economic"]})
+    with pytest.raises(ValueError, match=r"^coupling: indicator\(s\) \['z'\] of the yearly weights have no dimension "
+                                         r"in weights.csv$"):
+        coupling.dimension_maxima(weights, dimensions)
+
+
+def test_dimension_maxima_sum_the_weights_of_each_year():
+    weights = pd.DataFrame({"year": [2000] * 6 + [2001] * 6, "indicator": list("abcdef") * 2,
+                            "weight": [0.3, 0.1, 0.1, 0.2, 0.2, 0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.2]})
+    dimensions = pd.DataFrame({"code": list("abcdef"), "dimension": [*coupling.DIMENSIONS, "economic"]})
+    maxima = coupling.dimension_maxima(weights, dimensions)
+    assert list(maxima.columns) == list(coupling.DIMENSIONS)
+    assert maxima.loc[2000].tolist() == pytest.approx([0.4, 0.1, 0.1, 0.2, 0.2])
+    assert maxima.loc[2001].tolist() == pytest.approx([0.3, 0.1, 0.2, 0.2, 0.2])
+
+
+def test_rows_are_city_years_of_their_own():
+    u = np.array([[0.2, 0.4, 0.4, 0.4, 0.4], [0.1, 0.2, 0.3, 0.4, 0.5], [0.37] * 5])
+    for function in (coupling.modified_coupling, coupling.traditional_coupling):
+        together = function(u)
+        assert together.shape == (3,)
+        np.testing.assert_allclose(together, [function(row[None, :])[0] for row in u], rtol=1e-12)
+    assert coupling.modified_coupling(u)[1] == pytest.approx(np.sqrt(0.8 * 0.0384 ** 0.25))
+
+
+def test_dimension_weighting_divides_by_the_years_total_weight():
+    # maxima of two years that do not sum to 1: α_d = W_d / Σ W, T = Σ W_d U_d / Σ W
+    maxima = pd.DataFrame([[0.4, 0.4, 0.4, 0.4, 0.4], [0.1, 0.2, 0.3, 0.2, 0.2]], index=[2000, 2001],
+                          columns=list(coupling.DIMENSIONS))
+    scores = pd.DataFrame([{"admin_code": "000001", "year": 2000, **dict(zip(coupling.DIMENSIONS, [0.2] * 5))},
+                           {"admin_code": "000001", "year": 2001,
+                            **dict(zip(coupling.DIMENSIONS, [0.1, 0.1, 0.3, 0.1, 0.0]))}])
+    table = coupling.coupling_table(scores, maxima, "dimension")
+    # 2000: U = 0.5 everywhere, T = 0.5; 2001: U = (1, 0.5, 1, 0.5, 0), T = (0.1 + 0.1 + 0.3 + 0.1 + 0)/1
+    assert table["T"].tolist() == pytest.approx([0.5, 0.6])
+    assert table["U_institutional"].tolist() == [0.5, 0.0]
+    assert table["C"].tolist() == pytest.approx([1.0, 0.0])
+    assert table["class"].tolist() == ["intermediate coordination", "extreme imbalance"]
+
+
+def test_classes_round_away_only_the_last_bits_and_keep_d_above_one_in_the_top_class():
+    d = np.array([0.1 + 4e-13, 0.1 + 5e-12, 1.0 + 1e-9, 1.0 + 1e-16])
+    assert coupling.coordination_class(d).tolist() == [0, 1, 9, 9]

@@ -3,6 +3,8 @@ income data, identities, and the edges (empty rows, sparse classes)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from esda.moran import Moran_Local
 from libpysal import examples
 from libpysal import io as pysal_io
 from libpysal.weights import lat2W
+from scipy import stats
 
 from urban_resilience.dynamics import markov
 
@@ -61,6 +64,9 @@ def test_spatial_markov_reproduces_giddys_documented_us_income_results():
     assert f"{test['Q']:.3f}" == "321.128"
     assert test["dof"] == 45
     assert test["transitions"] == 48 * 80
+    assert test["LR_p_value"] == pytest.approx(stats.chi2.sf(test["LR"], 45), rel=1e-9)
+    assert test["Q_p_value"] == pytest.approx(stats.chi2.sf(test["Q"], 45), rel=1e-9)
+    assert 0 < test["Q_p_value"] < test["LR_p_value"] < 1e-6
     first = markov.probabilities(conditional[0])  # giddy's first conditioned matrix, first row
     np.testing.assert_allclose(first[0], [0.95708955, 0.03544776, 0.00746269, 0, 0], atol=1e-8)
 
@@ -158,6 +164,17 @@ def test_markov_tables_rows_sum_to_one_and_name_the_chains():
     spatial = transitions[transitions["chain"] == "spatial"]
     assert spatial["count"].sum() == 16 * 7  # each transition in exactly one neighbour class
     assert tables["homogeneity"]["transitions"].tolist() == [16 * 7]
+    # the tables are the documented composition: pooled quartiles of x / x̄_t and of its spatial lag
+    rel = values / values.mean(axis=0)
+    lag = markov.spatial_lag(rel, w)
+    own = markov.classes_of(rel, "quantiles", markov.quantile_cutoffs(rel, 4))
+    conditional = markov.conditional_counts(own, markov.classes_of(lag, "quantiles", markov.quantile_cutoffs(lag, 4)),
+                                            4, 4)
+    assert spatial["count"].tolist() == conditional.ravel().tolist()
+    assert classic["count"].tolist() == markov.transition_counts(own, 4).ravel().tolist()
+    assert set(classic["from"]) == {"Q1", "Q2", "Q3", "Q4"}
+    expected = markov.homogeneity(conditional)
+    assert tables["homogeneity"].iloc[0][list(expected)].to_dict() == pytest.approx(expected)
 
 
 def test_a_missing_city_year_stops_with_its_name():
@@ -165,3 +182,145 @@ def test_a_missing_city_year_stops_with_its_name():
     scores = panel(np.ones((2, 3)), codes).iloc[:-1]
     with pytest.raises(ValueError, match="total of city 000002 in 2002 is missing"):
         markov.wide(scores, "total", codes)
+
+
+def test_relative_scores_divide_each_year_by_its_mean():
+    values = np.array([[1.0, 4.0], [3.0, 12.0]])  # year means 2 and 8
+    np.testing.assert_array_equal(markov.relative(values), [[0.5, 0.5], [1.5, 1.5]])
+
+
+def test_a_missing_city_stops_with_its_code():
+    scores = panel(np.ones((2, 3)), ["000001", "000002"])
+    with pytest.raises(ValueError, match=r"^dynamics: no scores for city 000003, 000004$"):
+        markov.wide(scores, "total", ["000001", "000003", "000002", "000004"])
+
+
+def test_class_labels():
+    assert markov.class_labels("tiers", 3) == ["low", "lower-middle", "middle", "upper-middle", "high"]
+    assert markov.class_labels("quantiles", 3) == ["Q1", "Q2", "Q3"]
+
+
+def test_chain_rows_of_the_land_of_oz():
+    # counts whose rows give the Land of Oz matrix: steady state (0.4, 0.2, 0.4), sojourn 2, 1, 2,
+    # first passage times as in test_passage_times_of_the_land_of_oz
+    counts = np.array([[2.0, 1.0, 1.0], [2.0, 0.0, 2.0], [1.0, 1.0, 2.0]])
+    transitions, summary, passages, warnings = markov.chain_rows(counts, ["R", "N", "S"], {"measure": "oz"}, 4)
+    assert transitions[1] == {"measure": "oz", "from": "R", "to": "N", "count": 1, "probability": 0.25}
+    assert [row["probability"] for row in transitions] == [0.5, 0.25, 0.25, 0.5, 0.0, 0.5, 0.25, 0.25, 0.5]
+    assert summary[0] == {"measure": "oz", "class": "R", "transitions_from": 4, "sparse": False,
+                          "steady_state": pytest.approx(0.4), "sojourn_years": 2.0, "ergodic": True, "note": ""}
+    np.testing.assert_allclose([row["steady_state"] for row in summary], [0.4, 0.2, 0.4])
+    assert [row["sojourn_years"] for row in summary] == [2.0, 1.0, 2.0]
+    assert passages[1] == {"measure": "oz", "from": "R", "to": "N", "mean_passage_years": pytest.approx(4.0)}
+    np.testing.assert_allclose([row["mean_passage_years"] for row in passages],
+                               [2.5, 4, 10 / 3, 8 / 3, 5, 8 / 3, 10 / 3, 4, 2.5])
+    assert warnings == []
+
+
+def test_ergodic_part_of_two_classes_and_of_a_chain_that_cannot_return():
+    both = np.array([[1.0, 1.0], [1.0, 1.0]])
+    visited, why = markov.ergodic_part(markov.probabilities(both), both)
+    assert visited.tolist() == [0, 1] and why == ""
+    one_way = np.array([[1.0, 1.0], [0.0, 1.0]])  # class 1 never returns to class 0
+    assert markov.ergodic_part(markov.probabilities(one_way), one_way) == (None, "reducible chain (2 communicating "
+                                                                                 "classes)")
+    assert markov.ergodic_part(np.array([[1.0, 0.0], [np.nan, np.nan]]), np.array([[3.0, 0.0], [0.0, 0.0]])) == (
+        None, "fewer than two classes visited")
+
+
+def test_homogeneity_of_a_hand_case_with_one_degree_of_freedom():
+    # two regimes, three classes; pooled rows (3, 1, 0), (1, 1, 0), (0, 0, 1): p = (.75, .25, 0), (.5, .5, 0), (0, 0, 1)
+    conditional = np.array([[[2.0, 0, 0], [1, 1, 0], [0, 0, 0]],
+                            [[1.0, 1, 0], [0, 0, 0], [0, 0, 1]]])
+    test = markov.homogeneity(conditional)
+    # LR = 2 [2 ln(1/.75) + ln(.5/.75) + ln(.5/.25)] = 2 ln(64/27); Q = 2 (1/12 + 1/4) + 2 (1/12 + 1/4) = 4/3;
+    # dof: row 0 has 2 regimes and 2 cells (1), rows 1 and 2 one regime each (0); χ²(1) sf(x) = erfc(√(x/2))
+    lr, q = 2 * np.log(64 / 27), 4 / 3
+    assert test == {"LR": pytest.approx(lr, rel=1e-12), "LR_p_value": pytest.approx(math.erfc(np.sqrt(lr / 2))),
+                    "Q": pytest.approx(q, rel=1e-12), "Q_p_value": pytest.approx(math.erfc(np.sqrt(q / 2))),
+                    "dof": 1, "transitions": 7}
+
+
+def test_markov_tables_of_a_hand_case():
+    """Four cities on a line (1 – 2 – 3 – 4), three years. Relative scores (each year's values are
+    these times 2, 5 and 1, so only the division by the year's mean gives them back):
+    2000: 0.5, 0.85, 1.25, 1.4 → tiers low, lower-middle, upper-middle, high; neighbours' mean
+          0.85, 0.875, 1.125, 1.25 → lower-middle, lower-middle, upper-middle, upper-middle
+    2001: 0.85, 0.5, 1.4, 1.25 → lower-middle, low, high, upper-middle; neighbours 0.5, 1.125, 0.875, 1.4
+          → low, upper-middle, lower-middle, high
+    2002: 0.5, 1.0, 1.0, 1.5 → low, middle, middle, high."""
+    w = lat2W(1, 4)
+    w.transform = "r"
+    codes = ["000001", "000002", "000003", "000004"]
+    rel = np.array([[0.5, 0.85, 0.5], [0.85, 0.5, 1.0], [1.25, 1.4, 1.0], [1.4, 1.25, 1.5]])
+    tables = markov.markov_tables(panel(rel * [2.0, 5.0, 1.0], codes), w, codes, ["total"], "tiers", 3, 2)
+    transitions = tables["transitions"]
+    assert list(transitions.columns) == ["measure", "chain", "condition", "from", "to", "count", "probability"]
+    assert len(transitions) == 25 + 5 * 25 + 16
+    assert (transitions["measure"] == "total").all()
+    classic = transitions[transitions["chain"] == "classic"]
+    assert set(classic["condition"]) == {"all cities"}
+    # moves: 0 → 1 → 0, 1 → 0 → 2, 3 → 4 → 2, 4 → 3 → 4
+    counts = classic.pivot(index="from", columns="to", values="count").loc[list(markov.TIERS), list(markov.TIERS)]
+    assert counts.to_numpy().tolist() == [[0, 1, 1, 0, 0], [2, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 2],
+                                          [0, 0, 1, 1, 0]]
+    probability = classic.set_index(["from", "to"])["probability"]
+    assert probability[("low", "lower-middle")] == 0.5 and probability[("high", "middle")] == 0.5
+    assert probability[("lower-middle", "low")] == 1.0 and np.isnan(probability[("middle", "middle")])
+    spatial = transitions[transitions["chain"] == "spatial"]
+    moves = spatial[spatial["count"] > 0][["condition", "from", "to", "count"]].values.tolist()
+    assert moves == [["neighbours low", "lower-middle", "low", 1],
+                     ["neighbours lower-middle", "low", "lower-middle", 1],
+                     ["neighbours lower-middle", "lower-middle", "low", 1],
+                     ["neighbours lower-middle", "high", "middle", 1],
+                     ["neighbours upper-middle", "low", "middle", 1],
+                     ["neighbours upper-middle", "upper-middle", "high", 1],
+                     ["neighbours upper-middle", "high", "upper-middle", 1],
+                     ["neighbours high", "upper-middle", "high", 1]]
+    # LISA quadrants of z = x − x̄ (2002: z = −0.5, 0, 0, 0.5 exactly; z = 0 is low, a lag of 0 is low):
+    # city 1 LL LL LL, city 2 LL LH LL, city 3 HH HL LH, city 4 HH HH HL
+    lisa = transitions[transitions["chain"] == "lisa"]
+    quadrants = list(markov.LISA_QUADRANTS)
+    counts = lisa.pivot(index="from", columns="to", values="count").loc[quadrants, quadrants]
+    assert counts.to_numpy().tolist() == [[1, 0, 0, 2], [0, 0, 1, 0], [0, 1, 2, 0], [0, 1, 0, 0]]
+    assert lisa.set_index(["from", "to"])["probability"][("low-high", "low-low")] == 1.0  # one transition: p = 1
+    classes = tables["classes"]
+    assert list(classes.columns) == ["measure", "chain", "condition", "class", "transitions_from", "sparse",
+                                     "steady_state", "sojourn_years", "ergodic", "note"]
+    first = classes[classes["chain"] == "classic"]
+    assert first["class"].tolist() == list(markov.TIERS)
+    assert first["transitions_from"].tolist() == [2, 2, 0, 2, 2]
+    assert not first["sparse"].any() and not first["ergodic"].any()  # 2 transitions are not fewer than 2
+    assert set(first["note"]) == {"class(es) [2] entered but never left (no transitions out)"}
+    np.testing.assert_array_equal(first["sojourn_years"], [1.0, 1.0, np.nan, 1.0, 1.0])
+    assert first["steady_state"].isna().all()
+    quadrant_rows = classes[classes["chain"] == "lisa"]
+    assert quadrant_rows["sparse"].tolist() == [False, True, False, True]  # 3, 1, 3 and 1 transitions out
+    assert set(quadrant_rows["note"]) == {"reducible chain (3 communicating classes)"}
+    passage = tables["passage"]
+    assert list(passage.columns) == ["measure", "chain", "condition", "from", "to", "mean_passage_years"]
+    assert len(passage) == len(transitions) and passage["mean_passage_years"].isna().all()
+    # homogeneity: every conditioned row has one transition (p = 1 in its cell); four of them sit where the
+    # pooled row is (0.5, 0.5): LR = 2 · 4 ln(1/0.5); each adds 1 · (0.5²/0.5 + 0.5²/0.5) = 1 to Q;
+    # dof: rows low, lower-middle, upper-middle, high with 2 regimes each and 2, 1, 1, 2 pooled cells:
+    # 1 + 0 + 0 + 1 = 2; χ²(2) sf(x) = exp(−x/2)
+    homogeneity = tables["homogeneity"].iloc[0].to_dict()
+    assert homogeneity == {"measure": "total", "classes": "tiers", "k": 5, "first_year": 2000, "last_year": 2002,
+                           "LR": pytest.approx(8 * np.log(2)), "LR_p_value": pytest.approx(1 / 16),
+                           "Q": pytest.approx(4.0), "Q_p_value": pytest.approx(np.exp(-2.0)), "dof": 2,
+                           "transitions": 8, "empty_rows": 25 - 8, "rows": 25}
+    entered = "no steady state or passage times: class(es) [{}] entered but never left (no transitions out)"
+    sparse = "class(es) {} have fewer than 2 transitions out; their probabilities rest on a handful of city-years"
+    assert tables["warnings"] == [
+        "total, classic, all cities: " + entered.format(2),
+        "total, spatial, neighbours low: " + sparse.format("lower-middle"),
+        "total, spatial, neighbours low: " + entered.format(0),
+        "total, spatial, neighbours lower-middle: " + sparse.format("low, lower-middle, high"),
+        "total, spatial, neighbours lower-middle: " + entered.format(2),
+        "total, spatial, neighbours middle: no steady state or passage times: fewer than two classes visited",
+        "total, spatial, neighbours upper-middle: " + sparse.format("low, upper-middle, high"),
+        "total, spatial, neighbours upper-middle: " + entered.format(2),
+        "total, spatial, neighbours high: " + sparse.format("upper-middle"),
+        "total, spatial, neighbours high: " + entered.format(4),
+        "total, lisa, all cities: " + sparse.format("low-high, high-low"),
+        "total, lisa, all cities: no steady state or passage times: reducible chain (3 communicating classes)"]

@@ -169,10 +169,9 @@ def beta_rows(scores: pd.DataFrame, measure: str, codes: list[str], provinces: n
     x = two_way_within(panel["lagged"].to_numpy(), units, periods)[:, None]
     y = two_way_within(panel["growth"].to_numpy(), units, periods)
     problem = "one year of growth: the year effects absorb it" if len(set(periods)) < 2 else design_problem(x)
-    if problem or not np.any(x):
-        rows.append(not_computed_row(measure, "panel", "conditional", "city and year fixed effects",
-                                     problem or "no variation left after the city and year effects", len(panel), 1,
-                                     "clustered by city"))
+    if problem:  # a regressor left all zero by the effects has rank 0: design_problem names it
+        rows.append(not_computed_row(measure, "panel", "conditional", "city and year fixed effects", problem,
+                                     len(panel), 1, "clustered by city"))
         return rows
     fe = least_squares(x, y, clusters=units)
     # CR1 counting the regressor, the T' − 1 year effects and the constant as parameters; the city

@@ -99,9 +99,7 @@ def best_strata(y: np.ndarray, x: np.ndarray, classes: list[int]) -> tuple[np.nd
             q, count = q_statistic(y, strata), int(len(np.unique(strata)))
             if not np.isfinite(best[3]):
                 better = np.isfinite(q)
-            elif not np.isfinite(q):
-                better = False
-            else:
+            else:  # a NaN q (Y constant) compares False: never better
                 better = q > best[3] + 1e-12 or (abs(q - best[3]) <= 1e-12 and count < best[2])
             if better:
                 best = (strata, method, count, q)

@@ -62,8 +62,8 @@ def gi_star(values: np.ndarray, w, permutations: int, seed: int, alpha: float, m
                                 category=DeprecationWarning)
         local = G_Local(values, binary(w), transform="R", permutations=permutations, star=True, seed=seed, n_jobs=1,
                         keep_simulations=True)
-    p_values = np.asarray(spatial.pseudo_p_value(local.Gs, local.rGs), dtype=float)
-    tied = np.asarray(spatial.all_tie(local.Gs, local.rGs), dtype=bool)
+    p_values = spatial.pseudo_p_value(local.Gs, local.rGs)  # float and bool arrays, one value per city
+    tied = spatial.all_tie(local.Gs, local.rGs)
     reasons = [r or ("every conditional permutation gives the observed statistic" if tie else None)
                for r, tie in zip(spatial.local_permutation_support(w, min_cities, alpha), tied)]
     tested = np.array([r is None for r in reasons])
@@ -73,7 +73,7 @@ def gi_star(values: np.ndarray, w, permutations: int, seed: int, alpha: float, m
     p_values[~tested] = 1.0
     hotspot = np.where(significant & (local.Zs > 0), "hot spot",
                        np.where(significant & (local.Zs < 0), "cold spot", NOT_SIGNIFICANT)).astype(object)
-    hotspot[~tested] = [f"not computed: {r}" for r in np.asarray(reasons, dtype=object)[~tested]]
+    hotspot[~tested] = [f"not computed: {r}" for r in reasons if r is not None]
     return pd.DataFrame({"gi_star": local.Gs, "z": local.Zs, "p_sim": p_values, "significant_fdr": significant,
                          "hotspot": hotspot})
 

@@ -135,10 +135,9 @@ def first_mean_passage_times(p: np.ndarray) -> np.ndarray:
 
 def sojourn_times(p: np.ndarray) -> np.ndarray:
     """Expected years a city stays in class i once there: 1 / (1 − p_ii) (inf when p_ii = 1, NaN
-    for an empty row)."""
-    diagonal = np.diag(p)
+    for an empty row): a diagonal of exactly 1 divides by zero, which IEEE makes inf."""
     with np.errstate(divide="ignore"):
-        return np.where(diagonal >= 1.0, np.inf, 1.0 / (1.0 - diagonal))
+        return 1.0 / (1.0 - np.diag(p))
 
 
 def homogeneity(conditional: np.ndarray) -> dict[str, float]:
