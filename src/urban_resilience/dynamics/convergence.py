@@ -63,7 +63,8 @@ def sigma_table(dispersion: pd.DataFrame, scores: pd.DataFrame, measures: list[s
 def least_squares(x: np.ndarray, y: np.ndarray, clusters: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """OLS b = (XᵀX)⁻¹Xᵀy with classic standard errors √diag(s²(XᵀX)⁻¹), s² = e'e/(n − k), or,
     given ``clusters``, the cluster-robust CR1 ones: (XᵀX)⁻¹ (Σ_g X_gᵀe_g e_gᵀX_g) (XᵀX)⁻¹ ·
-    G/(G − 1) · (n − 1)/(n − k)."""
+    G/(G − 1) · (n − 1)/(n − k), and then ``clusters`` = G (the t tests of clustered estimates have
+    G − 1 degrees of freedom, see :func:`result_row`)."""
     n, k = x.shape
     xtx_inv = np.linalg.inv(x.T @ x)
     b = xtx_inv @ x.T @ y
@@ -76,6 +77,7 @@ def least_squares(x: np.ndarray, y: np.ndarray, clusters: np.ndarray | None = No
         scores = np.zeros((g, k))
         np.add.at(scores, groups, x * e[:, None])
         cov = xtx_inv @ (scores.T @ scores) @ xtx_inv * g / (g - 1) * (n - 1) / (n - k)
+        return {"coefficients": b, "se": np.sqrt(np.diag(cov)), "residuals": e, "n": n, "clusters": int(g)}
     return {"coefficients": b, "se": np.sqrt(np.diag(cov)), "residuals": e, "n": n}
 
 
@@ -186,9 +188,15 @@ def beta_rows(scores: pd.DataFrame, measure: str, codes: list[str], provinces: n
 
 def result_row(measure: str, form: str, kind: str, controls: str, fit: dict, years: int, errors: str,
                position: int = 1) -> dict:
-    """One β estimate with its speed and half-life."""
+    """One β estimate with its speed and half-life. The p-value is two-sided from t with n − k
+    degrees of freedom, or G − 1 for standard errors clustered in G cities (Stata's convention for
+    vce(cluster); with 28 cities, t(27) rather than t(n − k) with n in the hundreds, since the
+    clustered variance rests on G city sums, not on n observations)."""
     beta, se = float(fit["coefficients"][position]), float(fit["se"][position])
-    dof = max(fit["n"] - fit.get("n_parameters", len(fit["coefficients"])), 1)
+    if "clusters" in fit:
+        dof = max(fit["clusters"] - 1, 1)
+    else:
+        dof = max(fit["n"] - fit.get("n_parameters", len(fit["coefficients"])), 1)
     return {"measure": measure, "model": f"{form} {kind}", "form": form, "kind": kind, "controls": controls,
             "estimator": "OLS", "beta": beta, "beta_se": se, "beta_p": float(2 * stats.t.sf(abs(beta / se), dof)),
             "spatial_parameter": np.nan, "spatial_parameter_se": np.nan, "wx_coefficient": np.nan,
