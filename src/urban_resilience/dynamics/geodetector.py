@@ -148,15 +148,17 @@ def risk_rows(y: np.ndarray, strata: np.ndarray, keys: dict) -> list[dict]:
         if len(first) < 2 or len(second) < 2:
             t, p = np.nan, np.nan
         else:
-            t, p = stats.ttest_ind(first, second, equal_var=False)
+            t, p = stats.ttest_ind_from_stats(first.mean(), first.std(ddof=1), len(first), second.mean(),
+                                              second.std(ddof=1), len(second), equal_var=False)
         rows.append({**keys, "stratum_a": int(a), "stratum_b": int(b), "mean_a": float(first.mean()),
                      "mean_b": float(second.mean()), "t": float(t), "p": float(p)})
     return rows
 
 
-def detect(frame: pd.DataFrame, target: str, factors: list[str], classes: list[int], year: int
-           ) -> dict[str, list[dict]]:
-    """All four detectors for one year's cities (rows of ``frame``)."""
+def detect(frame: pd.DataFrame, target: str, factors: list[str], classes: list[int], year: int,
+           pairs: bool = True) -> dict[str, list[dict]]:
+    """All four detectors for one year's cities (rows of ``frame``); without ``pairs`` the factor
+    and risk detectors only (no interaction or ecological rows)."""
     y = frame[target].to_numpy(dtype=float)
     chosen, rows = {}, {"factor": [], "interaction": [], "risk": [], "ecological": []}
     for factor in factors:
@@ -166,7 +168,7 @@ def detect(frame: pd.DataFrame, target: str, factors: list[str], classes: list[i
         rows["factor"].append({"year": year, "factor": factor, "method": method, "strata": k, "q": q, "F": f, "p": p})
         if np.isfinite(q):
             rows["risk"] += risk_rows(y, strata, {"year": year, "factor": factor})
-    for first, second in combinations(factors, 2):
+    for first, second in combinations(factors, 2) if pairs else ():
         (s1, q1), (s2, q2) = chosen[first], chosen[second]
         if not (np.isfinite(q1) and np.isfinite(q2)):
             continue
@@ -194,7 +196,7 @@ def geodetector_tables(scores: pd.DataFrame, indicators: pd.DataFrame, years: li
         dims = detect(block, "total", list(dimensions), classes, year)
         for name in tables:
             tables[name] += dims[name]
-        single = detect(block, "total", codes, classes, year)
+        single = detect(block, "total", codes, classes, year, pairs=False)
         tables["factor"] += single["factor"]
         tables["risk"] += single["risk"]
     return {name: pd.DataFrame(rows) for name, rows in tables.items()}
