@@ -38,10 +38,6 @@ localrules:
     render_report_pages,
     sample_design,
     audit_index,
-    analyse_markov,
-    analyse_convergence,
-    analyse_coupling,
-    analyse_geodetector,
 
 
 rule all:

@@ -25,8 +25,7 @@ DOWNSTREAM_OF_PANEL = {
                      "analyse_inequality", "plot_trends", "plot_maps", "plot_obstacles", "compare_with_paper",
                      "plot_reproduction", "export_workbook", "export_gis", "render_report_pages",
                      "impute_alternatives", "analyse_uncertainty", "audit_index", "plot_robustness",
-                     "analyse_markov", "analyse_convergence", "analyse_hotspots", "analyse_gravity",
-                     "analyse_coupling", "analyse_geodetector", "plot_dynamics", "render_explorer", "all"), 1),
+                     "analyse_dynamics", "plot_dynamics", "render_explorer", "all"), 1),
     "evaluate_samples": 4,  # one job per chunk
 }
 FIGURES = {"plot_trends", "plot_maps", "plot_obstacles", "plot_reproduction", "plot_robustness", "plot_dynamics",

@@ -23,8 +23,7 @@ def test_dry_run_lists_the_dag(root, tmp_path):
         "export_workbook": 1, "export_gis": 1, "render_report_pages": 1,
         "impute_alternatives": 1, "sample_design": 1, "evaluate_samples": 4, "analyse_uncertainty": 1,
         "audit_index": 1, "plot_robustness": 1,
-        "analyse_markov": 1, "analyse_convergence": 1, "analyse_hotspots": 1, "analyse_gravity": 1,
-        "analyse_coupling": 1, "analyse_geodetector": 1, "plot_dynamics": 1,
+        "analyse_dynamics": 1, "plot_dynamics": 1,
         "render_explorer": 1,
         "all": 1,
     }

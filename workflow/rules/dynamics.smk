@@ -2,11 +2,19 @@
 # the gaps close, where hot spots form. Methods in docs/method.md ("Dynamics").
 
 
-rule analyse_markov:
-    """Classic, neighbour-conditioned (spatial) and LISA Markov chains of tiers or quantile classes."""
+rule analyse_dynamics:
+    """The stage's tables in one job: Markov chains (classic, spatial, LISA), σ and β convergence,
+    Gi* hot spots, centre of gravity and ellipse, coupling coordination, geographical detector. Each
+    is a fraction of a second of arithmetic on the demo; as six jobs they spent most of their time
+    importing the PySAL stack six times."""
     input:
         scores="results/index/scores.csv",
-        weights="results/analysis/spatial_weights.csv",
+        neighbours="results/analysis/spatial_weights.csv",
+        dispersion="results/analysis/dispersion_by_year.csv",
+        boundaries="results/boundaries/cities.gpkg",
+        weights="results/index/weights.csv",
+        weights_by_year="results/index/weights_by_year.csv",
+        standardised="results/index/standardised.csv",
     output:
         transitions=report(
             "results/dynamics/markov_transitions.csv",
@@ -20,31 +28,6 @@ rule analyse_markov:
             category="Dynamics",
             caption="../report/markov_homogeneity.rst",
         ),
-    log:
-        log_path("analyse_markov"),
-    benchmark:
-        benchmark_path("analyse_markov")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        dataset=config["dataset"],
-        study_area=STUDY_AREA,
-        markov=config["dynamics"]["markov"],
-        code=code_digest("analyse_markov.py"),
-    script:
-        "../../scripts/analyse_markov.py"
-
-
-rule analyse_convergence:
-    """σ convergence (CV, SD of logs) and β convergence: cross-section, panel, spatial."""
-    input:
-        scores="results/index/scores.csv",
-        dispersion="results/analysis/dispersion_by_year.csv",
-        weights="results/analysis/spatial_weights.csv",
-    output:
         sigma=report(
             "results/dynamics/sigma_convergence.csv",
             category="Dynamics",
@@ -55,123 +38,21 @@ rule analyse_convergence:
             category="Dynamics",
             caption="../report/beta_convergence.rst",
         ),
-    log:
-        log_path("analyse_convergence"),
-    benchmark:
-        benchmark_path("analyse_convergence")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        dataset=config["dataset"],
-        study_area=STUDY_AREA,
-        measures=config["dynamics"]["convergence"]["measures"],
-        min_cities=config["dynamics"]["convergence"]["min_cities"],
-        code=code_digest("analyse_convergence.py"),
-    script:
-        "../../scripts/analyse_convergence.py"
-
-
-rule analyse_hotspots:
-    """Getis-Ord Gi* hot and cold spots in the figure years, FDR-controlled like the LISA."""
-    input:
-        scores="results/index/scores.csv",
-        weights="results/analysis/spatial_weights.csv",
-    output:
         hotspots=report(
             "results/dynamics/hotspots.csv",
             category="Dynamics",
             caption="../report/hotspots.rst",
         ),
-    log:
-        log_path("analyse_hotspots"),
-    benchmark:
-        benchmark_path("analyse_hotspots")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        dataset=config["dataset"],
-        study_area=STUDY_AREA,
-        years=config["figures"]["years"],
-        hotspots=config["dynamics"]["hotspots"],
-        permutations=config["spatial"]["permutations"],
-        alpha=config["spatial"]["alpha"],
-        seed=config["seed"],
-        code=code_digest("analyse_hotspots.py"),
-    script:
-        "../../scripts/analyse_hotspots.py"
-
-
-rule analyse_gravity:
-    """Centre of gravity and standard deviational ellipse of each measure per year, with centre shifts."""
-    input:
-        scores="results/index/scores.csv",
-        boundaries="results/boundaries/cities.gpkg",
-    output:
         gravity=report(
             "results/dynamics/gravity_centres.csv",
             category="Dynamics",
             caption="../report/gravity_centres.rst",
         ),
-    log:
-        log_path("analyse_gravity"),
-    benchmark:
-        benchmark_path("analyse_gravity")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=2000,
-        runtime=5,
-    params:
-        dataset=config["dataset"],
-        study_area=STUDY_AREA,
-        gravity=config["dynamics"]["gravity"],
-        code=code_digest("analyse_gravity.py"),
-    script:
-        "../../scripts/analyse_gravity.py"
-
-
-rule analyse_coupling:
-    """Coupling (C), development (T) and coordination (D) of the five dimensions per city-year."""
-    input:
-        scores="results/index/scores.csv",
-        weights="results/index/weights.csv",
-        weights_by_year="results/index/weights_by_year.csv",
-    output:
         coupling=report(
             "results/dynamics/coupling.csv",
             category="Dynamics",
             caption="../report/coupling.rst",
         ),
-    log:
-        log_path("analyse_coupling"),
-    benchmark:
-        benchmark_path("analyse_coupling")
-    conda:
-        CONDA_ENV
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        dataset=config["dataset"],
-        study_area=STUDY_AREA,
-        alpha=config["dynamics"]["coupling"]["alpha"],
-        code=code_digest("analyse_coupling.py"),
-    script:
-        "../../scripts/analyse_coupling.py"
-
-
-rule analyse_geodetector:
-    """Geographical detector (factor, interaction, risk, ecological) of the total in the figure years."""
-    input:
-        scores="results/index/scores.csv",
-        standardised="results/index/standardised.csv",
-    output:
         factor=report(
             "results/dynamics/geodetector_factor.csv",
             category="Dynamics",
@@ -181,22 +62,30 @@ rule analyse_geodetector:
         risk="results/dynamics/geodetector_risk.csv",
         ecological="results/dynamics/geodetector_ecological.csv",
     log:
-        log_path("analyse_geodetector"),
+        log_path("analyse_dynamics"),
     benchmark:
-        benchmark_path("analyse_geodetector")
+        benchmark_path("analyse_dynamics")
     conda:
         CONDA_ENV
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=2000,
+        runtime=10,
     params:
         dataset=config["dataset"],
         study_area=STUDY_AREA,
         years=config["figures"]["years"],
-        classes=config["dynamics"]["geodetector"]["classes"],
-        code=code_digest("analyse_geodetector.py"),
+        markov=config["dynamics"]["markov"],
+        convergence=config["dynamics"]["convergence"],
+        hotspots=config["dynamics"]["hotspots"],
+        gravity=config["dynamics"]["gravity"],
+        coupling=config["dynamics"]["coupling"],
+        geodetector=config["dynamics"]["geodetector"],
+        permutations=config["spatial"]["permutations"],
+        alpha=config["spatial"]["alpha"],
+        seed=config["seed"],
+        code=code_digest("analyse_dynamics.py"),
     script:
-        "../../scripts/analyse_geodetector.py"
+        "../../scripts/analyse_dynamics.py"
 
 
 rule plot_dynamics:
