@@ -201,7 +201,7 @@ def _description(root: dict, path: list) -> str:
     node, found = root, ""
     for part in path:
         node = _child(node, part, root)
-        found = node.get("description", found if isinstance(part, int) or not found else "") or found
+        found = node.get("description") or found
     return " ".join(str(found).split())
 
 

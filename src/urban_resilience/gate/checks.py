@@ -107,14 +107,19 @@ class KnownBreaks:
         return errors, accepted
 
 
+def finding_lines(findings: list[Finding], limit: int) -> str:
+    """The messages of the first ``limit`` findings, one an indented line, and how many more."""
+    lines = [f"  {f.message}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  … and {len(findings) - limit} more")
+    return "\n".join(lines)
+
+
 def raise_findings(findings: list[Finding], what: str, limit: int = 20) -> None:
     """Stop the run listing the findings (at most ``limit``) and how to accept a real break."""
     if not findings:
         return
-    lines = [f"  {f.message}" for f in findings[:limit]]
-    if len(findings) > limit:
-        lines.append(f"  … and {len(findings) - limit} more")
-    raise DataCheckError(f"{len(findings)} implausible value(s) in {what}:\n" + "\n".join(lines)
+    raise DataCheckError(f"{len(findings)} implausible value(s) in {what}:\n" + finding_lines(findings, limit)
                          + "\nFix the input (a copy of the file), or, if a break is real (a boundary change, a "
                          "statistical reform), list it in the known-breaks table (admin_code, field, first_year, "
                          "reason).")
@@ -566,10 +571,8 @@ def raise_range_findings(findings: list[Finding], what: str, table: str, limit: 
     """Stop the run listing values outside their plausible ranges and what to do."""
     if not findings:
         return
-    lines = [f"  {f.message}" for f in findings[:limit]]
-    if len(findings) > limit:
-        lines.append(f"  … and {len(findings) - limit} more")
-    raise DataCheckError(f"{len(findings)} value(s) outside the plausible range in {what}:\n" + "\n".join(lines)
+    raise DataCheckError(f"{len(findings)} value(s) outside the plausible range in {what}:\n"
+                         + finding_lines(findings, limit)
                          + f"\nFix the input (a copy of the file); if a value is real, widen min_plausible or "
                          f"max_plausible of its row in {table} and give the reason in range_source.")
 
